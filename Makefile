@@ -1,0 +1,53 @@
+# Urja — the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+export CARGO_TERM_COLOR := never
+
+.PHONY: help setup contracts test test-rust test-python test-firmware test-web lint bench demo clean
+
+help:
+	@echo "make demo   - run a simulated community on the embedded local network"
+	@echo "make test   - install everything and run every test suite"
+	@echo "make bench  - run the benchmarks (ratios against references measured in the same run)"
+	@echo "make contracts - build the Soroban contracts to wasm32v1-none"
+
+## Install every dependency (apt, pip, npm) — idempotent.
+setup:
+	scripts/setup.sh
+
+## Build all contracts to WASM and check their size.
+contracts:
+	scripts/build-contracts.sh
+
+## Everything: install, build, and run every suite.
+test: setup contracts
+	$(MAKE) test-rust
+	$(MAKE) test-python
+	$(MAKE) test-firmware
+	$(MAKE) test-web
+
+test-rust:
+	cargo test --workspace --locked
+
+test-python:
+	$(PY) -m pytest -q
+
+test-firmware:
+	@if [ -f firmware/host/CMakeLists.txt ]; then scripts/test-firmware.sh; else echo "firmware: no host build yet"; fi
+
+test-web:
+	@if [ -f web/package.json ]; then scripts/test-web.sh; else echo "web: no app yet"; fi
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	$(PY) -m ruff check orchestrator tests
+
+bench: setup contracts
+	scripts/bench.sh
+
+demo: setup contracts
+	$(PY) -m urja.cli demo
+
+clean:
+	rm -rf target .venv

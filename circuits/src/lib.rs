@@ -1,0 +1,1 @@
+//! Groth16 delivery circuit over BN254 (arkworks).

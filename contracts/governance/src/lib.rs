@@ -1,0 +1,1 @@
+//! Community governance: proposals, votes, timelock, execution.

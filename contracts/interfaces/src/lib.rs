@@ -1,0 +1,1 @@
+//! Shared contract types and cross-contract client interfaces.

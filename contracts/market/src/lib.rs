@@ -1,0 +1,1 @@
+//! Energy market: orders, escrow, settlement, delivery.

@@ -1,0 +1,1 @@
+//! Registry of community members and their meters.

@@ -1,0 +1,1 @@
+//! Local Stellar network serving the Stellar RPC API with the real Soroban host.

@@ -1,0 +1,1 @@
+//! Slot-clearing engine: double auctions and network-constrained clearing.

@@ -1,0 +1,1 @@
+//! Poseidon hash over BN254 Fr with circomlib parameters.
