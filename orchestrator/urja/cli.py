@@ -1,4 +1,8 @@
-"""The `urja` command line: one entry point for operators, households and auditors."""
+"""The `urja` command line: one entry point for operators, households and auditors.
+
+Each area registers its own click group from `urja.commands.<area>`; this module only
+assembles them, so areas evolve independently.
+"""
 
 import click
 
@@ -10,6 +14,8 @@ from . import __version__
 def main() -> None:
     """Urja: a community peer-to-peer solar energy market on Stellar."""
 
+
+# Command groups (one line per area; keep alphabetical).
 
 if __name__ == "__main__":
     main()
