@@ -1,0 +1,65 @@
+"""Configuration resolution and the keystore's safety rules."""
+
+import os
+import stat
+
+import pytest
+from urja import config
+from urja.keystore import Keystore, KeystoreError
+
+
+def test_presets_and_env_override(tmp_path):
+    cfg = config.load(env={})
+    assert cfg.network == "local" and cfg.rpc_url == "http://127.0.0.1:8000"
+    f = tmp_path / "urja.toml"
+    f.write_text('[network]\nname = "testnet"\n[contracts]\nmarket = "CABC"\n')
+    cfg = config.load(f, env={})
+    assert cfg.passphrase == "Test SDF Network ; September 2015"
+    assert cfg.contract("market") == "CABC"
+    cfg = config.load(f, env={"URJA_RPC_URL": "http://rpc.example:8000"})
+    assert cfg.rpc_url == "http://rpc.example:8000"
+
+
+def test_config_errors_name_the_problem(tmp_path):
+    with pytest.raises(config.ConfigError, match="unknown network 'moon'"):
+        config.load(env={"URJA_NETWORK": "moon"})
+    f = tmp_path / "bad.toml"
+    f.write_text("[network\n")
+    with pytest.raises(config.ConfigError, match="not valid TOML"):
+        config.load(f, env={})
+    f.write_text('[contracts]\nmarkt = "C"\n')
+    with pytest.raises(config.ConfigError, match="markt"):
+        config.load(f, env={})
+    with pytest.raises(config.ConfigError, match="needs a passphrase"):
+        config.load(env={"URJA_NETWORK": "custom", "URJA_RPC_URL": "http://x"})
+    with pytest.raises(config.ConfigError, match="no RPC URL"):
+        config.load(env={"URJA_NETWORK": "mainnet"}).require_rpc()
+    with pytest.raises(config.ConfigError, match="urja deploy"):
+        config.load(env={}).contract("token")
+
+
+def test_keystore_roundtrip_and_permissions(tmp_path):
+    ks = Keystore(tmp_path / "ks.json")
+    kp = ks.add("operator")
+    assert stat.S_IMODE(os.stat(ks.path).st_mode) == 0o600
+    assert ks.get("operator").public_key == kp.public_key
+    assert ks.public_keys() == {"operator": kp.public_key}
+    assert kp.secret not in repr(ks.public_keys())
+    with pytest.raises(KeystoreError, match="already exists"):
+        ks.add("operator")
+    with pytest.raises(KeystoreError, match="no key named 'nobody'"):
+        ks.get("nobody")
+    with pytest.raises(KeystoreError, match="not a valid"):
+        ks.add("bad", "SNOTASEED")
+    os.chmod(ks.path, 0o644)
+    with pytest.raises(KeystoreError, match="chmod 600"):
+        ks.get("operator")
+
+
+def test_keystore_rejects_corrupt_file_without_touching_it(tmp_path):
+    p = tmp_path / "ks.json"
+    p.write_text("{not json")
+    os.chmod(p, 0o600)
+    with pytest.raises(KeystoreError, match="not valid JSON"):
+        Keystore(p).add("x")
+    assert p.read_text() == "{not json"
