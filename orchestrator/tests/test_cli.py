@@ -1,6 +1,7 @@
 """The CLI entry point loads and documents itself."""
 
 from click.testing import CliRunner
+
 from urja import __version__
 from urja.cli import main
 
