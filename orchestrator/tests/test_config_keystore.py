@@ -4,6 +4,7 @@ import os
 import stat
 
 import pytest
+
 from urja import config
 from urja.keystore import Keystore, KeystoreError
 
