@@ -1,0 +1,29 @@
+//! Helpers shared by the contracts' tests: load the built WASM and authorise a call as one
+//! specific signer (so tests prove the *right* signer is required, not just any).
+extern crate std;
+
+use soroban_sdk::testutils::{MockAuth, MockAuthInvoke};
+use soroban_sdk::{Address, Env, IntoVal, Val, Vec};
+
+/// The release WASM of contract `name` (e.g. "token"), built by `make contracts`.
+pub fn wasm(name: &str) -> std::vec::Vec<u8> {
+    let path = std::format!("{}/../../target/wasm/urja_{name}.wasm", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!("cannot read {path}: {e}; run `make contracts` first to build the WASM")
+    })
+}
+
+/// Authorises exactly one invocation `contract.fn_name(args)` signed by `signer`.
+pub fn auth_as(
+    env: &Env,
+    signer: &Address,
+    contract: &Address,
+    fn_name: &str,
+    args: impl IntoVal<Env, Vec<Val>>,
+) {
+    let args: Vec<Val> = args.into_val(env);
+    env.mock_auths(&[MockAuth {
+        address: signer,
+        invoke: &MockAuthInvoke { contract, fn_name, args, sub_invokes: &[] },
+    }]);
+}
