@@ -1,1 +1,389 @@
-//! Energy market: orders, escrow, settlement, delivery.
+//! The Urja energy market: orders, escrow, operator settlement, delivery settlement, refunds.
+//!
+//! Donors `offer` energy for a future slot; receivers `bid`, locking `wh * max_price` of the
+//! payment token (any SEP-41 token). After gate closure the operator `settle`s the slot in
+//! batches: every proposed trade is checked against its orders and the clearing rule, and a
+//! batch with one bad trade is refused whole. A donor's proven delivery settles its trades
+//! (see `settlement`); after the delivery deadline anyone may `refund_expired` a trade that
+//! was never delivered, and after the slot ends anyone may `release` unmatched escrow.
+#![no_std]
+
+mod clock;
+mod errors;
+mod events;
+mod settlement;
+mod storage;
+mod types;
+
+#[cfg(test)]
+mod test;
+
+use soroban_sdk::{
+    contract, contractimpl, token::TokenClient, Address, BytesN, ContractExecutable, Env, Map,
+    Vec,
+};
+use urja_interfaces::RegistryClient;
+
+pub use errors::MarketError;
+use events::*;
+use storage::Key;
+pub use types::{Order, OrderStatus, Params, Side, Totals, Trade, TradeIn, TradeState};
+
+/// Most trades one `settle` call accepts (see docs/contracts.md for the measured limit).
+pub const MAX_BATCH: u32 = 100;
+
+#[contract]
+pub struct Market;
+
+fn validate(p: &Params) -> Result<(), MarketError> {
+    let ok = p.slot_secs >= 15
+        && p.slot_secs % 15 == 0
+        && p.gate_lead_secs > 0
+        && p.delivery_deadline_secs > 0
+        && p.horizon_slots > 0
+        && p.price_floor > 0
+        && p.price_floor <= p.price_cap
+        && p.fee_bps <= 10_000;
+    if ok {
+        Ok(())
+    } else {
+        Err(MarketError::InvalidParams)
+    }
+}
+
+fn check_price(p: &Params, price: i128) -> Result<(), MarketError> {
+    if price < p.price_floor || price > p.price_cap {
+        return Err(MarketError::PriceOutOfRange);
+    }
+    Ok(())
+}
+
+fn check_member(env: &Env, p: &Params, who: &Address, side: Side) -> Result<(), MarketError> {
+    let m = RegistryClient::new(env, &p.registry).member(who).ok_or(MarketError::UnknownMember)?;
+    if !m.active {
+        return Err(MarketError::MemberSuspended);
+    }
+    let allowed = match side {
+        Side::Sell => m.role.can_sell(),
+        Side::Buy => m.role.can_buy(),
+    };
+    if !allowed {
+        return Err(MarketError::RoleNotAllowed);
+    }
+    Ok(())
+}
+
+fn place(env: &Env, owner: Address, side: Side, slot: u64, wh: i128, price: i128) -> Result<u64, MarketError> {
+    owner.require_auth();
+    let p = storage::params(env);
+    if wh <= 0 {
+        return Err(MarketError::InvalidAmount);
+    }
+    check_price(&p, price)?;
+    let now = env.ledger().timestamp();
+    if now >= clock::gate(&p, slot)? {
+        return Err(MarketError::SlotClosed);
+    }
+    if slot > (now / p.slot_secs).saturating_add(p.horizon_slots) {
+        return Err(MarketError::SlotTooFar);
+    }
+    check_member(env, &p, &owner, side)?;
+    let escrow = match side {
+        Side::Buy => wh.checked_mul(price).ok_or(MarketError::Overflow)?,
+        Side::Sell => 0,
+    };
+    if escrow > 0 {
+        let mut t = storage::totals(env);
+        t.locked = t.locked.checked_add(escrow).ok_or(MarketError::Overflow)?;
+        storage::set_totals(env, &t);
+        TokenClient::new(env, &p.payment_token).transfer(&owner, &env.current_contract_address(), &escrow);
+    }
+    let id = storage::next_id(env, &Key::NextOrder);
+    let order = Order { owner: owner.clone(), side, slot, wh, price, filled: 0, status: OrderStatus::Open };
+    storage::store(env, &Key::Order(id), &order);
+    storage::bump_instance(env);
+    OrderPlaced { slot, id, owner, side, wh, price, escrow }.publish(env);
+    Ok(id)
+}
+
+/// An order as a settle batch sees it: its staged copy if the batch touched it already.
+fn staged_order(env: &Env, staged: &Map<u64, Order>, id: u64) -> Result<Order, MarketError> {
+    match staged.get(id) {
+        Some(o) => Ok(o),
+        None => storage::order(env, id).ok_or(MarketError::UnknownOrder),
+    }
+}
+
+/// Returns the unmatched part of a bid's escrow to its owner and records it.
+fn refund_unmatched(env: &Env, p: &Params, o: &Order) -> i128 {
+    if o.side != Side::Buy {
+        return 0;
+    }
+    let refund = (o.wh - o.filled) * o.price;
+    if refund > 0 {
+        TokenClient::new(env, &p.payment_token).transfer(&env.current_contract_address(), &o.owner, &refund);
+        let mut t = storage::totals(env);
+        t.refunded += refund;
+        storage::set_totals(env, &t);
+    }
+    refund
+}
+
+#[contractimpl]
+impl Market {
+    /// Deploys the market with its first admin (bootstrap deployer) and parameters.
+    pub fn __constructor(env: Env, admin: Address, params: Params) -> Result<(), MarketError> {
+        validate(&params)?;
+        env.storage().instance().set(&Key::Admin, &admin);
+        env.storage().instance().set(&Key::Params, &params);
+        storage::bump_instance(&env);
+        Ok(())
+    }
+
+    /// Replaces the parameters (a governance decision). Admin only.
+    pub fn set_params(env: Env, params: Params) -> Result<(), MarketError> {
+        storage::admin(&env).require_auth();
+        validate(&params)?;
+        env.storage().instance().set(&Key::Params, &params);
+        storage::bump_instance(&env);
+        ParamsChanged { params }.publish(&env);
+        Ok(())
+    }
+
+    /// Hands administration to `new_admin` (governance). Admin only.
+    pub fn set_admin(env: Env, new_admin: Address) {
+        storage::admin(&env).require_auth();
+        env.storage().instance().set(&Key::Admin, &new_admin);
+        storage::bump_instance(&env);
+        AdminChanged { new_admin }.publish(&env);
+    }
+
+    /// Replaces the contract code (a governance decision). Admin only.
+    pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
+        storage::admin(&env).require_auth();
+        env.deployer().update_current_contract(ContractExecutable::Wasm(wasm_hash));
+    }
+
+    /// A donor offers `wh` Wh in `slot` at no less than `min_price` per Wh. Returns the order id.
+    pub fn offer(env: Env, donor: Address, slot: u64, wh: i128, min_price: i128) -> Result<u64, MarketError> {
+        place(&env, donor, Side::Sell, slot, wh, min_price)
+    }
+
+    /// A receiver bids for `wh` Wh in `slot` at no more than `max_price` per Wh, locking
+    /// `wh * max_price` of the payment token in escrow. Returns the order id.
+    pub fn bid(env: Env, receiver: Address, slot: u64, wh: i128, max_price: i128) -> Result<u64, MarketError> {
+        place(&env, receiver, Side::Buy, slot, wh, max_price)
+    }
+
+    /// The owner withdraws an order before its slot's gate closes; a bid's escrow returns.
+    pub fn cancel(env: Env, owner: Address, order_id: u64) -> Result<(), MarketError> {
+        owner.require_auth();
+        let p = storage::params(&env);
+        let mut o = storage::order(&env, order_id).ok_or(MarketError::UnknownOrder)?;
+        if o.owner != owner {
+            return Err(MarketError::NotOrderOwner);
+        }
+        if o.status != OrderStatus::Open {
+            return Err(MarketError::OrderNotOpen);
+        }
+        if env.ledger().timestamp() >= clock::gate(&p, o.slot)? {
+            return Err(MarketError::GateClosed);
+        }
+        let refund = refund_unmatched(&env, &p, &o);
+        o.status = OrderStatus::Cancelled;
+        storage::store(&env, &Key::Order(order_id), &o);
+        storage::bump_instance(&env);
+        OrderCancelled { slot: o.slot, id: order_id, refund }.publish(&env);
+        Ok(())
+    }
+
+    /// The operator settles a batch of trades for `slot` after its gate closed and before it
+    /// ends. With `clearing_price` set, every trade must carry that price (uniform pricing,
+    /// the same for every batch of the slot); without it each trade's price must lie within
+    /// its own bid and offer (pay-as-bid, network pricing). Any violation refuses the batch.
+    pub fn settle(env: Env, slot: u64, trades: Vec<TradeIn>, clearing_price: Option<i128>) -> Result<(), MarketError> {
+        let p = storage::params(&env);
+        p.operator.require_auth();
+        let now = env.ledger().timestamp();
+        if now < clock::gate(&p, slot)? {
+            return Err(MarketError::GateNotClosed);
+        }
+        if now >= clock::end(&p, slot)? {
+            return Err(MarketError::SettlementClosed);
+        }
+        if trades.is_empty() {
+            return Err(MarketError::EmptyBatch);
+        }
+        if trades.len() > MAX_BATCH {
+            return Err(MarketError::BatchTooLarge);
+        }
+        let stored_price: Option<i128> = storage::load(&env, &Key::SlotPrice(slot));
+        match (clearing_price, stored_price) {
+            (Some(c), Some(s)) if c != s => return Err(MarketError::PriceMismatch),
+            (None, Some(_)) => return Err(MarketError::PriceMismatch),
+            (Some(c), _) => check_price(&p, c)?,
+            _ => {}
+        }
+        // Orders touched by this batch, updated in memory and written once at the end.
+        let mut orders: Map<u64, Order> = Map::new(&env);
+        let mut staged: Vec<(TradeIn, Order, Order)> = Vec::new(&env);
+        let mut pairs: Map<(u64, u64), ()> = Map::new(&env);
+        for t in trades.iter() {
+            let mut buy = staged_order(&env, &orders, t.buy)?;
+            let mut sell = staged_order(&env, &orders, t.sell)?;
+            if buy.side != Side::Buy || sell.side != Side::Sell {
+                return Err(MarketError::WrongSide);
+            }
+            if buy.slot != slot || sell.slot != slot {
+                return Err(MarketError::WrongSlot);
+            }
+            if buy.status != OrderStatus::Open || sell.status != OrderStatus::Open {
+                return Err(MarketError::OrderNotOpen);
+            }
+            if buy.owner == sell.owner {
+                return Err(MarketError::SelfTrade);
+            }
+            if t.wh <= 0 {
+                return Err(MarketError::InvalidAmount);
+            }
+            check_price(&p, t.price)?;
+            if t.price < sell.price || t.price > buy.price {
+                return Err(MarketError::PriceOutsideLimits);
+            }
+            if let Some(c) = clearing_price {
+                if t.price != c {
+                    return Err(MarketError::PriceMismatch);
+                }
+            }
+            if pairs.contains_key((t.buy, t.sell)) || env.storage().persistent().has(&Key::Pair(t.buy, t.sell)) {
+                return Err(MarketError::DuplicateTrade);
+            }
+            pairs.set((t.buy, t.sell), ());
+            buy.filled = buy.filled.checked_add(t.wh).ok_or(MarketError::Overflow)?;
+            sell.filled = sell.filled.checked_add(t.wh).ok_or(MarketError::Overflow)?;
+            if buy.filled > buy.wh || sell.filled > sell.wh {
+                return Err(MarketError::Overfill);
+            }
+            orders.set(t.buy, buy.clone());
+            orders.set(t.sell, sell.clone());
+            staged.push_back((t, buy, sell));
+        }
+        for (id, o) in orders.iter() {
+            storage::store(&env, &Key::Order(id), &o);
+        }
+        for (t, buy, sell) in staged.iter() {
+            let trade_id = storage::next_id(&env, &Key::NextTrade);
+            let trade = Trade {
+                slot,
+                buy: t.buy,
+                sell: t.sell,
+                buyer: buy.owner.clone(),
+                seller: sell.owner.clone(),
+                wh: t.wh,
+                price: t.price,
+                buy_price: buy.price,
+                state: TradeState::Matched,
+                delivered_wh: 0,
+            };
+            storage::store(&env, &Key::Trade(trade_id), &trade);
+            storage::store(&env, &Key::Pair(t.buy, t.sell), &trade_id);
+            let mut list = storage::donor_trades(&env, slot, &sell.owner);
+            list.push_back(trade_id);
+            storage::store(&env, &Key::DonorTrades(slot, sell.owner.clone()), &list);
+            TradeSettled {
+                slot,
+                trade_id,
+                buy: t.buy,
+                sell: t.sell,
+                buyer: buy.owner,
+                seller: sell.owner,
+                wh: t.wh,
+                price: t.price,
+            }
+            .publish(&env);
+        }
+        if let Some(c) = clearing_price {
+            storage::store(&env, &Key::SlotPrice(slot), &c);
+        }
+        storage::bump_instance(&env);
+        BatchSettled { slot, trades: trades.len(), clearing_price }.publish(&env);
+        Ok(())
+    }
+
+    /// After its slot ended, anyone closes an open order; a bid's unmatched escrow returns
+    /// to its owner.
+    pub fn release(env: Env, order_id: u64) -> Result<(), MarketError> {
+        let p = storage::params(&env);
+        let mut o = storage::order(&env, order_id).ok_or(MarketError::UnknownOrder)?;
+        if o.status != OrderStatus::Open {
+            return Err(MarketError::OrderNotOpen);
+        }
+        if env.ledger().timestamp() < clock::end(&p, o.slot)? {
+            return Err(MarketError::TooEarly);
+        }
+        let refund = refund_unmatched(&env, &p, &o);
+        o.status = OrderStatus::Closed;
+        storage::store(&env, &Key::Order(order_id), &o);
+        storage::bump_instance(&env);
+        OrderReleased { slot: o.slot, id: order_id, refund }.publish(&env);
+        Ok(())
+    }
+
+    /// After the delivery deadline, anyone returns a never-delivered trade's escrow share
+    /// to its buyer.
+    pub fn refund_expired(env: Env, trade_id: u64) -> Result<(), MarketError> {
+        let p = storage::params(&env);
+        let mut t = storage::trade(&env, trade_id).ok_or(MarketError::UnknownTrade)?;
+        if t.state != TradeState::Matched {
+            return Err(MarketError::TradeNotOpen);
+        }
+        if env.ledger().timestamp() < clock::deadline(&p, t.slot)? {
+            return Err(MarketError::TooEarly);
+        }
+        let refund = t.wh * t.buy_price;
+        TokenClient::new(&env, &p.payment_token).transfer(&env.current_contract_address(), &t.buyer, &refund);
+        let mut totals = storage::totals(&env);
+        totals.refunded += refund;
+        storage::set_totals(&env, &totals);
+        t.state = TradeState::Expired;
+        storage::store(&env, &Key::Trade(trade_id), &t);
+        storage::bump_instance(&env);
+        TradeExpired { slot: t.slot, trade_id, refund }.publish(&env);
+        Ok(())
+    }
+
+    /// The market parameters.
+    pub fn params(env: Env) -> Params {
+        storage::params(&env)
+    }
+
+    /// The current admin.
+    pub fn admin(env: Env) -> Address {
+        storage::admin(&env)
+    }
+
+    /// An order by id.
+    pub fn order(env: Env, order_id: u64) -> Option<Order> {
+        storage::order(&env, order_id)
+    }
+
+    /// A trade by id.
+    pub fn trade(env: Env, trade_id: u64) -> Option<Trade> {
+        storage::trade(&env, trade_id)
+    }
+
+    /// The trade ids of `donor` in `slot`.
+    pub fn donor_trades(env: Env, slot: u64, donor: Address) -> Vec<u64> {
+        storage::donor_trades(&env, slot, &donor)
+    }
+
+    /// The uniform clearing price of `slot`, once set.
+    pub fn slot_price(env: Env, slot: u64) -> Option<i128> {
+        storage::load(&env, &Key::SlotPrice(slot))
+    }
+
+    /// Payment-token totals: escrow held = locked - paid - refunded.
+    pub fn totals(env: Env) -> Totals {
+        storage::totals(&env)
+    }
+}

@@ -1,0 +1,103 @@
+//! Events the market emits for every state change an indexer or auditor needs.
+use soroban_sdk::{contractevent, Address};
+
+use crate::types::{Params, Side};
+
+/// A new order: `["order", slot]`.
+#[contractevent(topics = ["order"], data_format = "vec")]
+pub struct OrderPlaced {
+    #[topic]
+    pub slot: u64,
+    pub id: u64,
+    pub owner: Address,
+    pub side: Side,
+    pub wh: i128,
+    pub price: i128,
+    /// Payment token locked (bids) — zero for offers.
+    pub escrow: i128,
+}
+
+/// An order withdrawn by its owner: `["cancel", slot]`.
+#[contractevent(topics = ["cancel"], data_format = "vec")]
+pub struct OrderCancelled {
+    #[topic]
+    pub slot: u64,
+    pub id: u64,
+    pub refund: i128,
+}
+
+/// An order closed after its slot ended, releasing unmatched escrow: `["release", slot]`.
+#[contractevent(topics = ["release"], data_format = "vec")]
+pub struct OrderReleased {
+    #[topic]
+    pub slot: u64,
+    pub id: u64,
+    pub refund: i128,
+}
+
+/// One settled trade: `["trade", slot]`.
+#[contractevent(topics = ["trade"], data_format = "vec")]
+pub struct TradeSettled {
+    #[topic]
+    pub slot: u64,
+    pub trade_id: u64,
+    pub buy: u64,
+    pub sell: u64,
+    pub buyer: Address,
+    pub seller: Address,
+    pub wh: i128,
+    pub price: i128,
+}
+
+/// A settle batch: `["settle", slot]` with its size and uniform clearing price, if any.
+#[contractevent(topics = ["settle"], data_format = "vec")]
+pub struct BatchSettled {
+    #[topic]
+    pub slot: u64,
+    pub trades: u32,
+    pub clearing_price: Option<i128>,
+}
+
+/// Delivery settled on one trade: `["delivered", slot]`.
+#[contractevent(topics = ["delivered"], data_format = "vec")]
+pub struct TradeDelivered {
+    #[topic]
+    pub slot: u64,
+    pub trade_id: u64,
+    pub delivered_wh: i128,
+    /// Paid to the donor, after the fee.
+    pub paid: i128,
+    pub fee: i128,
+    /// Returned to the buyer.
+    pub refund: i128,
+}
+
+/// Proven energy beyond the donor's matched trades, minted to the donor: `["surplus", slot]`.
+#[contractevent(topics = ["surplus"], data_format = "vec")]
+pub struct SurplusMinted {
+    #[topic]
+    pub slot: u64,
+    pub donor: Address,
+    pub wh: i128,
+}
+
+/// A trade with no delivery by the deadline, escrow returned: `["expired", slot]`.
+#[contractevent(topics = ["expired"], data_format = "vec")]
+pub struct TradeExpired {
+    #[topic]
+    pub slot: u64,
+    pub trade_id: u64,
+    pub refund: i128,
+}
+
+/// New market parameters: `["params"]`.
+#[contractevent(topics = ["params"], data_format = "single-value")]
+pub struct ParamsChanged {
+    pub params: Params,
+}
+
+/// Administration moved (to governance): `["set_admin"]`.
+#[contractevent(topics = ["set_admin"], data_format = "single-value")]
+pub struct AdminChanged {
+    pub new_admin: Address,
+}

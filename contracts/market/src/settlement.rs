@@ -1,0 +1,108 @@
+//! Settlement of a donor's proven delivery against its matched trades in one slot.
+//!
+//! `settle_delivery` is what `deliver` calls once the meter's signature and the Groth16 proof
+//! have been verified: it mints kWh to each buyer for the energy delivered (pro rata when the
+//! donor fell short), pays the donor at the trade price less the fee, refunds each buyer the
+//! rest of its escrow share, and mints any surplus to the donor.
+use soroban_sdk::{token::TokenClient, Address, Env, Vec};
+use urja_interfaces::MintClient;
+
+use crate::errors::MarketError;
+use crate::events::{SurplusMinted, TradeDelivered};
+use crate::storage::{self, Key};
+use crate::types::{Trade, TradeState};
+
+
+/// Splits `delivered` Wh over trades of `wh` quantities: full fills when there is enough,
+/// otherwise each gets `floor(wh * delivered / total)` and the leftover units go one by one
+/// to the earliest trades with room. Returns the per-trade amounts and the surplus.
+#[allow(dead_code)] // called by `deliver`, which lands with the zero-knowledge verifier
+pub fn allocate(env: &Env, wh: &Vec<i128>, delivered: i128) -> Result<(Vec<i128>, i128), MarketError> {
+    let mut total: i128 = 0;
+    for w in wh.iter() {
+        total = total.checked_add(w).ok_or(MarketError::Overflow)?;
+    }
+    let mut out = Vec::new(env);
+    if delivered >= total {
+        for w in wh.iter() {
+            out.push_back(w);
+        }
+        return Ok((out, delivered - total));
+    }
+    let mut given: i128 = 0;
+    for w in wh.iter() {
+        let share = w.checked_mul(delivered).ok_or(MarketError::Overflow)? / total;
+        given += share;
+        out.push_back(share);
+    }
+    let mut leftover = delivered - given;
+    let mut i = 0;
+    while leftover > 0 {
+        let (w, s) = (wh.get_unchecked(i), out.get_unchecked(i));
+        if s < w {
+            out.set(i, s + 1);
+            leftover -= 1;
+        }
+        i = (i + 1) % out.len();
+    }
+    Ok((out, 0))
+}
+
+/// Settles `delivered` Wh proven by `donor`'s meter for `slot`.
+#[allow(dead_code)] // called by `deliver`, which lands with the zero-knowledge verifier
+pub fn settle_delivery(env: &Env, donor: &Address, slot: u64, delivered: i128) -> Result<(), MarketError> {
+    if delivered < 0 {
+        return Err(MarketError::InvalidAmount);
+    }
+    let p = storage::params(env);
+    let ids = storage::donor_trades(env, slot, donor);
+    let mut open: Vec<(u64, Trade)> = Vec::new(env);
+    let mut wh = Vec::new(env);
+    for id in ids.iter() {
+        let t = storage::trade(env, id).ok_or(MarketError::UnknownTrade)?;
+        if t.state == TradeState::Matched {
+            wh.push_back(t.wh);
+            open.push_back((id, t));
+        }
+    }
+    let (shares, surplus) = allocate(env, &wh, delivered)?;
+    let pay = TokenClient::new(env, &p.payment_token);
+    let kwh = MintClient::new(env, &p.kwh_token);
+    let me = env.current_contract_address();
+    let mut totals = storage::totals(env);
+    for (i, (id, mut t)) in open.iter().enumerate() {
+        let d = shares.get_unchecked(i as u32);
+        let gross = d.checked_mul(t.price).ok_or(MarketError::Overflow)?;
+        let fee = gross.checked_mul(p.fee_bps as i128).ok_or(MarketError::Overflow)? / 10_000;
+        let escrow = t.wh.checked_mul(t.buy_price).ok_or(MarketError::Overflow)?;
+        let refund = escrow - gross;
+        if d > 0 {
+            kwh.mint(&t.buyer, &d);
+        }
+        if gross - fee > 0 {
+            pay.transfer(&me, &t.seller, &(gross - fee));
+        }
+        if fee > 0 {
+            pay.transfer(&me, &p.fee_recipient, &fee);
+        }
+        if refund > 0 {
+            pay.transfer(&me, &t.buyer, &refund);
+        }
+        totals.paid += gross;
+        totals.fees += fee;
+        totals.refunded += refund;
+        totals.minted_wh += d;
+        t.state = TradeState::Delivered;
+        t.delivered_wh = d;
+        storage::store(env, &Key::Trade(id), &t);
+        TradeDelivered { slot, trade_id: id, delivered_wh: d, paid: gross - fee, fee, refund }
+            .publish(env);
+    }
+    if surplus > 0 {
+        kwh.mint(donor, &surplus);
+        totals.minted_wh += surplus;
+        SurplusMinted { slot, donor: donor.clone(), wh: surplus }.publish(env);
+    }
+    storage::set_totals(env, &totals);
+    Ok(())
+}

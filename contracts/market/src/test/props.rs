@@ -1,0 +1,122 @@
+//! Property tests: random sequences of orders, cancels, settlements, deliveries, releases and
+//! refunds keep escrow conserved, never over-fill an order and never settle a pair twice.
+use super::*;
+use proptest::prelude::*;
+
+#[derive(Clone, Debug)]
+enum Op {
+    Offer { who: usize, slot: u64, wh: i128, price: i128 },
+    Bid { who: usize, slot: u64, wh: i128, price: i128 },
+    Cancel { order: u64 },
+}
+
+#[derive(Clone, Debug)]
+struct Batch {
+    trades: std::vec::Vec<(u64, u64, i128, i128)>,
+    uniform: bool,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0..3usize, 0..2u64, 1..200i128, 1..30i128).prop_map(|(who, slot, wh, price)| Op::Offer { who, slot, wh, price }),
+        (0..3usize, 0..2u64, 1..200i128, 1..30i128).prop_map(|(who, slot, wh, price)| Op::Bid { who, slot, wh, price }),
+        (0..12u64).prop_map(|order| Op::Cancel { order }),
+    ]
+}
+
+fn batch() -> impl Strategy<Value = Batch> {
+    (prop::collection::vec((0..12u64, 0..12u64, 1..150i128, 1..30i128), 1..5), any::<bool>())
+        .prop_map(|(trades, uniform)| Batch { trades, uniform })
+}
+
+fn check_invariants(w: &World, locked: i128) {
+    let t = w.market.totals();
+    assert_eq!(t.locked, locked, "locked total tracks every accepted bid");
+    assert_eq!(w.pay.balance(&w.market.address), t.locked - t.paid - t.refunded, "escrow conserved");
+    let mut n = 0u64;
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(tr) = w.market.trade(&n) {
+        assert!(seen.insert((tr.buy, tr.sell)), "pair ({}, {}) settled twice", tr.buy, tr.sell);
+        n += 1;
+    }
+    let mut id = 0u64;
+    while let Some(o) = w.market.order(&id) {
+        let mut sum = 0;
+        for k in 0..n {
+            let tr = w.market.trade(&k).unwrap();
+            if tr.buy == id || tr.sell == id {
+                sum += tr.wh;
+            }
+        }
+        assert!(o.filled <= o.wh, "order {id} over-filled");
+        assert_eq!(o.filled, sum, "order {id} fill equals its trades");
+        id += 1;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #[test]
+    fn escrow_is_conserved_and_nothing_settles_twice(
+        ops in prop::collection::vec(op(), 1..14),
+        batches in prop::collection::vec(batch(), 0..4),
+        deliveries in prop::collection::vec((0..3usize, 0..2u64, 0..400i128), 0..4),
+    ) {
+        let w = world(Build::Native, 3, 3);
+        let mut locked = 0i128;
+        for o in &ops {
+            match *o {
+                Op::Offer { who, slot, wh, price } => {
+                    let _ = w.market.try_offer(&w.donors[who], &(SLOT + slot), &wh, &price);
+                }
+                Op::Bid { who, slot, wh, price } => {
+                    if w.market.try_bid(&w.receivers[who], &(SLOT + slot), &wh, &price).is_ok() {
+                        locked += wh * price;
+                    }
+                }
+                Op::Cancel { order } => {
+                    if let Some(o) = w.market.order(&order) {
+                        let _ = w.market.try_cancel(&o.owner, &order);
+                    }
+                }
+            }
+            check_invariants(&w, locked);
+        }
+        at_gate(&w, SLOT + 1);
+        for b in &batches {
+            for slot in [SLOT, SLOT + 1] {
+                let trades: soroban_sdk::Vec<TradeIn> = soroban_sdk::Vec::from_iter(
+                    &w.env,
+                    b.trades.iter().map(|&(buy, sell, wh, price)| trade(buy, sell, wh, price)),
+                );
+                let price = if b.uniform { Some(b.trades[0].3) } else { None };
+                if slot == SLOT {
+                    // Slot SLOT is already under way at SLOT+1's gate; settle it in its window.
+                    continue;
+                }
+                let _ = w.market.try_settle(&slot, &trades, &price);
+                check_invariants(&w, locked);
+            }
+        }
+        at(&w, (SLOT + 2) * SLOT_SECS);
+        for &(who, slot, wh) in &deliveries {
+            let donor = w.donors[who].clone();
+            let _ = w.env.as_contract(&w.market.address, || settle_delivery(&w.env, &donor, SLOT + slot, wh));
+            check_invariants(&w, locked);
+        }
+        let mut id = 0;
+        while w.market.order(&id).is_some() {
+            let _ = w.market.try_release(&id);
+            id += 1;
+        }
+        at(&w, (SLOT + 2) * SLOT_SECS + 3_600);
+        let mut n = 0;
+        while let Some(tr) = w.market.trade(&n) {
+            let r = w.market.try_refund_expired(&n);
+            prop_assert_eq!(r.is_ok(), tr.state == TradeState::Matched);
+            n += 1;
+        }
+        check_invariants(&w, locked);
+        prop_assert_eq!(w.pay.balance(&w.market.address), 0, "all escrow returned or paid in the end");
+    }
+}

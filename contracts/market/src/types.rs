@@ -1,0 +1,124 @@
+//! The market's stored records and parameters.
+use soroban_sdk::{contracttype, Address};
+
+/// Which side of the book an order is on.
+#[contracttype]
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+#[repr(u32)]
+pub enum Side {
+    /// A donor's offer to sell.
+    Sell = 0,
+    /// A receiver's bid to buy (escrowed).
+    Buy = 1,
+}
+
+/// Lifecycle of an order.
+#[contracttype]
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+#[repr(u32)]
+pub enum OrderStatus {
+    /// In the book; may still be matched (until the slot ends).
+    Open = 0,
+    /// Withdrawn by its owner before gate closure.
+    Cancelled = 1,
+    /// The slot ended; any unmatched escrow has been released.
+    Closed = 2,
+}
+
+/// An order as stored: quantities in Wh, prices in payment-token units per Wh.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Order {
+    pub owner: Address,
+    pub side: Side,
+    pub slot: u64,
+    pub wh: i128,
+    /// Minimum price (sell) or maximum price (buy).
+    pub price: i128,
+    /// Wh already matched by settled trades.
+    pub filled: i128,
+    pub status: OrderStatus,
+}
+
+/// Lifecycle of a matched trade.
+#[contracttype]
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+#[repr(u32)]
+pub enum TradeState {
+    /// Settled by the operator; waiting for the donor's proven delivery.
+    Matched = 0,
+    /// Delivery proven; kWh minted, donor paid, buyer refunded the rest.
+    Delivered = 1,
+    /// No delivery before the deadline; the buyer got its escrow back.
+    Expired = 2,
+}
+
+/// A settled trade between one bid and one offer.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Trade {
+    pub slot: u64,
+    pub buy: u64,
+    pub sell: u64,
+    pub buyer: Address,
+    pub seller: Address,
+    pub wh: i128,
+    pub price: i128,
+    /// The bid's limit price: the trade's share of escrow is `wh * buy_price`.
+    pub buy_price: i128,
+    pub state: TradeState,
+    pub delivered_wh: i128,
+}
+
+/// A trade as the operator proposes it in `settle`.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct TradeIn {
+    pub buy: u64,
+    pub sell: u64,
+    pub wh: i128,
+    pub price: i128,
+}
+
+/// Market parameters, set at deployment and changed only by the admin (governance).
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Params {
+    /// Any SEP-41 token (e.g. a Stellar Asset Contract) that buyers pay with.
+    pub payment_token: Address,
+    /// The kWh token this market mints.
+    pub kwh_token: Address,
+    pub registry: Address,
+    pub verifier: Address,
+    /// The verifying key id in the verifier used for delivery proofs.
+    pub circuit_id: u32,
+    /// The only address that may settle slots.
+    pub operator: Address,
+    pub fee_recipient: Address,
+    /// Fee on each payment to a donor, in basis points (at most 10 000).
+    pub fee_bps: u32,
+    /// Length of a delivery slot in seconds (a multiple of 15: one reading per 1/15th).
+    pub slot_secs: u64,
+    /// Orders close this many seconds before their slot starts.
+    pub gate_lead_secs: u64,
+    /// Deliveries are accepted until this many seconds after the slot ends.
+    pub delivery_deadline_secs: u64,
+    /// How many slots ahead orders may be placed.
+    pub horizon_slots: u64,
+    pub price_floor: i128,
+    pub price_cap: i128,
+}
+
+/// Running totals of the payment token the market has taken in and let out.
+/// Escrow held = `locked - paid - refunded` at all times.
+#[contracttype]
+#[derive(Clone, Debug, Default, Eq, PartialEq)]
+pub struct Totals {
+    pub locked: i128,
+    /// Paid out for delivered energy, fees included.
+    pub paid: i128,
+    pub fees: i128,
+    pub refunded: i128,
+    /// kWh minted for delivered energy (to buyers and as donor surplus).
+    pub minted_wh: i128,
+}
