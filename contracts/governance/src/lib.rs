@@ -141,7 +141,9 @@ pub struct BootstrapEnded {
 pub struct Governance;
 
 fn bump(env: &Env) {
-    env.storage().instance().extend_ttl(TTL_THRESHOLD, TTL_EXTEND_TO);
+    env.storage()
+        .instance()
+        .extend_ttl(TTL_THRESHOLD, TTL_EXTEND_TO);
 }
 
 fn validate(p: &GovParams) -> Result<(), GovError> {
@@ -152,11 +154,18 @@ fn validate(p: &GovParams) -> Result<(), GovError> {
 }
 
 fn governed(env: &Env) -> Vec<Address> {
-    env.storage().instance().get(&Key::Governed).unwrap_or_else(|| Vec::new(env))
+    env.storage()
+        .instance()
+        .get(&Key::Governed)
+        .unwrap_or_else(|| Vec::new(env))
 }
 
 fn registry(env: &Env) -> RegistryClient<'_> {
-    let id: Address = env.storage().instance().get(&Key::Registry).expect("constructor sets registry");
+    let id: Address = env
+        .storage()
+        .instance()
+        .get(&Key::Registry)
+        .expect("constructor sets registry");
     RegistryClient::new(env, &id)
 }
 
@@ -170,7 +179,9 @@ fn require_member(env: &Env, who: &Address) -> Result<(), GovError> {
 
 fn check_action(env: &Env, action: &Action) -> Result<(), GovError> {
     match action {
-        Action::Call(target, _, _) if !governed(env).contains(target) => Err(GovError::TargetNotGoverned),
+        Action::Call(target, _, _) if !governed(env).contains(target) => {
+            Err(GovError::TargetNotGoverned)
+        }
         Action::SetParams(p) => validate(p),
         _ => Ok(()),
     }
@@ -194,24 +205,39 @@ fn perform(env: &Env, action: &Action) {
 
 fn load_proposal(env: &Env, id: u64) -> Result<Proposal, GovError> {
     let key = Key::Proposal(id);
-    let p = env.storage().persistent().get(&key).ok_or(GovError::UnknownProposal)?;
-    env.storage().persistent().extend_ttl(&key, TTL_THRESHOLD, TTL_EXTEND_TO);
+    let p = env
+        .storage()
+        .persistent()
+        .get(&key)
+        .ok_or(GovError::UnknownProposal)?;
+    env.storage()
+        .persistent()
+        .extend_ttl(&key, TTL_THRESHOLD, TTL_EXTEND_TO);
     Ok(p)
 }
 
 fn store_proposal(env: &Env, id: u64, p: &Proposal) {
     let key = Key::Proposal(id);
     env.storage().persistent().set(&key, p);
-    env.storage().persistent().extend_ttl(&key, TTL_THRESHOLD, TTL_EXTEND_TO);
+    env.storage()
+        .persistent()
+        .extend_ttl(&key, TTL_THRESHOLD, TTL_EXTEND_TO);
 }
 
 #[contractimpl]
 impl Governance {
     /// Deploys governance with a one-time bootstrap admin, the registry whose active members
     /// vote, and the voting rules.
-    pub fn __constructor(env: Env, bootstrap_admin: Address, registry: Address, params: GovParams) -> Result<(), GovError> {
+    pub fn __constructor(
+        env: Env,
+        bootstrap_admin: Address,
+        registry: Address,
+        params: GovParams,
+    ) -> Result<(), GovError> {
         validate(&params)?;
-        env.storage().instance().set(&Key::Bootstrap, &bootstrap_admin);
+        env.storage()
+            .instance()
+            .set(&Key::Bootstrap, &bootstrap_admin);
         env.storage().instance().set(&Key::Registry, &registry);
         env.storage().instance().set(&Key::Params, &params);
         bump(&env);
@@ -221,7 +247,11 @@ impl Governance {
     /// During bootstrap only: the bootstrap admin carries out `action` at once (e.g. adding
     /// the governed contracts, installing the first verifying key).
     pub fn bootstrap_execute(env: Env, action: Action) -> Result<(), GovError> {
-        let admin: Address = env.storage().instance().get(&Key::Bootstrap).ok_or(GovError::BootstrapEnded)?;
+        let admin: Address = env
+            .storage()
+            .instance()
+            .get(&Key::Bootstrap)
+            .ok_or(GovError::BootstrapEnded)?;
         admin.require_auth();
         check_action(&env, &action)?;
         perform(&env, &action);
@@ -232,7 +262,11 @@ impl Governance {
 
     /// Ends the bootstrap for good: from now on only passed proposals act.
     pub fn end_bootstrap(env: Env) -> Result<(), GovError> {
-        let admin: Address = env.storage().instance().get(&Key::Bootstrap).ok_or(GovError::BootstrapEnded)?;
+        let admin: Address = env
+            .storage()
+            .instance()
+            .get(&Key::Bootstrap)
+            .ok_or(GovError::BootstrapEnded)?;
         admin.require_auth();
         env.storage().instance().remove(&Key::Bootstrap);
         bump(&env);
@@ -241,13 +275,26 @@ impl Governance {
     }
 
     /// An active member proposes `action`. Returns the proposal id.
-    pub fn propose(env: Env, proposer: Address, action: Action, description: String) -> Result<u64, GovError> {
+    pub fn propose(
+        env: Env,
+        proposer: Address,
+        action: Action,
+        description: String,
+    ) -> Result<u64, GovError> {
         require_member(&env, &proposer)?;
         check_action(&env, &action)?;
-        let p: GovParams = env.storage().instance().get(&Key::Params).expect("constructor sets params");
+        let p: GovParams = env
+            .storage()
+            .instance()
+            .get(&Key::Params)
+            .expect("constructor sets params");
         let now = env.ledger().timestamp();
         let voting_ends = now.saturating_add(p.voting_secs);
-        let id: u64 = env.storage().instance().get(&Key::NextProposal).unwrap_or(0);
+        let id: u64 = env
+            .storage()
+            .instance()
+            .get(&Key::NextProposal)
+            .unwrap_or(0);
         env.storage().instance().set(&Key::NextProposal, &(id + 1));
         let proposal = Proposal {
             proposer: proposer.clone(),
@@ -262,7 +309,13 @@ impl Governance {
         };
         store_proposal(&env, id, &proposal);
         bump(&env);
-        Proposed { id, proposer, action, voting_ends }.publish(&env);
+        Proposed {
+            id,
+            proposer,
+            action,
+            voting_ends,
+        }
+        .publish(&env);
         Ok(id)
     }
 
@@ -278,7 +331,9 @@ impl Governance {
             return Err(GovError::AlreadyVoted);
         }
         env.storage().persistent().set(&key, &support);
-        env.storage().persistent().extend_ttl(&key, TTL_THRESHOLD, TTL_EXTEND_TO);
+        env.storage()
+            .persistent()
+            .extend_ttl(&key, TTL_THRESHOLD, TTL_EXTEND_TO);
         if support {
             p.yes += 1;
         } else {
@@ -299,7 +354,11 @@ impl Governance {
         if env.ledger().timestamp() < p.executable_at {
             return Err(GovError::TooEarly);
         }
-        let params: GovParams = env.storage().instance().get(&Key::Params).expect("constructor sets params");
+        let params: GovParams = env
+            .storage()
+            .instance()
+            .get(&Key::Params)
+            .expect("constructor sets params");
         let turnout = (p.yes + p.no) as u64 * 10_000;
         if turnout < p.electorate as u64 * params.quorum_bps as u64 {
             return Err(GovError::QuorumNotReached);
@@ -312,7 +371,11 @@ impl Governance {
         store_proposal(&env, id, &p);
         perform(&env, &p.action);
         bump(&env);
-        Executed { id, action: p.action }.publish(&env);
+        Executed {
+            id,
+            action: p.action,
+        }
+        .publish(&env);
         Ok(())
     }
 
@@ -323,7 +386,10 @@ impl Governance {
 
     /// The voting rules.
     pub fn params(env: Env) -> GovParams {
-        env.storage().instance().get(&Key::Params).expect("constructor sets params")
+        env.storage()
+            .instance()
+            .get(&Key::Params)
+            .expect("constructor sets params")
     }
 
     /// The contracts governance administers.

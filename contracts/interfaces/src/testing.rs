@@ -7,7 +7,10 @@ use soroban_sdk::{Address, Env, IntoVal, Val, Vec};
 
 /// The release WASM of contract `name` (e.g. "token"), built by `make contracts`.
 pub fn wasm(name: &str) -> std::vec::Vec<u8> {
-    let path = std::format!("{}/../../target/wasm/urja_{name}.wasm", env!("CARGO_MANIFEST_DIR"));
+    let path = std::format!(
+        "{}/../../target/wasm/urja_{name}.wasm",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!("cannot read {path}: {e}; run `make contracts` first to build the WASM")
     })
@@ -24,6 +27,11 @@ pub fn auth_as(
     let args: Vec<Val> = args.into_val(env);
     env.mock_auths(&[MockAuth {
         address: signer,
-        invoke: &MockAuthInvoke { contract, fn_name, args, sub_invokes: &[] },
+        invoke: &MockAuthInvoke {
+            contract,
+            fn_name,
+            args,
+            sub_invokes: &[],
+        },
     }]);
 }

@@ -9,7 +9,9 @@ pub fn start(p: &Params, slot: u64) -> Result<u64, MarketError> {
 
 /// When slot `slot` ends (exclusive).
 pub fn end(p: &Params, slot: u64) -> Result<u64, MarketError> {
-    start(p, slot)?.checked_add(p.slot_secs).ok_or(MarketError::Overflow)
+    start(p, slot)?
+        .checked_add(p.slot_secs)
+        .ok_or(MarketError::Overflow)
 }
 
 /// When the order book of `slot` closes.
@@ -19,5 +21,7 @@ pub fn gate(p: &Params, slot: u64) -> Result<u64, MarketError> {
 
 /// The last moment (exclusive) a delivery for `slot` is accepted.
 pub fn deadline(p: &Params, slot: u64) -> Result<u64, MarketError> {
-    end(p, slot)?.checked_add(p.delivery_deadline_secs).ok_or(MarketError::Overflow)
+    end(p, slot)?
+        .checked_add(p.delivery_deadline_secs)
+        .ok_or(MarketError::Overflow)
 }

@@ -19,8 +19,7 @@ mod types;
 mod test;
 
 use soroban_sdk::{
-    contract, contractimpl, token::TokenClient, Address, BytesN, ContractExecutable, Env, Map,
-    Vec,
+    contract, contractimpl, token::TokenClient, Address, BytesN, ContractExecutable, Env, Map, Vec,
 };
 use urja_interfaces::RegistryClient;
 
@@ -59,7 +58,9 @@ fn check_price(p: &Params, price: i128) -> Result<(), MarketError> {
 }
 
 fn check_member(env: &Env, p: &Params, who: &Address, side: Side) -> Result<(), MarketError> {
-    let m = RegistryClient::new(env, &p.registry).member(who).ok_or(MarketError::UnknownMember)?;
+    let m = RegistryClient::new(env, &p.registry)
+        .member(who)
+        .ok_or(MarketError::UnknownMember)?;
     if !m.active {
         return Err(MarketError::MemberSuspended);
     }
@@ -73,7 +74,14 @@ fn check_member(env: &Env, p: &Params, who: &Address, side: Side) -> Result<(), 
     Ok(())
 }
 
-fn place(env: &Env, owner: Address, side: Side, slot: u64, wh: i128, price: i128) -> Result<u64, MarketError> {
+fn place(
+    env: &Env,
+    owner: Address,
+    side: Side,
+    slot: u64,
+    wh: i128,
+    price: i128,
+) -> Result<u64, MarketError> {
     owner.require_auth();
     let p = storage::params(env);
     if wh <= 0 {
@@ -96,13 +104,34 @@ fn place(env: &Env, owner: Address, side: Side, slot: u64, wh: i128, price: i128
         let mut t = storage::totals(env);
         t.locked = t.locked.checked_add(escrow).ok_or(MarketError::Overflow)?;
         storage::set_totals(env, &t);
-        TokenClient::new(env, &p.payment_token).transfer(&owner, &env.current_contract_address(), &escrow);
+        TokenClient::new(env, &p.payment_token).transfer(
+            &owner,
+            &env.current_contract_address(),
+            &escrow,
+        );
     }
     let id = storage::next_id(env, &Key::NextOrder);
-    let order = Order { owner: owner.clone(), side, slot, wh, price, filled: 0, status: OrderStatus::Open };
+    let order = Order {
+        owner: owner.clone(),
+        side,
+        slot,
+        wh,
+        price,
+        filled: 0,
+        status: OrderStatus::Open,
+    };
     storage::store(env, &Key::Order(id), &order);
     storage::bump_instance(env);
-    OrderPlaced { slot, id, owner, side, wh, price, escrow }.publish(env);
+    OrderPlaced {
+        slot,
+        id,
+        owner,
+        side,
+        wh,
+        price,
+        escrow,
+    }
+    .publish(env);
     Ok(id)
 }
 
@@ -121,7 +150,11 @@ fn refund_unmatched(env: &Env, p: &Params, o: &Order) -> i128 {
     }
     let refund = (o.wh - o.filled) * o.price;
     if refund > 0 {
-        TokenClient::new(env, &p.payment_token).transfer(&env.current_contract_address(), &o.owner, &refund);
+        TokenClient::new(env, &p.payment_token).transfer(
+            &env.current_contract_address(),
+            &o.owner,
+            &refund,
+        );
         let mut t = storage::totals(env);
         t.refunded += refund;
         storage::set_totals(env, &t);
@@ -161,17 +194,30 @@ impl Market {
     /// Replaces the contract code (a governance decision). Admin only.
     pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
         storage::admin(&env).require_auth();
-        env.deployer().update_current_contract(ContractExecutable::Wasm(wasm_hash));
+        env.deployer()
+            .update_current_contract(ContractExecutable::Wasm(wasm_hash));
     }
 
     /// A donor offers `wh` Wh in `slot` at no less than `min_price` per Wh. Returns the order id.
-    pub fn offer(env: Env, donor: Address, slot: u64, wh: i128, min_price: i128) -> Result<u64, MarketError> {
+    pub fn offer(
+        env: Env,
+        donor: Address,
+        slot: u64,
+        wh: i128,
+        min_price: i128,
+    ) -> Result<u64, MarketError> {
         place(&env, donor, Side::Sell, slot, wh, min_price)
     }
 
     /// A receiver bids for `wh` Wh in `slot` at no more than `max_price` per Wh, locking
     /// `wh * max_price` of the payment token in escrow. Returns the order id.
-    pub fn bid(env: Env, receiver: Address, slot: u64, wh: i128, max_price: i128) -> Result<u64, MarketError> {
+    pub fn bid(
+        env: Env,
+        receiver: Address,
+        slot: u64,
+        wh: i128,
+        max_price: i128,
+    ) -> Result<u64, MarketError> {
         place(&env, receiver, Side::Buy, slot, wh, max_price)
     }
 
@@ -193,7 +239,12 @@ impl Market {
         o.status = OrderStatus::Cancelled;
         storage::store(&env, &Key::Order(order_id), &o);
         storage::bump_instance(&env);
-        OrderCancelled { slot: o.slot, id: order_id, refund }.publish(&env);
+        OrderCancelled {
+            slot: o.slot,
+            id: order_id,
+            refund,
+        }
+        .publish(&env);
         Ok(())
     }
 
@@ -201,7 +252,12 @@ impl Market {
     /// ends. With `clearing_price` set, every trade must carry that price (uniform pricing,
     /// the same for every batch of the slot); without it each trade's price must lie within
     /// its own bid and offer (pay-as-bid, network pricing). Any violation refuses the batch.
-    pub fn settle(env: Env, slot: u64, trades: Vec<TradeIn>, clearing_price: Option<i128>) -> Result<(), MarketError> {
+    pub fn settle(
+        env: Env,
+        slot: u64,
+        trades: Vec<TradeIn>,
+        clearing_price: Option<i128>,
+    ) -> Result<(), MarketError> {
         let p = storage::params(&env);
         p.operator.require_auth();
         let now = env.ledger().timestamp();
@@ -255,7 +311,9 @@ impl Market {
                     return Err(MarketError::PriceMismatch);
                 }
             }
-            if pairs.contains_key((t.buy, t.sell)) || env.storage().persistent().has(&Key::Pair(t.buy, t.sell)) {
+            if pairs.contains_key((t.buy, t.sell))
+                || env.storage().persistent().has(&Key::Pair(t.buy, t.sell))
+            {
                 return Err(MarketError::DuplicateTrade);
             }
             pairs.set((t.buy, t.sell), ());
@@ -306,7 +364,12 @@ impl Market {
             storage::store(&env, &Key::SlotPrice(slot), &c);
         }
         storage::bump_instance(&env);
-        BatchSettled { slot, trades: trades.len(), clearing_price }.publish(&env);
+        BatchSettled {
+            slot,
+            trades: trades.len(),
+            clearing_price,
+        }
+        .publish(&env);
         Ok(())
     }
 
@@ -325,7 +388,12 @@ impl Market {
         o.status = OrderStatus::Closed;
         storage::store(&env, &Key::Order(order_id), &o);
         storage::bump_instance(&env);
-        OrderReleased { slot: o.slot, id: order_id, refund }.publish(&env);
+        OrderReleased {
+            slot: o.slot,
+            id: order_id,
+            refund,
+        }
+        .publish(&env);
         Ok(())
     }
 
@@ -341,14 +409,23 @@ impl Market {
             return Err(MarketError::TooEarly);
         }
         let refund = t.wh * t.buy_price;
-        TokenClient::new(&env, &p.payment_token).transfer(&env.current_contract_address(), &t.buyer, &refund);
+        TokenClient::new(&env, &p.payment_token).transfer(
+            &env.current_contract_address(),
+            &t.buyer,
+            &refund,
+        );
         let mut totals = storage::totals(&env);
         totals.refunded += refund;
         storage::set_totals(&env, &totals);
         t.state = TradeState::Expired;
         storage::store(&env, &Key::Trade(trade_id), &t);
         storage::bump_instance(&env);
-        TradeExpired { slot: t.slot, trade_id, refund }.publish(&env);
+        TradeExpired {
+            slot: t.slot,
+            trade_id,
+            refund,
+        }
+        .publish(&env);
         Ok(())
     }
 

@@ -12,12 +12,15 @@ use crate::events::{SurplusMinted, TradeDelivered};
 use crate::storage::{self, Key};
 use crate::types::{Trade, TradeState};
 
-
 /// Splits `delivered` Wh over trades of `wh` quantities: full fills when there is enough,
 /// otherwise each gets `floor(wh * delivered / total)` and the leftover units go one by one
 /// to the earliest trades with room. Returns the per-trade amounts and the surplus.
 #[allow(dead_code)] // called by `deliver`, which lands with the zero-knowledge verifier
-pub fn allocate(env: &Env, wh: &Vec<i128>, delivered: i128) -> Result<(Vec<i128>, i128), MarketError> {
+pub fn allocate(
+    env: &Env,
+    wh: &Vec<i128>,
+    delivered: i128,
+) -> Result<(Vec<i128>, i128), MarketError> {
     let mut total: i128 = 0;
     for w in wh.iter() {
         total = total.checked_add(w).ok_or(MarketError::Overflow)?;
@@ -50,7 +53,12 @@ pub fn allocate(env: &Env, wh: &Vec<i128>, delivered: i128) -> Result<(Vec<i128>
 
 /// Settles `delivered` Wh proven by `donor`'s meter for `slot`.
 #[allow(dead_code)] // called by `deliver`, which lands with the zero-knowledge verifier
-pub fn settle_delivery(env: &Env, donor: &Address, slot: u64, delivered: i128) -> Result<(), MarketError> {
+pub fn settle_delivery(
+    env: &Env,
+    donor: &Address,
+    slot: u64,
+    delivered: i128,
+) -> Result<(), MarketError> {
     if delivered < 0 {
         return Err(MarketError::InvalidAmount);
     }
@@ -73,7 +81,10 @@ pub fn settle_delivery(env: &Env, donor: &Address, slot: u64, delivered: i128) -
     for (i, (id, mut t)) in open.iter().enumerate() {
         let d = shares.get_unchecked(i as u32);
         let gross = d.checked_mul(t.price).ok_or(MarketError::Overflow)?;
-        let fee = gross.checked_mul(p.fee_bps as i128).ok_or(MarketError::Overflow)? / 10_000;
+        let fee = gross
+            .checked_mul(p.fee_bps as i128)
+            .ok_or(MarketError::Overflow)?
+            / 10_000;
         let escrow = t.wh.checked_mul(t.buy_price).ok_or(MarketError::Overflow)?;
         let refund = escrow - gross;
         if d > 0 {
@@ -95,13 +106,25 @@ pub fn settle_delivery(env: &Env, donor: &Address, slot: u64, delivered: i128) -
         t.state = TradeState::Delivered;
         t.delivered_wh = d;
         storage::store(env, &Key::Trade(id), &t);
-        TradeDelivered { slot, trade_id: id, delivered_wh: d, paid: gross - fee, fee, refund }
-            .publish(env);
+        TradeDelivered {
+            slot,
+            trade_id: id,
+            delivered_wh: d,
+            paid: gross - fee,
+            fee,
+            refund,
+        }
+        .publish(env);
     }
     if surplus > 0 {
         kwh.mint(donor, &surplus);
         totals.minted_wh += surplus;
-        SurplusMinted { slot, donor: donor.clone(), wh: surplus }.publish(env);
+        SurplusMinted {
+            slot,
+            donor: donor.clone(),
+            wh: surplus,
+        }
+        .publish(env);
     }
     storage::set_totals(env, &totals);
     Ok(())

@@ -26,14 +26,18 @@ pub enum Key {
 
 /// Extends the instance (parameters, counters) TTL.
 pub fn bump_instance(env: &Env) {
-    env.storage().instance().extend_ttl(TTL_THRESHOLD, TTL_EXTEND_TO);
+    env.storage()
+        .instance()
+        .extend_ttl(TTL_THRESHOLD, TTL_EXTEND_TO);
 }
 
 /// Reads a persistent entry, extending its TTL when present.
 pub fn load<T: TryFromVal<Env, Val>>(env: &Env, key: &Key) -> Option<T> {
     let v = env.storage().persistent().get::<_, T>(key);
     if v.is_some() {
-        env.storage().persistent().extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
+        env.storage()
+            .persistent()
+            .extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
     }
     v
 }
@@ -41,17 +45,25 @@ pub fn load<T: TryFromVal<Env, Val>>(env: &Env, key: &Key) -> Option<T> {
 /// Writes a persistent entry and extends its TTL.
 pub fn store<T: IntoVal<Env, Val>>(env: &Env, key: &Key, v: &T) {
     env.storage().persistent().set(key, v);
-    env.storage().persistent().extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
+    env.storage()
+        .persistent()
+        .extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
 }
 
 /// The admin (bootstrap deployer, then governance).
 pub fn admin(env: &Env) -> Address {
-    env.storage().instance().get(&Key::Admin).expect("constructor sets admin")
+    env.storage()
+        .instance()
+        .get(&Key::Admin)
+        .expect("constructor sets admin")
 }
 
 /// The market parameters.
 pub fn params(env: &Env) -> Params {
-    env.storage().instance().get(&Key::Params).expect("constructor sets params")
+    env.storage()
+        .instance()
+        .get(&Key::Params)
+        .expect("constructor sets params")
 }
 
 /// Allocates the next id from an instance counter.
@@ -63,7 +75,10 @@ pub fn next_id(env: &Env, key: &Key) -> u64 {
 
 /// The payment-token totals.
 pub fn totals(env: &Env) -> Totals {
-    env.storage().instance().get(&Key::Totals).unwrap_or_default()
+    env.storage()
+        .instance()
+        .get(&Key::Totals)
+        .unwrap_or_default()
 }
 
 /// Stores the payment-token totals.

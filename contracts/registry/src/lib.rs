@@ -77,11 +77,17 @@ const MAX_CAPACITY: u32 = 65_535;
 pub struct Registry;
 
 fn bump(env: &Env) {
-    env.storage().instance().extend_ttl(TTL_THRESHOLD, TTL_EXTEND_TO);
+    env.storage()
+        .instance()
+        .extend_ttl(TTL_THRESHOLD, TTL_EXTEND_TO);
 }
 
 fn require_admin(env: &Env) {
-    let admin: Address = env.storage().instance().get(&Key::Admin).expect("constructor sets admin");
+    let admin: Address = env
+        .storage()
+        .instance()
+        .get(&Key::Admin)
+        .expect("constructor sets admin");
     admin.require_auth();
     bump(env);
 }
@@ -89,26 +95,38 @@ fn require_admin(env: &Env) {
 fn load<T: soroban_sdk::TryFromVal<Env, soroban_sdk::Val>>(env: &Env, key: &Key) -> Option<T> {
     let v = env.storage().persistent().get::<_, T>(key);
     if v.is_some() {
-        env.storage().persistent().extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
+        env.storage()
+            .persistent()
+            .extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
     }
     v
 }
 
 fn store<T: soroban_sdk::IntoVal<Env, soroban_sdk::Val>>(env: &Env, key: &Key, v: &T) {
     env.storage().persistent().set(key, v);
-    env.storage().persistent().extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
+    env.storage()
+        .persistent()
+        .extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
 }
 
 fn active_members(env: &Env) -> u32 {
-    env.storage().instance().get(&Key::ActiveMembers).unwrap_or(0)
+    env.storage()
+        .instance()
+        .get(&Key::ActiveMembers)
+        .unwrap_or(0)
 }
 
 fn write_member(env: &Env, addr: &Address, m: &Member, was_active: bool) {
     let count = active_members(env) + m.active as u32 - was_active as u32;
     env.storage().instance().set(&Key::ActiveMembers, &count);
     store(env, &Key::Member(addr.clone()), m);
-    MemberChanged { addr: addr.clone(), role: m.role, feeder: m.feeder, active: m.active }
-        .publish(env);
+    MemberChanged {
+        addr: addr.clone(),
+        role: m.role,
+        feeder: m.feeder,
+        active: m.active,
+    }
+    .publish(env);
 }
 
 fn write_meter(env: &Env, id: &BytesN<32>, m: &Meter) {
@@ -147,38 +165,80 @@ impl Registry {
 
     /// The current admin.
     pub fn admin(env: Env) -> Address {
-        env.storage().instance().get(&Key::Admin).expect("constructor sets admin")
+        env.storage()
+            .instance()
+            .get(&Key::Admin)
+            .expect("constructor sets admin")
     }
 
     /// Replaces the contract code (a governance decision). Admin only.
     pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
         require_admin(&env);
-        env.deployer().update_current_contract(ContractExecutable::Wasm(wasm_hash));
+        env.deployer()
+            .update_current_contract(ContractExecutable::Wasm(wasm_hash));
     }
 
     /// Admits a household as an active member. Admin only.
-    pub fn add_member(env: Env, addr: Address, role: Role, feeder: u32) -> Result<(), RegistryError> {
+    pub fn add_member(
+        env: Env,
+        addr: Address,
+        role: Role,
+        feeder: u32,
+    ) -> Result<(), RegistryError> {
         require_admin(&env);
         if load::<Member>(&env, &Key::Member(addr.clone())).is_some() {
             return Err(RegistryError::MemberExists);
         }
-        write_member(&env, &addr, &Member { role, feeder, active: true }, false);
+        write_member(
+            &env,
+            &addr,
+            &Member {
+                role,
+                feeder,
+                active: true,
+            },
+            false,
+        );
         Ok(())
     }
 
     /// Changes a member's role or feeder. Admin only.
-    pub fn update_member(env: Env, addr: Address, role: Role, feeder: u32) -> Result<(), RegistryError> {
+    pub fn update_member(
+        env: Env,
+        addr: Address,
+        role: Role,
+        feeder: u32,
+    ) -> Result<(), RegistryError> {
         require_admin(&env);
-        let m: Member = load(&env, &Key::Member(addr.clone())).ok_or(RegistryError::UnknownMember)?;
-        write_member(&env, &addr, &Member { role, feeder, active: m.active }, m.active);
+        let m: Member =
+            load(&env, &Key::Member(addr.clone())).ok_or(RegistryError::UnknownMember)?;
+        write_member(
+            &env,
+            &addr,
+            &Member {
+                role,
+                feeder,
+                active: m.active,
+            },
+            m.active,
+        );
         Ok(())
     }
 
     /// Suspends (`false`) or reinstates (`true`) a member. Admin only.
     pub fn set_member_active(env: Env, addr: Address, active: bool) -> Result<(), RegistryError> {
         require_admin(&env);
-        let m: Member = load(&env, &Key::Member(addr.clone())).ok_or(RegistryError::UnknownMember)?;
-        write_member(&env, &addr, &Member { active, ..m.clone() }, m.active);
+        let m: Member =
+            load(&env, &Key::Member(addr.clone())).ok_or(RegistryError::UnknownMember)?;
+        write_member(
+            &env,
+            &addr,
+            &Member {
+                active,
+                ..m.clone()
+            },
+            m.active,
+        );
         Ok(())
     }
 
@@ -195,21 +255,36 @@ impl Registry {
         if load::<Meter>(&env, &Key::Meter(meter_id.clone())).is_some() {
             return Err(RegistryError::MeterExists);
         }
-        let m: Member = load(&env, &Key::Member(owner.clone())).ok_or(RegistryError::UnknownMember)?;
+        let m: Member =
+            load(&env, &Key::Member(owner.clone())).ok_or(RegistryError::UnknownMember)?;
         if !m.active || !m.role.can_sell() {
             return Err(RegistryError::OwnerCannotSell);
         }
         if m.feeder != feeder {
             return Err(RegistryError::FeederMismatch);
         }
-        write_meter(&env, &meter_id, &Meter { owner, feeder, max_wh_per_minute, active: true });
+        write_meter(
+            &env,
+            &meter_id,
+            &Meter {
+                owner,
+                feeder,
+                max_wh_per_minute,
+                active: true,
+            },
+        );
         Ok(())
     }
 
     /// Suspends (`false`) or reinstates (`true`) a meter. Admin only.
-    pub fn set_meter_active(env: Env, meter_id: BytesN<32>, active: bool) -> Result<(), RegistryError> {
+    pub fn set_meter_active(
+        env: Env,
+        meter_id: BytesN<32>,
+        active: bool,
+    ) -> Result<(), RegistryError> {
         require_admin(&env);
-        let m: Meter = load(&env, &Key::Meter(meter_id.clone())).ok_or(RegistryError::UnknownMeter)?;
+        let m: Meter =
+            load(&env, &Key::Meter(meter_id.clone())).ok_or(RegistryError::UnknownMeter)?;
         write_meter(&env, &meter_id, &Meter { active, ..m });
         Ok(())
     }
@@ -222,8 +297,16 @@ impl Registry {
     ) -> Result<(), RegistryError> {
         require_admin(&env);
         check_capacity(max_wh_per_minute)?;
-        let m: Meter = load(&env, &Key::Meter(meter_id.clone())).ok_or(RegistryError::UnknownMeter)?;
-        write_meter(&env, &meter_id, &Meter { max_wh_per_minute, ..m });
+        let m: Meter =
+            load(&env, &Key::Meter(meter_id.clone())).ok_or(RegistryError::UnknownMeter)?;
+        write_meter(
+            &env,
+            &meter_id,
+            &Meter {
+                max_wh_per_minute,
+                ..m
+            },
+        );
         Ok(())
     }
 

@@ -27,7 +27,15 @@ fn members_and_meters_roundtrip_with_events() {
     reg.register_meter(&key(&env, 7), &donor, &1, &500);
     assert_eq!(env.events().all().events().len(), 1);
     let m = reg.meter(&key(&env, 7)).unwrap();
-    assert_eq!(m, Meter { owner: donor.clone(), feeder: 1, max_wh_per_minute: 500, active: true });
+    assert_eq!(
+        m,
+        Meter {
+            owner: donor.clone(),
+            feeder: 1,
+            max_wh_per_minute: 500,
+            active: true
+        }
+    );
     reg.set_meter_active(&key(&env, 7), &false);
     assert!(!reg.meter(&key(&env, 7)).unwrap().active);
     reg.set_meter_capacity(&key(&env, 7), &800);
@@ -36,7 +44,11 @@ fn members_and_meters_roundtrip_with_events() {
     reg.set_member_active(&donor, &false);
     assert_eq!(reg.active_members(), 0);
     reg.set_member_active(&donor, &false);
-    assert_eq!(reg.active_members(), 0, "suspending twice must not double count");
+    assert_eq!(
+        reg.active_members(),
+        0,
+        "suspending twice must not double count"
+    );
     reg.set_member_active(&donor, &true);
     assert_eq!(reg.active_members(), 1);
     assert!(reg.member(&Address::generate(&env)).is_none());
@@ -48,22 +60,55 @@ fn bad_input_gets_specific_errors_and_changes_nothing() {
     let (donor, receiver) = (Address::generate(&env), Address::generate(&env));
     reg.add_member(&donor, &Role::Both, &2);
     reg.add_member(&receiver, &Role::Receiver, &2);
-    assert_eq!(reg.try_add_member(&donor, &Role::Donor, &1), Err(Ok(RegistryError::MemberExists)));
+    assert_eq!(
+        reg.try_add_member(&donor, &Role::Donor, &1),
+        Err(Ok(RegistryError::MemberExists))
+    );
     let k = key(&env, 1);
     let stranger = Address::generate(&env);
-    assert_eq!(reg.try_register_meter(&k, &stranger, &2, &10), Err(Ok(RegistryError::UnknownMember)));
-    assert_eq!(reg.try_register_meter(&k, &receiver, &2, &10), Err(Ok(RegistryError::OwnerCannotSell)));
-    assert_eq!(reg.try_register_meter(&k, &donor, &3, &10), Err(Ok(RegistryError::FeederMismatch)));
-    assert_eq!(reg.try_register_meter(&k, &donor, &2, &0), Err(Ok(RegistryError::InvalidCapacity)));
-    assert_eq!(reg.try_register_meter(&k, &donor, &2, &65_536), Err(Ok(RegistryError::InvalidCapacity)));
+    assert_eq!(
+        reg.try_register_meter(&k, &stranger, &2, &10),
+        Err(Ok(RegistryError::UnknownMember))
+    );
+    assert_eq!(
+        reg.try_register_meter(&k, &receiver, &2, &10),
+        Err(Ok(RegistryError::OwnerCannotSell))
+    );
+    assert_eq!(
+        reg.try_register_meter(&k, &donor, &3, &10),
+        Err(Ok(RegistryError::FeederMismatch))
+    );
+    assert_eq!(
+        reg.try_register_meter(&k, &donor, &2, &0),
+        Err(Ok(RegistryError::InvalidCapacity))
+    );
+    assert_eq!(
+        reg.try_register_meter(&k, &donor, &2, &65_536),
+        Err(Ok(RegistryError::InvalidCapacity))
+    );
     assert!(reg.meter(&k).is_none());
     reg.register_meter(&k, &donor, &2, &65_535);
-    assert_eq!(reg.try_register_meter(&k, &donor, &2, &10), Err(Ok(RegistryError::MeterExists)));
-    assert_eq!(reg.try_set_meter_active(&key(&env, 9), &false), Err(Ok(RegistryError::UnknownMeter)));
-    assert_eq!(reg.try_set_meter_capacity(&k, &0), Err(Ok(RegistryError::InvalidCapacity)));
-    assert_eq!(reg.try_update_member(&stranger, &Role::Donor, &1), Err(Ok(RegistryError::UnknownMember)));
+    assert_eq!(
+        reg.try_register_meter(&k, &donor, &2, &10),
+        Err(Ok(RegistryError::MeterExists))
+    );
+    assert_eq!(
+        reg.try_set_meter_active(&key(&env, 9), &false),
+        Err(Ok(RegistryError::UnknownMeter))
+    );
+    assert_eq!(
+        reg.try_set_meter_capacity(&k, &0),
+        Err(Ok(RegistryError::InvalidCapacity))
+    );
+    assert_eq!(
+        reg.try_update_member(&stranger, &Role::Donor, &1),
+        Err(Ok(RegistryError::UnknownMember))
+    );
     reg.set_member_active(&donor, &false);
-    assert_eq!(reg.try_register_meter(&key(&env, 2), &donor, &2, &10), Err(Ok(RegistryError::OwnerCannotSell)));
+    assert_eq!(
+        reg.try_register_meter(&key(&env, 2), &donor, &2, &10),
+        Err(Ok(RegistryError::OwnerCannotSell))
+    );
 }
 
 #[test]
@@ -106,7 +151,13 @@ fn the_wasm_build_behaves_like_the_native_one() {
     let donor = Address::generate(&env);
     reg.add_member(&donor, &Role::Donor, &4);
     reg.register_meter(&key(&env, 5), &donor, &4, &300);
-    std::println!("registry.register_meter on WASM: {:?}", env.cost_estimate().resources());
-    assert_eq!(reg.try_add_member(&donor, &Role::Donor, &4), Err(Ok(RegistryError::MemberExists)));
+    std::println!(
+        "registry.register_meter on WASM: {:?}",
+        env.cost_estimate().resources()
+    );
+    assert_eq!(
+        reg.try_add_member(&donor, &Role::Donor, &4),
+        Err(Ok(RegistryError::MemberExists))
+    );
     assert_eq!(reg.meter(&key(&env, 5)).unwrap().max_wh_per_minute, 300);
 }

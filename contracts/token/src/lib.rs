@@ -53,11 +53,16 @@ const DECIMALS: u32 = 3;
 pub struct KwhToken;
 
 fn bump_instance(env: &Env) {
-    env.storage().instance().extend_ttl(TTL_THRESHOLD, TTL_EXTEND_TO);
+    env.storage()
+        .instance()
+        .extend_ttl(TTL_THRESHOLD, TTL_EXTEND_TO);
 }
 
 fn admin(env: &Env) -> Address {
-    env.storage().instance().get(&Key::Admin).expect("constructor sets admin")
+    env.storage()
+        .instance()
+        .get(&Key::Admin)
+        .expect("constructor sets admin")
 }
 
 fn positive(amount: i128) -> Result<(), TokenError> {
@@ -77,7 +82,9 @@ fn spend_balance(env: &Env, from: &Address, amount: i128) -> Result<(), TokenErr
 }
 
 fn receive_balance(env: &Env, to: &Address, amount: i128) -> Result<(), TokenError> {
-    let bal = read_balance(env, to).checked_add(amount).ok_or(TokenError::Overflow)?;
+    let bal = read_balance(env, to)
+        .checked_add(amount)
+        .ok_or(TokenError::Overflow)?;
     write_balance(env, to, bal);
     Ok(())
 }
@@ -131,7 +138,8 @@ impl KwhToken {
     /// Replaces the contract code (a governance decision). Admin only.
     pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
         admin(&env).require_auth();
-        env.deployer().update_current_contract(ContractExecutable::Wasm(wasm_hash));
+        env.deployer()
+            .update_current_contract(ContractExecutable::Wasm(wasm_hash));
     }
 
     /// The current admin.
@@ -146,14 +154,22 @@ impl KwhToken {
 
     /// Creates `amount` Wh for `to`. Minter (the market) only.
     pub fn mint(env: Env, to: Address, amount: i128) -> Result<(), TokenError> {
-        let minter: Address =
-            env.storage().instance().get(&Key::Minter).ok_or(TokenError::NoMinter)?;
+        let minter: Address = env
+            .storage()
+            .instance()
+            .get(&Key::Minter)
+            .ok_or(TokenError::NoMinter)?;
         minter.require_auth();
         positive(amount)?;
         receive_balance(&env, &to, amount)?;
         change_supply(&env, amount)?;
         bump_instance(&env);
-        Mint { to, to_muxed_id: None, amount }.publish(&env);
+        Mint {
+            to,
+            to_muxed_id: None,
+            amount,
+        }
+        .publish(&env);
         Ok(())
     }
 
@@ -184,7 +200,13 @@ impl KwhToken {
         }
         write_allowance(&env, &from, &spender, amount, live_until_ledger);
         bump_instance(&env);
-        Approve { from, spender, amount, live_until_ledger }.publish(&env);
+        Approve {
+            from,
+            spender,
+            amount,
+            live_until_ledger,
+        }
+        .publish(&env);
         Ok(())
     }
 
@@ -206,7 +228,13 @@ impl KwhToken {
         spend_balance(&env, &from, amount)?;
         receive_balance(&env, &to_addr, amount)?;
         bump_instance(&env);
-        Transfer { from, to: to_addr, to_muxed_id: to.id(), amount }.publish(&env);
+        Transfer {
+            from,
+            to: to_addr,
+            to_muxed_id: to.id(),
+            amount,
+        }
+        .publish(&env);
         Ok(())
     }
 
@@ -224,7 +252,13 @@ impl KwhToken {
         spend_balance(&env, &from, amount)?;
         receive_balance(&env, &to, amount)?;
         bump_instance(&env);
-        Transfer { from, to, to_muxed_id: None, amount }.publish(&env);
+        Transfer {
+            from,
+            to,
+            to_muxed_id: None,
+            amount,
+        }
+        .publish(&env);
         Ok(())
     }
 

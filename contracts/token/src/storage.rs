@@ -27,7 +27,9 @@ pub fn read_balance(env: &Env, id: &Address) -> i128 {
     let key = Key::Balance(id.clone());
     match env.storage().persistent().get::<_, i128>(&key) {
         Some(b) => {
-            env.storage().persistent().extend_ttl(&key, TTL_THRESHOLD, TTL_EXTEND_TO);
+            env.storage()
+                .persistent()
+                .extend_ttl(&key, TTL_THRESHOLD, TTL_EXTEND_TO);
             b
         }
         None => 0,
@@ -38,7 +40,9 @@ pub fn read_balance(env: &Env, id: &Address) -> i128 {
 pub fn write_balance(env: &Env, id: &Address, amount: i128) {
     let key = Key::Balance(id.clone());
     env.storage().persistent().set(&key, &amount);
-    env.storage().persistent().extend_ttl(&key, TTL_THRESHOLD, TTL_EXTEND_TO);
+    env.storage()
+        .persistent()
+        .extend_ttl(&key, TTL_THRESHOLD, TTL_EXTEND_TO);
 }
 
 /// The live allowance (0 once expired) and its expiry ledger.
@@ -51,11 +55,21 @@ pub fn read_allowance(env: &Env, from: &Address, spender: &Address) -> (i128, u3
 }
 
 /// Stores an allowance that lives until `live_until` (temporary storage).
-pub fn write_allowance(env: &Env, from: &Address, spender: &Address, amount: i128, live_until: u32) {
+pub fn write_allowance(
+    env: &Env,
+    from: &Address,
+    spender: &Address,
+    amount: i128,
+    live_until: u32,
+) {
     let key = Key::Allowance(from.clone(), spender.clone());
-    env.storage().temporary().set(&key, &AllowanceValue { amount, live_until });
+    env.storage()
+        .temporary()
+        .set(&key, &AllowanceValue { amount, live_until });
     if amount > 0 {
         let live_for = live_until.saturating_sub(env.ledger().sequence());
-        env.storage().temporary().extend_ttl(&key, live_for, live_for);
+        env.storage()
+            .temporary()
+            .extend_ttl(&key, live_for, live_for);
     }
 }

@@ -20,7 +20,12 @@ fn setup() -> Setup {
     let token = KwhTokenClient::new(&env, &id);
     env.mock_all_auths();
     token.set_minter(&minter);
-    Setup { env, token, admin, minter }
+    Setup {
+        env,
+        token,
+        admin,
+        minter,
+    }
 }
 
 #[test]
@@ -57,8 +62,14 @@ fn mint_needs_a_minter_and_a_positive_amount() {
     let alice = Address::generate(&env);
     assert_eq!(token.try_mint(&alice, &1), Err(Ok(TokenError::NoMinter)));
     token.set_minter(&admin);
-    assert_eq!(token.try_mint(&alice, &0), Err(Ok(TokenError::InvalidAmount)));
-    assert_eq!(token.try_mint(&alice, &-3), Err(Ok(TokenError::InvalidAmount)));
+    assert_eq!(
+        token.try_mint(&alice, &0),
+        Err(Ok(TokenError::InvalidAmount))
+    );
+    assert_eq!(
+        token.try_mint(&alice, &-3),
+        Err(Ok(TokenError::InvalidAmount))
+    );
     token.mint(&alice, &i128::MAX);
     assert_eq!(token.try_mint(&alice, &1), Err(Ok(TokenError::Overflow)));
     assert_eq!(token.balance(&alice), i128::MAX);
@@ -95,9 +106,18 @@ fn transfers_move_balances_and_check_the_signer() {
     s.env.mock_all_auths();
     s.token.transfer(&alice, &to, &400);
     assert_eq!((s.token.balance(&alice), s.token.balance(&bob)), (600, 400));
-    assert_eq!(s.token.try_transfer(&alice, &to, &601), Err(Ok(TokenError::InsufficientBalance)));
-    assert_eq!(s.token.try_transfer(&alice, &to, &0), Err(Ok(TokenError::InvalidAmount)));
-    assert_eq!(s.token.try_transfer(&alice, &to, &-1), Err(Ok(TokenError::InvalidAmount)));
+    assert_eq!(
+        s.token.try_transfer(&alice, &to, &601),
+        Err(Ok(TokenError::InsufficientBalance))
+    );
+    assert_eq!(
+        s.token.try_transfer(&alice, &to, &0),
+        Err(Ok(TokenError::InvalidAmount))
+    );
+    assert_eq!(
+        s.token.try_transfer(&alice, &to, &-1),
+        Err(Ok(TokenError::InvalidAmount))
+    );
     assert_eq!((s.token.balance(&alice), s.token.balance(&bob)), (600, 400));
     assert_eq!(s.token.total_supply(), 1_000);
 }
@@ -105,8 +125,11 @@ fn transfers_move_balances_and_check_the_signer() {
 #[test]
 fn allowances_expire_and_are_spent() {
     let s = setup();
-    let (alice, bob, carol) =
-        (Address::generate(&s.env), Address::generate(&s.env), Address::generate(&s.env));
+    let (alice, bob, carol) = (
+        Address::generate(&s.env),
+        Address::generate(&s.env),
+        Address::generate(&s.env),
+    );
     s.token.mint(&alice, &100);
     s.env.ledger().with_mut(|l| l.sequence_number = 1_000);
     let seq = s.env.ledger().sequence();
@@ -114,12 +137,24 @@ fn allowances_expire_and_are_spent() {
         s.token.try_approve(&alice, &bob, &50, &(seq - 1)),
         Err(Ok(TokenError::InvalidExpiration))
     );
-    assert_eq!(s.token.try_approve(&alice, &bob, &-1, &seq), Err(Ok(TokenError::InvalidAmount)));
+    assert_eq!(
+        s.token.try_approve(&alice, &bob, &-1, &seq),
+        Err(Ok(TokenError::InvalidAmount))
+    );
     s.token.approve(&alice, &bob, &50, &(seq + 100));
     assert_eq!(s.token.allowance(&alice, &bob), 50);
     let id = s.token.address.clone();
-    auth_as(&s.env, &carol, &id, "transfer_from", (&bob, &alice, &carol, 10i128));
-    assert!(s.token.try_transfer_from(&bob, &alice, &carol, &10).is_err());
+    auth_as(
+        &s.env,
+        &carol,
+        &id,
+        "transfer_from",
+        (&bob, &alice, &carol, 10i128),
+    );
+    assert!(s
+        .token
+        .try_transfer_from(&bob, &alice, &carol, &10)
+        .is_err());
     s.env.mock_all_auths();
     s.token.transfer_from(&bob, &alice, &carol, &30);
     assert_eq!(
@@ -144,7 +179,10 @@ fn burn_reduces_supply_and_needs_the_holder() {
     auth_as(&s.env, &s.minter, &id, "burn", (&alice, 4i128));
     assert!(s.token.try_burn(&alice, &4).is_err());
     s.env.mock_all_auths();
-    assert_eq!(s.token.try_burn(&alice, &11), Err(Ok(TokenError::InsufficientBalance)));
+    assert_eq!(
+        s.token.try_burn(&alice, &11),
+        Err(Ok(TokenError::InsufficientBalance))
+    );
     s.token.burn(&alice, &4);
     assert_eq!((s.token.balance(&alice), s.token.total_supply()), (6, 6));
 }
@@ -170,7 +208,10 @@ fn the_wasm_build_behaves_like_the_native_one() {
     token.set_minter(&admin);
     token.mint(&alice, &2_500);
     assert_eq!(token.balance(&alice), 2_500);
-    assert_eq!(token.try_mint(&alice, &0), Err(Ok(TokenError::InvalidAmount)));
+    assert_eq!(
+        token.try_mint(&alice, &0),
+        Err(Ok(TokenError::InvalidAmount))
+    );
     assert_eq!(token.decimals(), 3);
     std::println!("token.mint on WASM: {:?}", env.cost_estimate().resources());
 }

@@ -30,9 +30,12 @@ fn sections(wasm: &[u8]) -> Result<Vec<Section>, String> {
     while pos < wasm.len() {
         let id = wasm[pos];
         let mut cur = Cursor::new(&wasm[pos + 1..]);
-        let size = leb128::read::unsigned(&mut cur).map_err(|e| format!("bad section size: {e}"))?;
+        let size =
+            leb128::read::unsigned(&mut cur).map_err(|e| format!("bad section size: {e}"))?;
         let start = pos + 1 + cur.position() as usize;
-        let end = start.checked_add(size as usize).filter(|&e| e <= wasm.len());
+        let end = start
+            .checked_add(size as usize)
+            .filter(|&e| e <= wasm.len());
         let end = end.ok_or_else(|| format!("section at byte {pos} runs past the end"))?;
         out.push(Section { id, start, end });
         pos = end;

@@ -34,12 +34,16 @@ pub enum Build {
 pub fn world(build: Build, n_donors: usize, n_receivers: usize) -> World {
     let env = Env::default();
     env.mock_all_auths();
-    env.ledger().with_mut(|l| l.timestamp = SLOT * SLOT_SECS - 3_600);
+    env.ledger()
+        .with_mut(|l| l.timestamp = SLOT * SLOT_SECS - 3_600);
     let admin = Address::generate(&env);
     let operator = Address::generate(&env);
     let fee_to = Address::generate(&env);
     let (reg_id, kwh_id) = match build {
-        Build::Native => (env.register(Registry, (&admin,)), env.register(KwhToken, (&admin,))),
+        Build::Native => (
+            env.register(Registry, (&admin,)),
+            env.register(KwhToken, (&admin,)),
+        ),
         Build::Wasm => (
             env.register(wasm("registry").as_slice(), (&admin,)),
             env.register(wasm("token").as_slice(), (&admin,)),
@@ -98,7 +102,9 @@ pub fn world(build: Build, n_donors: usize, n_receivers: usize) -> World {
 }
 
 pub fn at_gate(w: &World, slot: u64) {
-    w.env.ledger().with_mut(|l| l.timestamp = slot * SLOT_SECS - 300);
+    w.env
+        .ledger()
+        .with_mut(|l| l.timestamp = slot * SLOT_SECS - 300);
 }
 
 fn at(w: &World, t: u64) {
@@ -110,7 +116,12 @@ fn escrow(w: &World) -> i128 {
 }
 
 fn trade(buy: u64, sell: u64, wh: i128, price: i128) -> TradeIn {
-    TradeIn { buy, sell, wh, price }
+    TradeIn {
+        buy,
+        sell,
+        wh,
+        price,
+    }
 }
 
 #[test]
@@ -122,11 +133,19 @@ fn a_slot_settles_and_delivery_pays_mints_and_refunds() {
     let b2 = w.market.bid(r2, &SLOT, &600, &15);
     assert_eq!(escrow(&w), 600 * 20 + 600 * 15);
     at_gate(&w, SLOT);
-    w.market.settle(&SLOT, &vec![&w.env, trade(b1, s, 600, 12), trade(b2, s, 400, 12)], &Some(12));
+    w.market.settle(
+        &SLOT,
+        &vec![&w.env, trade(b1, s, 600, 12), trade(b2, s, 400, 12)],
+        &Some(12),
+    );
     assert_eq!(w.market.order(&s).unwrap().filled, 1_000);
     assert_eq!(w.market.slot_price(&SLOT), Some(12));
     // The donor proves 1_100 Wh: both trades fill, 100 Wh surplus goes to the donor.
-    w.env.as_contract(&w.market.address, || settle_delivery(&w.env, d, SLOT, 1_100)).unwrap();
+    w.env
+        .as_contract(&w.market.address, || {
+            settle_delivery(&w.env, d, SLOT, 1_100)
+        })
+        .unwrap();
     assert_eq!(w.kwh.balance(r1), 600);
     assert_eq!(w.kwh.balance(r2), 400);
     assert_eq!(w.kwh.balance(d), 100);
@@ -136,7 +155,10 @@ fn a_slot_settles_and_delivery_pays_mints_and_refunds() {
     assert_eq!(w.pay.balance(d), gross - gross / 100);
     // r1: 600*20 escrow - 600*12 paid; r2 keeps 200 Wh of escrow locked until release.
     assert_eq!(w.pay.balance(r1), 1_000_000_000 - 600 * 12);
-    assert_eq!(w.pay.balance(r2), 1_000_000_000 - 600 * 15 + (400 * 15 - 400 * 12));
+    assert_eq!(
+        w.pay.balance(r2),
+        1_000_000_000 - 600 * 15 + (400 * 15 - 400 * 12)
+    );
     at(&w, (SLOT + 1) * SLOT_SECS);
     w.market.release(&b2);
     assert_eq!(w.pay.balance(r2), 1_000_000_000 - 400 * 12);
@@ -151,22 +173,39 @@ fn a_short_delivery_settles_pro_rata_and_refunds_the_rest() {
     let w = world(Build::Native, 1, 3);
     let d = &w.donors[0];
     let s = w.market.offer(d, &SLOT, &900, &5);
-    let bids: std::vec::Vec<u64> = w.receivers.iter().map(|r| w.market.bid(r, &SLOT, &300, &10)).collect();
+    let bids: std::vec::Vec<u64> = w
+        .receivers
+        .iter()
+        .map(|r| w.market.bid(r, &SLOT, &300, &10))
+        .collect();
     at_gate(&w, SLOT);
-    let trades = vec![&w.env, trade(bids[0], s, 300, 7), trade(bids[1], s, 300, 7), trade(bids[2], s, 300, 7)];
+    let trades = vec![
+        &w.env,
+        trade(bids[0], s, 300, 7),
+        trade(bids[1], s, 300, 7),
+        trade(bids[2], s, 300, 7),
+    ];
     w.market.settle(&SLOT, &trades, &Some(7));
     // 700 of 900 Wh delivered: 233/233/234 -> leftover unit to the earliest trade.
-    w.env.as_contract(&w.market.address, || settle_delivery(&w.env, d, SLOT, 700)).unwrap();
+    w.env
+        .as_contract(&w.market.address, || settle_delivery(&w.env, d, SLOT, 700))
+        .unwrap();
     let got: std::vec::Vec<i128> = w.receivers.iter().map(|r| w.kwh.balance(r)).collect();
     assert_eq!(got.iter().sum::<i128>(), 700);
     assert_eq!(got, std::vec![234, 233, 233]);
     for (r, g) in w.receivers.iter().zip(got) {
-        assert_eq!(w.pay.balance(r), 1_000_000_000 - g * 7, "buyer pays only for delivered Wh");
+        assert_eq!(
+            w.pay.balance(r),
+            1_000_000_000 - g * 7,
+            "buyer pays only for delivered Wh"
+        );
     }
     assert_eq!(w.kwh.balance(d), 0);
     assert_eq!(escrow(&w), 0);
     // A second delivery finds no open trade: only surplus could mint.
-    w.env.as_contract(&w.market.address, || settle_delivery(&w.env, d, SLOT, 0)).unwrap();
+    w.env
+        .as_contract(&w.market.address, || settle_delivery(&w.env, d, SLOT, 0))
+        .unwrap();
     assert_eq!(w.kwh.total_supply(), 700);
 }
 
@@ -177,14 +216,24 @@ fn undelivered_trades_refund_after_the_deadline() {
     let s = w.market.offer(d, &SLOT, &100, &5);
     let b = w.market.bid(r, &SLOT, &100, &9);
     at_gate(&w, SLOT);
-    w.market.settle(&SLOT, &vec![&w.env, trade(b, s, 100, 6)], &None);
+    w.market
+        .settle(&SLOT, &vec![&w.env, trade(b, s, 100, 6)], &None);
     at(&w, (SLOT + 1) * SLOT_SECS + 3_599);
-    assert_eq!(w.market.try_refund_expired(&0), Err(Ok(MarketError::TooEarly)));
+    assert_eq!(
+        w.market.try_refund_expired(&0),
+        Err(Ok(MarketError::TooEarly))
+    );
     at(&w, (SLOT + 1) * SLOT_SECS + 3_600);
     w.market.refund_expired(&0);
     assert_eq!(w.pay.balance(r), 1_000_000_000);
-    assert_eq!(w.market.try_refund_expired(&0), Err(Ok(MarketError::TradeNotOpen)));
-    assert_eq!(w.market.try_refund_expired(&7), Err(Ok(MarketError::UnknownTrade)));
+    assert_eq!(
+        w.market.try_refund_expired(&0),
+        Err(Ok(MarketError::TradeNotOpen))
+    );
+    assert_eq!(
+        w.market.try_refund_expired(&7),
+        Err(Ok(MarketError::UnknownTrade))
+    );
     assert_eq!(escrow(&w), 0);
 }
 
@@ -193,20 +242,56 @@ fn order_input_is_validated_with_specific_errors() {
     let w = world(Build::Native, 1, 1);
     let (d, r) = (&w.donors[0], &w.receivers[0]);
     let m = &w.market;
-    assert_eq!(m.try_offer(d, &SLOT, &0, &5), Err(Ok(MarketError::InvalidAmount)));
-    assert_eq!(m.try_offer(d, &SLOT, &-5, &5), Err(Ok(MarketError::InvalidAmount)));
-    assert_eq!(m.try_offer(d, &SLOT, &5, &0), Err(Ok(MarketError::PriceOutOfRange)));
-    assert_eq!(m.try_bid(r, &SLOT, &5, &1_001), Err(Ok(MarketError::PriceOutOfRange)));
-    assert_eq!(m.try_bid(r, &SLOT, &i128::MAX, &2), Err(Ok(MarketError::Overflow)));
-    assert_eq!(m.try_offer(d, &(SLOT - 5), &5, &5), Err(Ok(MarketError::SlotClosed)));
-    assert_eq!(m.try_offer(d, &(SLOT + 500), &5, &5), Err(Ok(MarketError::SlotTooFar)));
-    assert_eq!(m.try_offer(d, &u64::MAX, &5, &5), Err(Ok(MarketError::Overflow)));
+    assert_eq!(
+        m.try_offer(d, &SLOT, &0, &5),
+        Err(Ok(MarketError::InvalidAmount))
+    );
+    assert_eq!(
+        m.try_offer(d, &SLOT, &-5, &5),
+        Err(Ok(MarketError::InvalidAmount))
+    );
+    assert_eq!(
+        m.try_offer(d, &SLOT, &5, &0),
+        Err(Ok(MarketError::PriceOutOfRange))
+    );
+    assert_eq!(
+        m.try_bid(r, &SLOT, &5, &1_001),
+        Err(Ok(MarketError::PriceOutOfRange))
+    );
+    assert_eq!(
+        m.try_bid(r, &SLOT, &i128::MAX, &2),
+        Err(Ok(MarketError::Overflow))
+    );
+    assert_eq!(
+        m.try_offer(d, &(SLOT - 5), &5, &5),
+        Err(Ok(MarketError::SlotClosed))
+    );
+    assert_eq!(
+        m.try_offer(d, &(SLOT + 500), &5, &5),
+        Err(Ok(MarketError::SlotTooFar))
+    );
+    assert_eq!(
+        m.try_offer(d, &u64::MAX, &5, &5),
+        Err(Ok(MarketError::Overflow))
+    );
     let stranger = Address::generate(&w.env);
-    assert_eq!(m.try_offer(&stranger, &SLOT, &5, &5), Err(Ok(MarketError::UnknownMember)));
-    assert_eq!(m.try_offer(r, &SLOT, &5, &5), Err(Ok(MarketError::RoleNotAllowed)));
-    assert_eq!(m.try_bid(d, &SLOT, &5, &5), Err(Ok(MarketError::RoleNotAllowed)));
+    assert_eq!(
+        m.try_offer(&stranger, &SLOT, &5, &5),
+        Err(Ok(MarketError::UnknownMember))
+    );
+    assert_eq!(
+        m.try_offer(r, &SLOT, &5, &5),
+        Err(Ok(MarketError::RoleNotAllowed))
+    );
+    assert_eq!(
+        m.try_bid(d, &SLOT, &5, &5),
+        Err(Ok(MarketError::RoleNotAllowed))
+    );
     w.registry.set_member_active(d, &false);
-    assert_eq!(m.try_offer(d, &SLOT, &5, &5), Err(Ok(MarketError::MemberSuspended)));
+    assert_eq!(
+        m.try_offer(d, &SLOT, &5, &5),
+        Err(Ok(MarketError::MemberSuspended))
+    );
     assert_eq!(escrow(&w), 0);
     assert_eq!(m.try_order(&0), Ok(Ok(None)));
     // Cancel rules.
@@ -215,7 +300,10 @@ fn order_input_is_validated_with_specific_errors() {
     assert_eq!(m.try_cancel(r, &99), Err(Ok(MarketError::UnknownOrder)));
     at_gate(&w, SLOT);
     assert_eq!(m.try_cancel(r, &b), Err(Ok(MarketError::GateClosed)));
-    assert_eq!(m.try_bid(r, &SLOT, &5, &5), Err(Ok(MarketError::SlotClosed)));
+    assert_eq!(
+        m.try_bid(r, &SLOT, &5, &5),
+        Err(Ok(MarketError::SlotClosed))
+    );
     assert_eq!(escrow(&w), 100);
 }
 
@@ -226,7 +314,10 @@ fn cancel_returns_escrow_once() {
     let b = w.market.bid(r, &SLOT, &10, &10);
     w.market.cancel(r, &b);
     assert_eq!(w.pay.balance(r), 1_000_000_000);
-    assert_eq!(w.market.try_cancel(r, &b), Err(Ok(MarketError::OrderNotOpen)));
+    assert_eq!(
+        w.market.try_cancel(r, &b),
+        Err(Ok(MarketError::OrderNotOpen))
+    );
     at(&w, (SLOT + 1) * SLOT_SECS);
     assert_eq!(w.market.try_release(&b), Err(Ok(MarketError::OrderNotOpen)));
     assert_eq!(escrow(&w), 0);
@@ -243,32 +334,68 @@ fn settle_checks_every_trade_and_refuses_the_whole_batch() {
     let b2 = m.bid(r2, &SLOT, &50, &7);
     let other = m.bid(r2, &(SLOT + 1), &50, &7);
     let e = &w.env;
-    assert_eq!(m.try_settle(&SLOT, &vec![e, trade(b1, s1, 10, 6)], &Some(6)), Err(Ok(MarketError::GateNotClosed)));
+    assert_eq!(
+        m.try_settle(&SLOT, &vec![e, trade(b1, s1, 10, 6)], &Some(6)),
+        Err(Ok(MarketError::GateNotClosed))
+    );
     at_gate(&w, SLOT);
     let bad = |t: TradeIn| m.try_settle(&SLOT, &vec![e, trade(b1, s1, 10, 6), t], &None);
     assert_eq!(bad(trade(99, s1, 1, 6)), Err(Ok(MarketError::UnknownOrder)));
     assert_eq!(bad(trade(s2, b1, 1, 6)), Err(Ok(MarketError::WrongSide)));
     assert_eq!(bad(trade(other, s2, 1, 8)), Err(Ok(MarketError::WrongSlot)));
-    assert_eq!(bad(trade(b2, s2, 1, 8)), Err(Ok(MarketError::PriceOutsideLimits)));
-    assert_eq!(bad(trade(b1, s2, 1, 7)), Err(Ok(MarketError::PriceOutsideLimits)));
-    assert_eq!(bad(trade(b1, s2, 0, 9)), Err(Ok(MarketError::InvalidAmount)));
+    assert_eq!(
+        bad(trade(b2, s2, 1, 8)),
+        Err(Ok(MarketError::PriceOutsideLimits))
+    );
+    assert_eq!(
+        bad(trade(b1, s2, 1, 7)),
+        Err(Ok(MarketError::PriceOutsideLimits))
+    );
+    assert_eq!(
+        bad(trade(b1, s2, 0, 9)),
+        Err(Ok(MarketError::InvalidAmount))
+    );
     assert_eq!(bad(trade(b1, s2, 91, 9)), Err(Ok(MarketError::Overfill)));
-    assert_eq!(bad(trade(b1, s1, 1, 6)), Err(Ok(MarketError::DuplicateTrade)));
-    assert_eq!(m.try_settle(&SLOT, &vec![e, trade(b1, s1, 10, 2_000)], &None), Err(Ok(MarketError::PriceOutOfRange)));
-    assert_eq!(m.try_settle(&SLOT, &vec![e, trade(b1, s1, 10, 6)], &Some(7)), Err(Ok(MarketError::PriceMismatch)));
-    assert_eq!(m.try_settle(&SLOT, &vec![e], &None), Err(Ok(MarketError::EmptyBatch)));
+    assert_eq!(
+        bad(trade(b1, s1, 1, 6)),
+        Err(Ok(MarketError::DuplicateTrade))
+    );
+    assert_eq!(
+        m.try_settle(&SLOT, &vec![e, trade(b1, s1, 10, 2_000)], &None),
+        Err(Ok(MarketError::PriceOutOfRange))
+    );
+    assert_eq!(
+        m.try_settle(&SLOT, &vec![e, trade(b1, s1, 10, 6)], &Some(7)),
+        Err(Ok(MarketError::PriceMismatch))
+    );
+    assert_eq!(
+        m.try_settle(&SLOT, &vec![e], &None),
+        Err(Ok(MarketError::EmptyBatch))
+    );
     // Nothing above changed state.
     assert_eq!(m.order(&b1).unwrap().filled, 0);
     assert_eq!(m.donor_trades(&SLOT, d1).len(), 0);
     // Uniform price holds across batches; a pair settles once.
     m.settle(&SLOT, &vec![e, trade(b1, s1, 10, 8)], &Some(8));
-    assert_eq!(m.try_settle(&SLOT, &vec![e, trade(b1, s1, 10, 8)], &Some(8)), Err(Ok(MarketError::DuplicateTrade)));
-    assert_eq!(m.try_settle(&SLOT, &vec![e, trade(b1, s2, 10, 9)], &Some(9)), Err(Ok(MarketError::PriceMismatch)));
-    assert_eq!(m.try_settle(&SLOT, &vec![e, trade(b1, s2, 10, 9)], &None), Err(Ok(MarketError::PriceMismatch)));
+    assert_eq!(
+        m.try_settle(&SLOT, &vec![e, trade(b1, s1, 10, 8)], &Some(8)),
+        Err(Ok(MarketError::DuplicateTrade))
+    );
+    assert_eq!(
+        m.try_settle(&SLOT, &vec![e, trade(b1, s2, 10, 9)], &Some(9)),
+        Err(Ok(MarketError::PriceMismatch))
+    );
+    assert_eq!(
+        m.try_settle(&SLOT, &vec![e, trade(b1, s2, 10, 9)], &None),
+        Err(Ok(MarketError::PriceMismatch))
+    );
     m.settle(&SLOT, &vec![e, trade(b1, s2, 90, 8)], &Some(8));
     assert_eq!(m.order(&b1).unwrap().filled, 100);
     at(&w, (SLOT + 1) * SLOT_SECS);
-    assert_eq!(m.try_settle(&SLOT, &vec![e, trade(b2, s2, 1, 8)], &Some(8)), Err(Ok(MarketError::SettlementClosed)));
+    assert_eq!(
+        m.try_settle(&SLOT, &vec![e, trade(b2, s2, 1, 8)], &Some(8)),
+        Err(Ok(MarketError::SettlementClosed))
+    );
 }
 
 #[test]
@@ -280,7 +407,11 @@ fn self_trades_are_refused() {
     let s = w.market.offer(&both, &SLOT, &10, &5);
     let b = w.market.bid(&both, &SLOT, &10, &5);
     at_gate(&w, SLOT);
-    assert_eq!(w.market.try_settle(&SLOT, &vec![&w.env, trade(b, s, 10, 5)], &None), Err(Ok(MarketError::SelfTrade)));
+    assert_eq!(
+        w.market
+            .try_settle(&SLOT, &vec![&w.env, trade(b, s, 10, 5)], &None),
+        Err(Ok(MarketError::SelfTrade))
+    );
 }
 
 #[test]
@@ -302,7 +433,10 @@ fn every_state_change_needs_the_right_signer() {
     let batch = vec![e, trade(b, s, 10, 5)];
     for wrong in [&eve, &w.admin, d] {
         auth_as(e, wrong, &id, "settle", (SLOT, batch.clone(), Some(5i128)));
-        assert_eq!(m.try_settle(&SLOT, &batch, &Some(5)), Err(Err(InvokeError::Abort)));
+        assert_eq!(
+            m.try_settle(&SLOT, &batch, &Some(5)),
+            Err(Err(InvokeError::Abort))
+        );
     }
     let p = m.params();
     auth_as(e, &w.operator, &id, "set_params", (p.clone(),));
@@ -314,7 +448,13 @@ fn every_state_change_needs_the_right_signer() {
     auth_as(e, &eve, &id, "upgrade", (&hash,));
     assert!(m.try_upgrade(&hash).is_err());
     assert_eq!(m.order(&b).unwrap().filled, 0);
-    auth_as(e, &w.operator, &id, "settle", (SLOT, batch.clone(), Some(5i128)));
+    auth_as(
+        e,
+        &w.operator,
+        &id,
+        "settle",
+        (SLOT, batch.clone(), Some(5i128)),
+    );
     m.settle(&SLOT, &batch, &Some(5));
     assert_eq!(m.order(&b).unwrap().filled, 10);
 }
@@ -324,18 +464,27 @@ fn parameters_are_validated_and_admin_only() {
     let w = world(Build::Native, 0, 0);
     let mut p = w.market.params();
     p.fee_bps = 10_001;
-    assert_eq!(w.market.try_set_params(&p), Err(Ok(MarketError::InvalidParams)));
+    assert_eq!(
+        w.market.try_set_params(&p),
+        Err(Ok(MarketError::InvalidParams))
+    );
     p.fee_bps = 50;
     p.slot_secs = 100;
-    assert_eq!(w.market.try_set_params(&p), Err(Ok(MarketError::InvalidParams)));
+    assert_eq!(
+        w.market.try_set_params(&p),
+        Err(Ok(MarketError::InvalidParams))
+    );
     p.slot_secs = 60;
     p.price_floor = 10;
     p.price_cap = 9;
-    assert_eq!(w.market.try_set_params(&p), Err(Ok(MarketError::InvalidParams)));
+    assert_eq!(
+        w.market.try_set_params(&p),
+        Err(Ok(MarketError::InvalidParams))
+    );
     p.price_cap = 100;
     w.market.set_params(&p);
     assert_eq!(w.market.params().slot_secs, 60);
 }
 
-mod wasm_costs;
 mod props;
+mod wasm_costs;

@@ -5,9 +5,21 @@ use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
 enum Op {
-    Offer { who: usize, slot: u64, wh: i128, price: i128 },
-    Bid { who: usize, slot: u64, wh: i128, price: i128 },
-    Cancel { order: u64 },
+    Offer {
+        who: usize,
+        slot: u64,
+        wh: i128,
+        price: i128,
+    },
+    Bid {
+        who: usize,
+        slot: u64,
+        wh: i128,
+        price: i128,
+    },
+    Cancel {
+        order: u64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -18,25 +30,47 @@ struct Batch {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        (0..3usize, 0..2u64, 1..200i128, 1..30i128).prop_map(|(who, slot, wh, price)| Op::Offer { who, slot, wh, price }),
-        (0..3usize, 0..2u64, 1..200i128, 1..30i128).prop_map(|(who, slot, wh, price)| Op::Bid { who, slot, wh, price }),
+        (0..3usize, 0..2u64, 1..200i128, 1..30i128).prop_map(|(who, slot, wh, price)| Op::Offer {
+            who,
+            slot,
+            wh,
+            price
+        }),
+        (0..3usize, 0..2u64, 1..200i128, 1..30i128).prop_map(|(who, slot, wh, price)| Op::Bid {
+            who,
+            slot,
+            wh,
+            price
+        }),
         (0..12u64).prop_map(|order| Op::Cancel { order }),
     ]
 }
 
 fn batch() -> impl Strategy<Value = Batch> {
-    (prop::collection::vec((0..12u64, 0..12u64, 1..150i128, 1..30i128), 1..5), any::<bool>())
+    (
+        prop::collection::vec((0..12u64, 0..12u64, 1..150i128, 1..30i128), 1..5),
+        any::<bool>(),
+    )
         .prop_map(|(trades, uniform)| Batch { trades, uniform })
 }
 
 fn check_invariants(w: &World, locked: i128) {
     let t = w.market.totals();
     assert_eq!(t.locked, locked, "locked total tracks every accepted bid");
-    assert_eq!(w.pay.balance(&w.market.address), t.locked - t.paid - t.refunded, "escrow conserved");
+    assert_eq!(
+        w.pay.balance(&w.market.address),
+        t.locked - t.paid - t.refunded,
+        "escrow conserved"
+    );
     let mut n = 0u64;
     let mut seen = std::collections::BTreeSet::new();
     while let Some(tr) = w.market.trade(&n) {
-        assert!(seen.insert((tr.buy, tr.sell)), "pair ({}, {}) settled twice", tr.buy, tr.sell);
+        assert!(
+            seen.insert((tr.buy, tr.sell)),
+            "pair ({}, {}) settled twice",
+            tr.buy,
+            tr.sell
+        );
         n += 1;
     }
     let mut id = 0u64;

@@ -2,8 +2,8 @@
 //! and `settle` (1, 10, 50 trades) are measured against Soroban's per-transaction limits.
 use super::*;
 
-use soroban_sdk::testutils::cost_estimate::NetworkInvocationResourceLimits as _;
 use soroban_env_host::InvocationResourceLimits;
+use soroban_sdk::testutils::cost_estimate::NetworkInvocationResourceLimits as _;
 
 /// What one invocation used, as the host's invocation metering reports it.
 struct Cost {
@@ -57,9 +57,17 @@ fn wasm_costs_of_bid_and_settle() {
     let w = world(Build::Wasm, 1, 1);
     w.market.bid(&w.receivers[0], &SLOT, &100, &9);
     let bid = w.env.cost_estimate().resources();
-    std::println!("market.bid (WASM): {} instructions, {} bytes memory", bid.instructions, bid.mem_bytes);
+    std::println!(
+        "market.bid (WASM): {} instructions, {} bytes memory",
+        bid.instructions,
+        bid.mem_bytes
+    );
     assert!(bid.instructions < InvocationResourceLimits::mainnet().instructions);
-    let mut report = std::format!("bid: {} insns, {} mem bytes\n", bid.instructions, bid.mem_bytes);
+    let mut report = std::format!(
+        "bid: {} insns, {} mem bytes\n",
+        bid.instructions,
+        bid.mem_bytes
+    );
     let mut largest = 0;
     for n in [1usize, 10, 50] {
         let c = settle_cost(n);
@@ -87,7 +95,10 @@ fn wasm_costs_of_bid_and_settle() {
     std::print!("{line}");
     report.push_str(&line);
     assert!(lo >= 1, "a single trade must fit in one transaction");
-    let out = std::format!("{}/../../target/contract-costs.txt", env!("CARGO_MANIFEST_DIR"));
+    let out = std::format!(
+        "{}/../../target/contract-costs.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::write(out, report).expect("write target/contract-costs.txt");
 }
 
@@ -95,12 +106,27 @@ fn wasm_costs_of_bid_and_settle() {
 fn the_wasm_build_refuses_bad_input_like_the_native_one() {
     let w = world(Build::Wasm, 1, 1);
     let (d, r) = (&w.donors[0], &w.receivers[0]);
-    assert_eq!(w.market.try_offer(d, &SLOT, &0, &5), Err(Ok(MarketError::InvalidAmount)));
-    assert_eq!(w.market.try_bid(d, &SLOT, &5, &5), Err(Ok(MarketError::RoleNotAllowed)));
+    assert_eq!(
+        w.market.try_offer(d, &SLOT, &0, &5),
+        Err(Ok(MarketError::InvalidAmount))
+    );
+    assert_eq!(
+        w.market.try_bid(d, &SLOT, &5, &5),
+        Err(Ok(MarketError::RoleNotAllowed))
+    );
     let s = w.market.offer(d, &SLOT, &100, &5);
     let b = w.market.bid(r, &SLOT, &100, &9);
-    assert_eq!(w.market.try_settle(&SLOT, &vec![&w.env, trade(b, s, 100, 7)], &Some(7)), Err(Ok(MarketError::GateNotClosed)));
+    assert_eq!(
+        w.market
+            .try_settle(&SLOT, &vec![&w.env, trade(b, s, 100, 7)], &Some(7)),
+        Err(Ok(MarketError::GateNotClosed))
+    );
     at_gate(&w, SLOT);
-    w.market.settle(&SLOT, &vec![&w.env, trade(b, s, 100, 7)], &Some(7));
-    assert_eq!(w.market.try_settle(&SLOT, &vec![&w.env, trade(b, s, 100, 7)], &Some(7)), Err(Ok(MarketError::DuplicateTrade)));
+    w.market
+        .settle(&SLOT, &vec![&w.env, trade(b, s, 100, 7)], &Some(7));
+    assert_eq!(
+        w.market
+            .try_settle(&SLOT, &vec![&w.env, trade(b, s, 100, 7)], &Some(7)),
+        Err(Ok(MarketError::DuplicateTrade))
+    );
 }
