@@ -90,3 +90,37 @@ pub trait VerifierInterface {
 
 #[cfg(feature = "testutils")]
 pub mod testing;
+
+/// Persistent storage that never lets a live entry archive: every read of an existing entry
+/// and every write extends it to `TTL_EXTEND_TO`. One implementation for every contract.
+pub mod ttl_storage {
+    use soroban_sdk::{Env, IntoVal, TryFromVal, Val};
+
+    use super::{TTL_EXTEND_TO, TTL_THRESHOLD};
+
+    /// Extends the calling contract's instance (and code) TTL.
+    pub fn bump_instance(env: &Env) {
+        env.storage()
+            .instance()
+            .extend_ttl(TTL_THRESHOLD, TTL_EXTEND_TO);
+    }
+
+    /// Reads a persistent entry, extending its TTL when present.
+    pub fn load<K: IntoVal<Env, Val>, V: TryFromVal<Env, Val>>(env: &Env, key: &K) -> Option<V> {
+        let v = env.storage().persistent().get::<K, V>(key);
+        if v.is_some() {
+            env.storage()
+                .persistent()
+                .extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
+        }
+        v
+    }
+
+    /// Writes a persistent entry and extends its TTL.
+    pub fn store<K: IntoVal<Env, Val>, V: IntoVal<Env, Val>>(env: &Env, key: &K, v: &V) {
+        env.storage().persistent().set(key, v);
+        env.storage()
+            .persistent()
+            .extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
+    }
+}

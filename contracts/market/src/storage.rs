@@ -1,7 +1,6 @@
 //! Storage layout: parameters and counters in instance storage, orders, trades and per-slot
 //! indexes in persistent storage, each extended whenever touched so live entries never archive.
-use soroban_sdk::{contracttype, Address, Env, IntoVal, TryFromVal, Val, Vec};
-use urja_interfaces::{TTL_EXTEND_TO, TTL_THRESHOLD};
+use soroban_sdk::{contracttype, Address, Env, Vec};
 
 use crate::types::{Order, Params, Totals, Trade};
 
@@ -24,31 +23,7 @@ pub enum Key {
     DonorTrades(u64, Address),
 }
 
-/// Extends the instance (parameters, counters) TTL.
-pub fn bump_instance(env: &Env) {
-    env.storage()
-        .instance()
-        .extend_ttl(TTL_THRESHOLD, TTL_EXTEND_TO);
-}
-
-/// Reads a persistent entry, extending its TTL when present.
-pub fn load<T: TryFromVal<Env, Val>>(env: &Env, key: &Key) -> Option<T> {
-    let v = env.storage().persistent().get::<_, T>(key);
-    if v.is_some() {
-        env.storage()
-            .persistent()
-            .extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
-    }
-    v
-}
-
-/// Writes a persistent entry and extends its TTL.
-pub fn store<T: IntoVal<Env, Val>>(env: &Env, key: &Key, v: &T) {
-    env.storage().persistent().set(key, v);
-    env.storage()
-        .persistent()
-        .extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
-}
+pub use urja_interfaces::ttl_storage::{bump_instance, load, store};
 
 /// The admin (bootstrap deployer, then governance).
 pub fn admin(env: &Env) -> Address {

@@ -92,22 +92,7 @@ fn require_admin(env: &Env) {
     bump(env);
 }
 
-fn load<T: soroban_sdk::TryFromVal<Env, soroban_sdk::Val>>(env: &Env, key: &Key) -> Option<T> {
-    let v = env.storage().persistent().get::<_, T>(key);
-    if v.is_some() {
-        env.storage()
-            .persistent()
-            .extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
-    }
-    v
-}
-
-fn store<T: soroban_sdk::IntoVal<Env, soroban_sdk::Val>>(env: &Env, key: &Key, v: &T) {
-    env.storage().persistent().set(key, v);
-    env.storage()
-        .persistent()
-        .extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
-}
+use urja_interfaces::ttl_storage::{load, store};
 
 fn active_members(env: &Env) -> u32 {
     env.storage()
@@ -186,7 +171,7 @@ impl Registry {
         feeder: u32,
     ) -> Result<(), RegistryError> {
         require_admin(&env);
-        if load::<Member>(&env, &Key::Member(addr.clone())).is_some() {
+        if load::<_, Member>(&env, &Key::Member(addr.clone())).is_some() {
             return Err(RegistryError::MemberExists);
         }
         write_member(
@@ -252,7 +237,7 @@ impl Registry {
     ) -> Result<(), RegistryError> {
         require_admin(&env);
         check_capacity(max_wh_per_minute)?;
-        if load::<Meter>(&env, &Key::Meter(meter_id.clone())).is_some() {
+        if load::<_, Meter>(&env, &Key::Meter(meter_id.clone())).is_some() {
             return Err(RegistryError::MeterExists);
         }
         let m: Member =
