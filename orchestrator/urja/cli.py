@@ -16,6 +16,9 @@ def main() -> None:
 
 
 # Command groups (one line per area; keep alphabetical).
+from .commands.market import market  # noqa: E402
+
+main.add_command(market)
 
 if __name__ == "__main__":
     main()
