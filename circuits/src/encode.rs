@@ -103,7 +103,7 @@ pub fn vk_bytes(vk: &VerifyingKey<Bn254>) -> Vec<u8> {
 
 /// Parses a verifying key from contract bytes.
 pub fn vk_from_bytes(b: &[u8]) -> Result<VerifyingKey<Bn254>, String> {
-    if b.len() < VK_FIXED_BYTES + 64 || (b.len() - VK_FIXED_BYTES) % 64 != 0 {
+    if b.len() < VK_FIXED_BYTES + 64 || !(b.len() - VK_FIXED_BYTES).is_multiple_of(64) {
         return Err(format!("verifying key has a bad length: {} bytes", b.len()));
     }
     Ok(VerifyingKey {
