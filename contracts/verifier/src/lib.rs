@@ -112,7 +112,7 @@ fn g2(b: &Bytes, at: u32) -> Result<Bn254G2Affine, VerifierError> {
 
 /// Validates a key's layout and G1 points; returns its number of public inputs.
 fn check_key(env: &Env, vk: &Bytes) -> Result<u32, VerifierError> {
-    if vk.len() < VK_FIXED + 2 * G1 || (vk.len() - VK_FIXED) % G1 != 0 {
+    if vk.len() < VK_FIXED + 2 * G1 || !(vk.len() - VK_FIXED).is_multiple_of(G1) {
         return Err(VerifierError::BadKeyLength);
     }
     g1(env, vk, 0)?;
