@@ -86,6 +86,21 @@ pub trait VerifierInterface {
     /// True when `proof` verifies against the key stored for `circuit_id` and `public_inputs`
     /// (each a big-endian BN254 scalar).
     fn verify(env: Env, circuit_id: u32, proof: Bytes, public_inputs: Vec<BytesN<32>>) -> bool;
+
+    /// True when `proof` proves the delivery statement for these values: the verifier
+    /// computes `h = Poseidon(C, E, slot, max, Poseidon(key_hi, key_lo))` with the Poseidon
+    /// host function and checks the proof against it (`docs/zk.md`).
+    #[allow(clippy::too_many_arguments)]
+    fn verify_delivery(
+        env: Env,
+        circuit_id: u32,
+        proof: Bytes,
+        commitment: BytesN<32>,
+        energy_wh: u64,
+        slot: u64,
+        max_wh_per_minute: u32,
+        meter: BytesN<32>,
+    ) -> bool;
 }
 
 #[cfg(feature = "testutils")]

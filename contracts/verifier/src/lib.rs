@@ -14,10 +14,12 @@
 #[cfg(test)]
 mod test;
 
+mod poseidon;
+
 use soroban_sdk::crypto::bn254::{Bn254Fr, Bn254G1Affine, Bn254G2Affine};
 use soroban_sdk::{
-    contract, contracterror, contractevent, contractimpl, contracttype, Address, Bytes, BytesN,
-    Env, Vec, U256,
+    contract, contracterror, contractevent, contractimpl, contracttype, vec, Address, Bytes,
+    BytesN, Env, Vec, U256,
 };
 use urja_interfaces::ttl_storage::{bump_instance, load, store};
 
@@ -40,6 +42,10 @@ pub enum VerifierError {
     BadPointEncoding = 6,
     /// A G1 point is not on the curve.
     PointNotOnCurve = 7,
+    /// The Poseidon parameters offered are not circomlib's for a width the contract uses.
+    PoseidonParamsMismatch = 8,
+    /// The Poseidon parameters for this width have not been installed yet.
+    PoseidonNotInstalled = 9,
 }
 
 #[contracttype]
@@ -47,6 +53,7 @@ pub enum VerifierError {
 enum Key {
     Admin,
     Vk(u32),
+    Poseidon(u32),
 }
 
 /// Emitted when a circuit's verifying key is set or replaced; carries the whole key so an
@@ -56,6 +63,12 @@ pub struct KeySet {
     #[topic]
     pub circuit_id: u32,
     pub vk: Bytes,
+}
+
+/// Emitted when Poseidon parameters for state width `t` are installed.
+#[contractevent(topics = ["poseidon"], data_format = "single-value")]
+pub struct PoseidonSet {
+    pub t: u32,
 }
 
 /// Emitted when the admin (bootstrap deployer, then governance) changes.
@@ -161,9 +174,79 @@ impl Verifier {
         Ok(())
     }
 
+    /// Installs circomlib's Poseidon parameters for one state width (3 or 6), in the
+    /// layout of `poseidon_bn254_x5.bin` (`docs/zk.md`). Admin only; accepted only when the
+    /// bytes hash to the value compiled into the contract, so nobody can install other
+    /// constants. Kept in storage because as code they would not fit the WASM size limit.
+    pub fn set_poseidon(env: Env, params: Bytes) -> Result<u32, VerifierError> {
+        Self::admin(env.clone()).require_auth();
+        let t = poseidon::install(&env, &params)?;
+        PoseidonSet { t }.publish(&env);
+        bump_instance(&env);
+        Ok(t)
+    }
+
     /// The verifying key stored for `circuit_id`, if any.
     pub fn key(env: Env, circuit_id: u32) -> Option<Bytes> {
         load(&env, &Key::Vk(circuit_id))
+    }
+
+    /// The delivery statement's public input `h = Poseidon(C, E, slot, max, K)` with
+    /// `K = Poseidon(key_hi, key_lo)`, computed with the Poseidon host function.
+    pub fn delivery_input(
+        env: Env,
+        commitment: BytesN<32>,
+        energy_wh: u64,
+        slot: u64,
+        max_wh_per_minute: u32,
+        meter: BytesN<32>,
+    ) -> Result<BytesN<32>, VerifierError> {
+        if commitment.to_array() >= FR_MODULUS {
+            return Err(VerifierError::InputNotInField);
+        }
+        let key = meter.to_array();
+        let half = |b: &[u8]| {
+            let mut x = [0u8; 16];
+            x.copy_from_slice(b);
+            U256::from_u128(&env, u128::from_be_bytes(x))
+        };
+        let k = poseidon::hash(&env, vec![&env, half(&key[..16]), half(&key[16..])])?;
+        let h = poseidon::hash(
+            &env,
+            vec![
+                &env,
+                U256::from_be_bytes(&env, &commitment.into()),
+                U256::from_u128(&env, energy_wh as u128),
+                U256::from_u128(&env, slot as u128),
+                U256::from_u128(&env, max_wh_per_minute as u128),
+                k,
+            ],
+        )?;
+        BytesN::try_from(h.to_be_bytes()).map_err(|_| VerifierError::InputNotInField)
+    }
+
+    /// Verifies a proof of delivery (`docs/zk.md`): computes the public input from the
+    /// values the market checked and verifies `proof` against it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn verify_delivery(
+        env: Env,
+        circuit_id: u32,
+        proof: Bytes,
+        commitment: BytesN<32>,
+        energy_wh: u64,
+        slot: u64,
+        max_wh_per_minute: u32,
+        meter: BytesN<32>,
+    ) -> Result<bool, VerifierError> {
+        let h = Self::delivery_input(
+            env.clone(),
+            commitment,
+            energy_wh,
+            slot,
+            max_wh_per_minute,
+            meter,
+        )?;
+        Self::verify(env.clone(), circuit_id, proof, vec![&env, h])
     }
 
     /// True when `proof` verifies for `public_inputs` (big-endian scalars) under the key of

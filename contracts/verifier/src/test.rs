@@ -13,6 +13,7 @@ use urja_interfaces::testing::{auth_as, wasm};
 use crate::{Verifier, VerifierClient, VerifierError};
 
 struct Fixture {
+    witness: DeliveryWitness,
     keys: Keys,
     proof: std::vec::Vec<u8>,
     h: [u8; 32],
@@ -25,11 +26,30 @@ fn fixture() -> &'static Fixture {
         let w = DeliveryWitness::new(&[40; 15], [3; 32], 77, 60, [1; 32]).unwrap();
         let (proof, h) = prove(&keys.pk, &w).unwrap();
         Fixture {
+            witness: w,
             proof: encode::proof_bytes(&proof).to_vec(),
             h: fr_to_be(&h),
             keys,
         }
     })
+}
+
+/// The section of Urja's Poseidon parameter file for state width `t`.
+fn poseidon_section(t: u8) -> std::vec::Vec<u8> {
+    let path = std::format!(
+        "{}/../../orchestrator/urja/data/poseidon_bn254_x5.bin",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let b = std::fs::read(path).unwrap();
+    let mut at = 0;
+    loop {
+        let (w, f, p) = (b[at] as usize, b[at + 1] as usize, b[at + 2] as usize);
+        let n = 3 + ((f + p) * w + w * w) * 32;
+        if w == t as usize {
+            return b[at..at + n].to_vec();
+        }
+        at += n;
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -53,6 +73,9 @@ fn world(build: Build) -> World {
     };
     let v = VerifierClient::new(&env, &id);
     env.mock_all_auths();
+    for t in [3, 6] {
+        v.set_poseidon(&Bytes::from_slice(&env, &poseidon_section(t)));
+    }
     v.set_key(
         &1,
         &Bytes::from_slice(&env, &encode::vk_bytes(&fixture().keys.vk)),
@@ -219,4 +242,56 @@ fn wasm_cost_of_one_verification() {
     );
     std::fs::write(path, line).unwrap();
     assert!(r.instructions < limit.instructions);
+}
+
+#[test]
+fn the_host_poseidon_computes_the_same_public_input_as_the_prover() {
+    both(|w| {
+        let f = fixture();
+        let x = &f.witness;
+        let c = BytesN::from_array(&w.env, &fr_to_be(&x.commitment()));
+        let key = BytesN::from_array(&w.env, &x.meter_key);
+        let h =
+            w.v.delivery_input(&c, &x.energy(), &x.slot, &(x.max_wh as u32), &key);
+        assert_eq!(h.to_array(), f.h);
+        let proof = Bytes::from_slice(&w.env, &f.proof);
+        let e = x.energy();
+        assert!(w.v.verify_delivery(&1, &proof, &c, &e, &x.slot, &60, &key));
+        assert!(!w
+            .v
+            .verify_delivery(&1, &proof, &c, &(e + 1), &x.slot, &60, &key));
+        assert!(!w
+            .v
+            .verify_delivery(&1, &proof, &c, &e, &(x.slot + 1), &60, &key));
+        assert!(!w.v.verify_delivery(&1, &proof, &c, &e, &x.slot, &61, &key));
+        let other = BytesN::from_array(&w.env, &[2; 32]);
+        assert!(!w
+            .v
+            .verify_delivery(&1, &proof, &c, &e, &x.slot, &60, &other));
+    });
+}
+
+#[test]
+fn only_circomlib_poseidon_parameters_are_accepted() {
+    let w = world(Build::Native);
+    let mut p = poseidon_section(3);
+    p[100] ^= 1;
+    assert_eq!(
+        w.v.try_set_poseidon(&Bytes::from_slice(&w.env, &p)),
+        Err(Ok(VerifierError::PoseidonParamsMismatch))
+    );
+    // Width 4 is genuine circomlib but not one the contract uses.
+    assert_eq!(
+        w.v.try_set_poseidon(&Bytes::from_slice(&w.env, &poseidon_section(4))),
+        Err(Ok(VerifierError::PoseidonParamsMismatch))
+    );
+    // Without parameters the delivery input cannot be computed.
+    let env = Env::default();
+    let id = env.register(Verifier, (Address::generate(&env),));
+    let v = VerifierClient::new(&env, &id);
+    let z = BytesN::from_array(&env, &[0; 32]);
+    assert_eq!(
+        v.try_delivery_input(&z, &1, &1, &1, &z),
+        Err(Ok(VerifierError::PoseidonNotInstalled))
+    );
 }
