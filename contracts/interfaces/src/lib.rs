@@ -88,8 +88,9 @@ pub trait VerifierInterface {
     fn verify(env: Env, circuit_id: u32, proof: Bytes, public_inputs: Vec<BytesN<32>>) -> bool;
 
     /// True when `proof` proves the delivery statement for these values: the verifier
-    /// computes `h = Poseidon(C, E, slot, max, Poseidon(key_hi, key_lo))` with the Poseidon
-    /// host function and checks the proof against it (`docs/zk.md`).
+    /// checks the meter's ed25519 `signature` over the delivery message (aborting on a bad
+    /// one), computes `h = Poseidon(C, E, slot, max, Poseidon(key_hi, key_lo))` with the
+    /// Poseidon host function and checks the proof against it (`docs/zk.md`).
     #[allow(clippy::too_many_arguments)]
     fn verify_delivery(
         env: Env,
@@ -100,6 +101,7 @@ pub trait VerifierInterface {
         slot: u64,
         max_wh_per_minute: u32,
         meter: BytesN<32>,
+        signature: BytesN<64>,
     ) -> bool;
 }
 

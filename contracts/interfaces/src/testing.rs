@@ -35,3 +35,23 @@ pub fn auth_as(
         },
     }]);
 }
+
+/// The section of Urja's Poseidon parameter file (`orchestrator/urja/data`) for state
+/// width `t`, as the verifier's `set_poseidon` takes it.
+pub fn poseidon_section(t: u8) -> std::vec::Vec<u8> {
+    let path = std::format!(
+        "{}/../../orchestrator/urja/data/poseidon_bn254_x5.bin",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let b = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    let mut at = 0;
+    while at < b.len() {
+        let (w, f, p) = (b[at] as usize, b[at + 1] as usize, b[at + 2] as usize);
+        let n = 3 + ((f + p) * w + w * w) * 32;
+        if w == t as usize {
+            return b[at..at + n].to_vec();
+        }
+        at += n;
+    }
+    panic!("no Poseidon parameters for t = {t}")
+}

@@ -62,4 +62,16 @@ pub enum MarketError {
     DeliveryWindowClosed = 27,
     /// Too many trades in one settle batch.
     BatchTooLarge = 28,
+    /// The meter is not registered.
+    UnknownMeter = 29,
+    /// The meter is suspended.
+    MeterSuspended = 30,
+    /// This meter already delivered for this slot (replay).
+    AlreadyDelivered = 31,
+    /// The proof does not prove this delivery.
+    ProofRejected = 32,
+    /// The verifier refused the proof's encoding or has no key for the circuit.
+    MalformedProof = 33,
+    /// Claimed energy is more than the meter's limit allows in a slot.
+    EnergyOutOfRange = 34,
 }

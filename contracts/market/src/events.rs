@@ -1,5 +1,5 @@
 //! Events the market emits for every state change an indexer or auditor needs.
-use soroban_sdk::{contractevent, Address};
+use soroban_sdk::{contractevent, Address, Bytes, BytesN};
 
 use crate::types::{Params, Side};
 
@@ -100,4 +100,20 @@ pub struct ParamsChanged {
 #[contractevent(topics = ["set_admin"], data_format = "single-value")]
 pub struct AdminChanged {
     pub new_admin: Address,
+}
+
+/// A meter's delivery was proven: `["proof", meter, slot]`. Carries everything an auditor
+/// needs to re-verify off-chain: the signed commitment, the energy, the signature and the
+/// Groth16 proof (`docs/zk.md`).
+#[contractevent(topics = ["proof"], data_format = "vec")]
+pub struct DeliveryProven {
+    #[topic]
+    pub meter: BytesN<32>,
+    #[topic]
+    pub slot: u64,
+    pub donor: Address,
+    pub commitment: BytesN<32>,
+    pub energy_wh: u64,
+    pub signature: BytesN<64>,
+    pub proof: Bytes,
 }

@@ -19,9 +19,10 @@ mod types;
 mod test;
 
 use soroban_sdk::{
-    contract, contractimpl, token::TokenClient, Address, BytesN, ContractExecutable, Env, Map, Vec,
+    contract, contractimpl, token::TokenClient, Address, Bytes, BytesN, ContractExecutable, Env,
+    Map, Vec,
 };
-use urja_interfaces::RegistryClient;
+use urja_interfaces::{RegistryClient, VerifierClient};
 
 pub use errors::MarketError;
 use events::*;
@@ -36,7 +37,7 @@ pub struct Market;
 
 fn validate(p: &Params) -> Result<(), MarketError> {
     let ok = p.slot_secs >= 15
-        && p.slot_secs % 15 == 0
+        && p.slot_secs.is_multiple_of(15)
         && p.gate_lead_secs > 0
         && p.delivery_deadline_secs > 0
         && p.horizon_slots > 0
@@ -106,7 +107,7 @@ fn place(
         storage::set_totals(env, &t);
         TokenClient::new(env, &p.payment_token).transfer(
             &owner,
-            &env.current_contract_address(),
+            env.current_contract_address(),
             &escrow,
         );
     }
@@ -427,6 +428,80 @@ impl Market {
         }
         .publish(&env);
         Ok(())
+    }
+
+    /// A meter's proven delivery for `slot` settles its owner's trades (`docs/zk.md`).
+    ///
+    /// Open to any submitter (the relayer usually): authority comes from the meter's
+    /// ed25519 signature over `"URJA/delivery/v1" || meter || slot (u64 BE) || commitment`
+    /// and from the Groth16 proof, both checked by the verifier contract (the signature
+    /// host function aborts the call on a bad signature), the proof that the signed commitment hides readings within the meter's limit
+    /// summing to `energy_wh`. Accepted from the end of the slot until the delivery
+    /// deadline, once per (meter, slot).
+    pub fn deliver(
+        env: Env,
+        meter: BytesN<32>,
+        slot: u64,
+        commitment: BytesN<32>,
+        energy_wh: u64,
+        signature: BytesN<64>,
+        proof: Bytes,
+    ) -> Result<(), MarketError> {
+        let p = storage::params(&env);
+        let now = env.ledger().timestamp();
+        if now < clock::end(&p, slot)? {
+            return Err(MarketError::TooEarly);
+        }
+        if now >= clock::deadline(&p, slot)? {
+            return Err(MarketError::DeliveryWindowClosed);
+        }
+        let m = RegistryClient::new(&env, &p.registry)
+            .meter(&meter)
+            .ok_or(MarketError::UnknownMeter)?;
+        if !m.active {
+            return Err(MarketError::MeterSuspended);
+        }
+        let done = Key::Delivered(meter.clone(), slot);
+        if env.storage().persistent().has(&done) {
+            return Err(MarketError::AlreadyDelivered);
+        }
+        if energy_wh > 15 * m.max_wh_per_minute as u64 {
+            return Err(MarketError::EnergyOutOfRange);
+        }
+        let verified = VerifierClient::new(&env, &p.verifier).try_verify_delivery(
+            &p.circuit_id,
+            &proof,
+            &commitment,
+            &energy_wh,
+            &slot,
+            &m.max_wh_per_minute,
+            &meter,
+            &signature,
+        );
+        match verified {
+            Ok(Ok(true)) => {}
+            Ok(Ok(false)) => return Err(MarketError::ProofRejected),
+            _ => return Err(MarketError::MalformedProof),
+        }
+        storage::store(&env, &done, &true);
+        settlement::settle_delivery(&env, &m.owner, slot, energy_wh as i128)?;
+        storage::bump_instance(&env);
+        DeliveryProven {
+            meter,
+            slot,
+            donor: m.owner,
+            commitment,
+            energy_wh,
+            signature,
+            proof,
+        }
+        .publish(&env);
+        Ok(())
+    }
+
+    /// True once `meter` delivered for `slot`.
+    pub fn delivered(env: Env, meter: BytesN<32>, slot: u64) -> bool {
+        env.storage().persistent().has(&Key::Delivered(meter, slot))
     }
 
     /// The market parameters.

@@ -15,7 +15,6 @@ use crate::types::{Trade, TradeState};
 /// Splits `delivered` Wh over trades of `wh` quantities: full fills when there is enough,
 /// otherwise each gets `floor(wh * delivered / total)` and the leftover units go one by one
 /// to the earliest trades with room. Returns the per-trade amounts and the surplus.
-#[allow(dead_code)] // called by `deliver`, which lands with the zero-knowledge verifier
 pub fn allocate(
     env: &Env,
     wh: &Vec<i128>,
@@ -52,7 +51,6 @@ pub fn allocate(
 }
 
 /// Settles `delivered` Wh proven by `donor`'s meter for `slot`.
-#[allow(dead_code)] // called by `deliver`, which lands with the zero-knowledge verifier
 pub fn settle_delivery(
     env: &Env,
     donor: &Address,

@@ -1,6 +1,6 @@
 //! Storage layout: parameters and counters in instance storage, orders, trades and per-slot
 //! indexes in persistent storage, each extended whenever touched so live entries never archive.
-use soroban_sdk::{contracttype, Address, Env, Vec};
+use soroban_sdk::{contracttype, Address, BytesN, Env, Vec};
 
 use crate::types::{Order, Params, Totals, Trade};
 
@@ -21,6 +21,8 @@ pub enum Key {
     SlotPrice(u64),
     /// Trade ids of one donor in one slot, in settlement order.
     DonorTrades(u64, Address),
+    /// Set once a meter's delivery for a slot is settled: replays are refused.
+    Delivered(BytesN<32>, u64),
 }
 
 pub use urja_interfaces::ttl_storage::{bump_instance, load, store};

@@ -225,8 +225,10 @@ impl Verifier {
         BytesN::try_from(h.to_be_bytes()).map_err(|_| VerifierError::InputNotInField)
     }
 
-    /// Verifies a proof of delivery (`docs/zk.md`): computes the public input from the
-    /// values the market checked and verifies `proof` against it.
+    /// Verifies a meter's delivery (`docs/zk.md`): the meter's ed25519 `signature` over
+    /// `"URJA/delivery/v1" || meter || slot (u64 BE) || commitment` (the host function
+    /// aborts the call on a bad signature), then the Groth16 `proof` against the public
+    /// input computed from the values the market checked.
     #[allow(clippy::too_many_arguments)]
     pub fn verify_delivery(
         env: Env,
@@ -237,7 +239,13 @@ impl Verifier {
         slot: u64,
         max_wh_per_minute: u32,
         meter: BytesN<32>,
+        signature: BytesN<64>,
     ) -> Result<bool, VerifierError> {
+        let mut msg = Bytes::from_slice(&env, b"URJA/delivery/v1");
+        msg.append(&meter.clone().into());
+        msg.extend_from_array(&slot.to_be_bytes());
+        msg.append(&commitment.clone().into());
+        env.crypto().ed25519_verify(&meter, &msg, &signature);
         let h = Self::delivery_input(
             env.clone(),
             commitment,

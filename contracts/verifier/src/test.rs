@@ -8,7 +8,7 @@ use soroban_sdk::{Address, Bytes, BytesN, Env, Vec};
 use std::sync::OnceLock;
 use urja_circuits::delivery::fr_to_be;
 use urja_circuits::{encode, prove, setup_insecure_deterministic, DeliveryWitness, Keys};
-use urja_interfaces::testing::{auth_as, wasm};
+use urja_interfaces::testing::{auth_as, poseidon_section, wasm};
 
 use crate::{Verifier, VerifierClient, VerifierError};
 
@@ -32,24 +32,6 @@ fn fixture() -> &'static Fixture {
             keys,
         }
     })
-}
-
-/// The section of Urja's Poseidon parameter file for state width `t`.
-fn poseidon_section(t: u8) -> std::vec::Vec<u8> {
-    let path = std::format!(
-        "{}/../../orchestrator/urja/data/poseidon_bn254_x5.bin",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let b = std::fs::read(path).unwrap();
-    let mut at = 0;
-    loop {
-        let (w, f, p) = (b[at] as usize, b[at + 1] as usize, b[at + 2] as usize);
-        let n = 3 + ((f + p) * w + w * w) * 32;
-        if w == t as usize {
-            return b[at..at + n].to_vec();
-        }
-        at += n;
-    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -256,18 +238,13 @@ fn the_host_poseidon_computes_the_same_public_input_as_the_prover() {
         assert_eq!(h.to_array(), f.h);
         let proof = Bytes::from_slice(&w.env, &f.proof);
         let e = x.energy();
-        assert!(w.v.verify_delivery(&1, &proof, &c, &e, &x.slot, &60, &key));
-        assert!(!w
-            .v
-            .verify_delivery(&1, &proof, &c, &(e + 1), &x.slot, &60, &key));
-        assert!(!w
-            .v
-            .verify_delivery(&1, &proof, &c, &e, &(x.slot + 1), &60, &key));
-        assert!(!w.v.verify_delivery(&1, &proof, &c, &e, &x.slot, &61, &key));
+        let ok = |h: BytesN<32>| w.v.verify(&1, &proof, &Vec::from_array(&w.env, [h]));
+        assert!(ok(w.v.delivery_input(&c, &e, &x.slot, &60, &key)));
+        assert!(!ok(w.v.delivery_input(&c, &(e + 1), &x.slot, &60, &key)));
+        assert!(!ok(w.v.delivery_input(&c, &e, &(x.slot + 1), &60, &key)));
+        assert!(!ok(w.v.delivery_input(&c, &e, &x.slot, &61, &key)));
         let other = BytesN::from_array(&w.env, &[2; 32]);
-        assert!(!w
-            .v
-            .verify_delivery(&1, &proof, &c, &e, &x.slot, &60, &other));
+        assert!(!ok(w.v.delivery_input(&c, &e, &x.slot, &60, &other)));
     });
 }
 

@@ -5,11 +5,15 @@
 //! the `contractspecv0` custom section (what `stellar contract build` does). We build with
 //! cargo directly, so this tool does that step with `soroban_spec::shaking`, rewriting each
 //! WASM in place. It refuses a file that is not a WASM module or has no contract spec.
+//!
+//! It also cuts every doc string in the spec to its first sentence: the full text lives in
+//! the source and in `docs/contracts.md`, and bytes in the spec count against the 64 KiB
+//! WASM limit.
 use std::io::Cursor;
 use std::process::ExitCode;
 
 use soroban_spec::{read, shaking};
-use stellar_xdr::{Limits, WriteXdr};
+use stellar_xdr::{Limits, ScSpecEntry, WriteXdr};
 
 const SPEC_SECTION: &str = "contractspecv0";
 const WASM_HEADER: [u8; 8] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
@@ -57,6 +61,37 @@ fn write_section(out: &mut Vec<u8>, id: u8, content: &[u8]) {
     out.extend_from_slice(content);
 }
 
+/// First sentence (or line) of a doc string.
+fn first_sentence(doc: &str) -> String {
+    let line = doc.lines().next().unwrap_or("").trim();
+    match line.find(". ") {
+        Some(i) => line[..=i].to_string(),
+        None => line.to_string(),
+    }
+}
+
+fn shorten(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                match x {
+                    serde_json::Value::String(s) if k == "doc" => *s = first_sentence(s),
+                    _ => shorten(x),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(shorten),
+        _ => {}
+    }
+}
+
+/// The entry with every `doc` field cut to its first sentence.
+fn shorten_docs(entry: ScSpecEntry) -> Result<ScSpecEntry, String> {
+    let mut v = serde_json::to_value(&entry).map_err(|e| e.to_string())?;
+    shorten(&mut v);
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
 /// Returns the shaken WASM and the number of entries kept and dropped.
 fn shake(wasm: &[u8]) -> Result<(Vec<u8>, usize, usize), String> {
     let entries = read::from_wasm(wasm).map_err(|e| format!("cannot read contract spec: {e}"))?;
@@ -65,6 +100,7 @@ fn shake(wasm: &[u8]) -> Result<(Vec<u8>, usize, usize), String> {
     let mut spec = Vec::new();
     let mut kept = 0;
     for entry in shaking::filter(entries, &markers) {
+        let entry = shorten_docs(entry)?;
         spec.extend(entry.to_xdr(Limits::none()).map_err(|e| e.to_string())?);
         kept += 1;
     }

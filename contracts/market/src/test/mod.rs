@@ -26,6 +26,7 @@ pub struct World {
     pub receivers: std::vec::Vec<Address>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Build {
     Native,
     Wasm,
@@ -486,5 +487,6 @@ fn parameters_are_validated_and_admin_only() {
     assert_eq!(w.market.params().slot_secs, 60);
 }
 
+mod deliver;
 mod props;
 mod wasm_costs;
