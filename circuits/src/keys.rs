@@ -6,7 +6,6 @@
 
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::{Groth16, PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey};
-use ark_relations::r1cs::{ConstraintSynthesizer, ConstraintSystem};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_snark::SNARK;
 use rand::rngs::OsRng;
@@ -61,8 +60,9 @@ pub fn setup_insecure_deterministic(seed: u64) -> Keys {
     setup_with(&mut ChaCha20Rng::seed_from_u64(seed))
 }
 
-/// Proves a validated witness; returns the proof and its public input `h`. The witness is
-/// checked against the constraints first, so no proof is made for a false statement.
+/// Proves a validated witness; returns the proof and its public input `h`. The proof is
+/// verified before it is returned, so no proof of a false statement ever leaves here (an
+/// unsatisfied witness cannot yield a verifying proof).
 pub fn prove(
     pk: &ProvingKey<Bn254>,
     witness: &DeliveryWitness,
@@ -70,20 +70,13 @@ pub fn prove(
     let circuit = DeliveryCircuit {
         witness: Some(witness.clone()),
     };
-    let cs = ConstraintSystem::<Fr>::new_ref();
-    circuit
-        .clone()
-        .generate_constraints(cs.clone())
-        .map_err(|e| ProveError::Synthesis(e.to_string()))?;
-    if !cs
-        .is_satisfied()
-        .map_err(|e| ProveError::Synthesis(e.to_string()))?
-    {
-        return Err(ProveError::Unsatisfied);
-    }
     let proof = Groth16::<Bn254>::prove(pk, circuit, &mut OsRng)
         .map_err(|e| ProveError::Synthesis(e.to_string()))?;
-    Ok((proof, witness.public_hash()))
+    let h = witness.public_hash();
+    if !verify(&pk.vk, &proof, &h) {
+        return Err(ProveError::Unsatisfied);
+    }
+    Ok((proof, h))
 }
 
 /// Verifies a proof against its public input.

@@ -1,7 +1,11 @@
 //! Poseidon as R1CS constraints: the same rounds as [`crate::hash`] over `FpVar`s.
 //!
 //! Round constants and MDS entries are constants of the circuit, so additions and the mix
-//! cost no constraints; each x^5 S-box costs three multiplications.
+//! cost no constraints; each x^5 S-box costs three multiplications. In the partial rounds
+//! all but one state element stay linear combinations of linear combinations; left alone
+//! they nest 60-odd levels deep and expanding them dominates proving time. So every
+//! [`CUT_EVERY`] partial rounds the state is cut: each element becomes a fresh witness
+//! equal to its combination (one cheap linear constraint each).
 
 use ark_bn254::Fr;
 use ark_r1cs_std::fields::fp::FpVar;
@@ -9,6 +13,20 @@ use ark_r1cs_std::prelude::*;
 use ark_relations::r1cs::SynthesisError;
 
 use crate::params;
+
+/// Partial rounds between two cuts of the linear state (see the module doc).
+pub const CUT_EVERY: usize = 4;
+
+fn cut(x: FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
+    match &x {
+        FpVar::Constant(_) => Ok(x),
+        FpVar::Var(v) => {
+            let w = FpVar::new_witness(v.cs.clone(), || x.value())?;
+            w.enforce_equal(&x)?;
+            Ok(w)
+        }
+    }
+}
 
 fn pow5(x: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
     let x2 = x.square()?;
@@ -43,6 +61,10 @@ pub fn hash(inputs: &[FpVar<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
                     .fold(FpVar::Constant(Fr::from(0u64)), |acc, (m, s)| acc + s * *m)
             })
             .collect();
+        let partial = r >= half && r < half + p.partial_rounds;
+        if partial && (r - half + 1) % CUT_EVERY == 0 {
+            state = state.into_iter().map(cut).collect::<Result<_, _>>()?;
+        }
     }
     Ok(state.swap_remove(0))
 }
