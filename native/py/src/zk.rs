@@ -17,6 +17,20 @@ create_exception!(
     "Bad input to the prover or a key/proof that cannot be read; the message says which."
 );
 
+/// `(proof, h, commitment, energy_wh)` as `prove_delivery` returns it.
+type ProvedDelivery<'py> = (
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    u64,
+);
+/// `(vk, proof, public inputs)` in the contract encoding.
+type ContractEncoded<'py> = (
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Vec<Bound<'py, PyBytes>>,
+);
+
 fn zk_err(msg: impl ToString) -> PyErr {
     ZkError::new_err(msg.to_string())
 }
@@ -145,12 +159,7 @@ impl ProvingKey {
         slot: u64,
         max_wh_per_minute: u64,
         meter_key: &[u8],
-    ) -> PyResult<(
-        Bound<'py, PyBytes>,
-        Bound<'py, PyBytes>,
-        Bound<'py, PyBytes>,
-        u64,
-    )> {
+    ) -> PyResult<ProvedDelivery<'py>> {
         let w = DeliveryWitness::new(
             &readings,
             bytes32(salt, "salt")?,
@@ -221,11 +230,7 @@ fn import_snarkjs<'py>(
     vk_json: &str,
     proof_json: &str,
     public_json: &str,
-) -> PyResult<(
-    Bound<'py, PyBytes>,
-    Bound<'py, PyBytes>,
-    Vec<Bound<'py, PyBytes>>,
-)> {
+) -> PyResult<ContractEncoded<'py>> {
     let parse = |s: &str, what: &str| {
         serde_json::from_str::<serde_json::Value>(s).map_err(|e| zk_err(format!("{what}: {e}")))
     };
