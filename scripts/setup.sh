@@ -11,6 +11,9 @@ missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js runs snarkjs and circomlibjs (zero-knowledge cross-checks); use the machine's
+# node if it has one, else Debian's.
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   echo "setup: installing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -26,4 +29,6 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 echo "setup: installing the urja package (builds the native extension)"
 .venv/bin/python -m pip install -q -e ".[test]"
+echo "setup: installing JavaScript tools (snarkjs, circomlibjs) in tools/zk-js"
+(cd tools/zk-js && npm ci --no-audit --no-fund --loglevel=error)
 echo "setup: done"

@@ -19,6 +19,9 @@ def main() -> None:
 from .commands.market import market  # noqa: E402
 
 main.add_command(market)
+from .commands.zk import zk_group  # noqa: E402
+
+main.add_command(zk_group)
 
 if __name__ == "__main__":
     main()
