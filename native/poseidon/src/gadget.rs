@@ -15,7 +15,7 @@ use ark_relations::r1cs::SynthesisError;
 use crate::params;
 
 /// Partial rounds between two cuts of the linear state (see the module doc).
-pub const CUT_EVERY: usize = 4;
+pub const CUT_EVERY: usize = 6;
 
 fn cut(x: FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
     match &x {
