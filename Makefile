@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export CARGO_TERM_COLOR := never
 
-.PHONY: help setup contracts test test-rust test-python test-firmware test-web lint bench demo clean
+.PHONY: help setup contracts localnet test test-rust test-python test-firmware test-web lint bench demo clean
 
 help:
 	@echo "make demo   - run a simulated community on the embedded local network"
@@ -19,8 +19,12 @@ setup:
 contracts:
 	scripts/build-contracts.sh
 
+## The local Stellar network binary (optimised: the Soroban host is slow unoptimised).
+localnet:
+	cargo build --release --locked -p urja-localnet
+
 ## Everything: install, build, and run every suite.
-test: setup contracts
+test: setup contracts localnet
 	$(MAKE) test-rust
 	$(MAKE) test-python
 	$(MAKE) test-firmware
@@ -43,10 +47,10 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	$(PY) -m ruff check orchestrator tests
 
-bench: setup contracts
+bench: setup contracts localnet
 	scripts/bench.sh
 
-demo: setup contracts
+demo: setup contracts localnet
 	$(PY) -m urja.cli demo
 
 clean:
