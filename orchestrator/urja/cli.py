@@ -19,6 +19,9 @@ def main() -> None:
 from .commands.market import market  # noqa: E402
 
 main.add_command(market)
+from .commands.node import node  # noqa: E402
+
+main.add_command(node)
 from .commands.zk import zk_group  # noqa: E402
 
 main.add_command(zk_group)

@@ -190,3 +190,24 @@ def test_state_survives_a_restart(tmp_path: Path, sig):
         SorobanServer(node.url).load_account(kp.public_key)
     finally:
         node.stop()
+
+
+def test_cli_starts_reports_and_stops_the_node(tmp_path):
+    from click.testing import CliRunner
+
+    from urja.cli import main
+
+    from .conftest import free_port
+
+    args = ["--data-dir", str(tmp_path)]
+    r = CliRunner().invoke(
+        main, ["node", "start", "--port", str(free_port()), "--ledger-close-ms", "200", *args]
+    )
+    assert r.exit_code == 0 and "local network running" in r.output, r.output
+    try:
+        r = CliRunner().invoke(main, ["node", "status", *args])
+        assert r.exit_code == 0 and "latest ledger" in r.output, r.output
+    finally:
+        r = CliRunner().invoke(main, ["node", "stop", *args])
+    assert "stopped" in r.output
+    assert CliRunner().invoke(main, ["node", "status", *args]).exit_code == 1

@@ -68,7 +68,12 @@ async fn main() -> anyhow::Result<()> {
     std::io::stdout().flush()?;
     axum::serve(listener, rpc::router(app))
         .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+            use tokio::signal::unix::{signal, SignalKind};
+            let mut term = signal(SignalKind::terminate()).expect("signal handler");
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
         })
         .await?;
     Ok(())
