@@ -1,0 +1,34 @@
+#include "urja/meter.hpp"
+
+#include "urja/slot.hpp"
+
+namespace urja {
+
+Meter::Meter(PowerSensor& sensor, Clock& clock, SlotRing& ring, Forwarder& forwarder,
+             const MeterKey& key, EnergyConfig cfg)
+    : sensor_(sensor), clock_(clock), ring_(ring), fwd_(forwarder), key_(key), integ_(cfg) {}
+
+void Meter::tick() {
+  const uint32_t mono = clock_.mono_ms();
+  int64_t wall = 0;
+  if (!clock_.unix_ms(wall)) {
+    ++stats_.unsynced;  // before SNTP: energy cannot be placed in a slot, so none is claimed
+  } else {
+    SensorError err = SensorError::None;
+    const PowerSample s = sample(sensor_, &err);
+    ++stats_.samples;
+    if (!s.valid) {
+      ++stats_.dropouts;
+      stats_.last_sensor_error = err;
+    }
+    SlotReadings done;
+    if (integ_.feed(mono, wall, s, done)) {
+      seal_slot(done, key_, last_);
+      ++stats_.slots_sealed;
+      if (ring_.append(last_) != RingError::None) ++stats_.store_errors;
+    }
+  }
+  fwd_.poll(mono);
+}
+
+}  // namespace urja
