@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "emulated_flash.hpp"
+#include "urja/forwarder.hpp"
 #include "urja/meter.hpp"
 
 namespace {
@@ -106,11 +107,12 @@ struct Rig {
   Rig()
       : key(make_key()),
         fwd((ring.open(), ring), broker, key.public_key, "village-1"),
-        meter(sensor, clock, ring, fwd, key) {}
+        meter(sensor, clock, ring, key) {}
   // Runs `secs` one-second ticks, delivering PUBACKs between ticks like a network would.
   void run(int64_t secs) {
     for (int64_t i = 0; i < secs; ++i) {
       meter.tick();
+      fwd.poll(clock.mono);
       while (!broker.pubacks.empty()) {
         const int id = broker.pubacks.front();
         broker.pubacks.pop_front();

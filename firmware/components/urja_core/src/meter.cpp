@@ -4,9 +4,9 @@
 
 namespace urja {
 
-Meter::Meter(PowerSensor& sensor, Clock& clock, SlotRing& ring, Forwarder& forwarder,
-             const MeterKey& key, EnergyConfig cfg)
-    : sensor_(sensor), clock_(clock), ring_(ring), fwd_(forwarder), key_(key), integ_(cfg) {}
+Meter::Meter(PowerSensor& sensor, Clock& clock, SlotRing& ring, const MeterKey& key,
+             EnergyConfig cfg)
+    : sensor_(sensor), clock_(clock), ring_(ring), key_(key), integ_(cfg) {}
 
 void Meter::tick() {
   const uint32_t mono = clock_.mono_ms();
@@ -28,7 +28,6 @@ void Meter::tick() {
       if (ring_.append(last_) != RingError::None) ++stats_.store_errors;
     }
   }
-  fwd_.poll(mono);
 }
 
 }  // namespace urja

@@ -1,12 +1,13 @@
-// The meter's main loop body, shared by the ESP-IDF app and the host simulator: sample the
-// sensor, integrate, seal each finished slot, store it, forward what is stored.
+// The meter's metering loop body, shared by the ESP-IDF app and the host simulator: sample
+// the sensor, integrate, seal each finished slot and store it in the flash ring. Forwarding
+// is driven separately (Forwarder::poll) because its timers run on network time, which in
+// the simulator differs from the virtual metering time.
 #pragma once
 
 #include <cstdint>
 
 #include "urja/delivery.hpp"
 #include "urja/energy.hpp"
-#include "urja/forwarder.hpp"
 #include "urja/ring.hpp"
 #include "urja/sensor.hpp"
 
@@ -26,8 +27,8 @@ struct MeterStats {
 class Meter {
  public:
   /// All references must outlive the meter. `cfg` must be valid (see EnergyIntegrator).
-  Meter(PowerSensor& sensor, Clock& clock, SlotRing& ring, Forwarder& forwarder,
-        const MeterKey& key, EnergyConfig cfg = EnergyConfig{});
+  Meter(PowerSensor& sensor, Clock& clock, SlotRing& ring, const MeterKey& key,
+        EnergyConfig cfg = EnergyConfig{});
   /// One iteration, about once per second.
   void tick();
   /// Counters.
@@ -39,7 +40,6 @@ class Meter {
   PowerSensor& sensor_;
   Clock& clock_;
   SlotRing& ring_;
-  Forwarder& fwd_;
   const MeterKey& key_;
   EnergyIntegrator integ_;
   MeterStats stats_;
