@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(rustc-web cargo-web rust-web-src lld-19 libsodium-dev libgtest-dev cmake ninja-build
-              mosquitto valgrind pkg-config)
+              mosquitto valgrind pkg-config libmosquitto-dev)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
