@@ -9,6 +9,7 @@
 
 namespace {
 struct State {
+  bool subscribe_only = false;
   long want = 0;
   long got = 0;
   bool subscribed = false;
@@ -33,9 +34,10 @@ void on_message(mosquitto*, void* p, const mosquitto_message* msg) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string host = "127.0.0.1", topic = "urja/+/meter/+/slot";
+  std::string host = "127.0.0.1", topic = "urja/+/meter/+/slot", id;
   int port = 1883;
   long count = 0, timeout_s = 60;
+  bool subscribe_only = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
     if (a == "--host") host = v;
@@ -43,8 +45,11 @@ int main(int argc, char** argv) {
     else if (a == "--topic") topic = v;
     else if (a == "--count") count = std::stol(v);
     else if (a == "--timeout") timeout_s = std::stol(v);
+    else if (a == "--id") id = v;  // persistent session: the broker queues while we are away
+    else if (a == "--subscribe-only") subscribe_only = v == "1";
     else {
-      std::cerr << "usage: urja-mqtt-collect [--host H] [--port P] [--topic T] [--count N] [--timeout S]\n";
+      std::cerr << "usage: urja-mqtt-collect [--host H] [--port P] [--topic T] [--count N]\n"
+                   "                         [--timeout S] [--id CLIENT_ID] [--subscribe-only 1]\n";
       return 2;
     }
   }
@@ -52,7 +57,9 @@ int main(int argc, char** argv) {
   State st;
   st.want = count;
   st.topic = topic;
-  mosquitto* m = mosquitto_new(nullptr, true, &st);
+  st.subscribe_only = subscribe_only;
+  mosquitto* m = id.empty() ? mosquitto_new(nullptr, true, &st)
+                            : mosquitto_new(id.c_str(), false, &st);
   mosquitto_connect_callback_set(m, on_connect);
   mosquitto_subscribe_callback_set(m, on_subscribe);
   mosquitto_message_callback_set(m, on_message);
@@ -69,8 +76,11 @@ int main(int argc, char** argv) {
     }
     if (mosquitto_loop(m, 100, 1) != MOSQ_ERR_SUCCESS) up = false;
     if (count > 0 && st.got >= count) break;
+    if (subscribe_only && st.subscribed) break;
   }
+  if (up) mosquitto_disconnect(m);
   mosquitto_destroy(m);
   mosquitto_lib_cleanup();
+  if (subscribe_only) return st.subscribed ? 0 : 1;
   return (count == 0 || st.got >= count) ? 0 : 1;
 }

@@ -138,7 +138,7 @@ int print_vector(uint64_t slot) {
 void usage() {
   std::cerr << "usage: urja-meter-sim --profile FILE --state DIR [--start UNIX_S] [--seconds N]\n"
                "                      [--speed X] [--linger S] [--broker HOST:PORT]\n"
-               "                      [--user U --password P] [--backoff-max-ms MS]\n"
+               "                      [--user U --password P] [--backoff-max-ms MS] [--progress]\n"
                "       urja-meter-sim --vector [--slot N]\n";
 }
 
@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
     int64_t start_s = -1, seconds = 3600, linger = 0;
     double speed = 1.0;
     uint32_t backoff_max_ms = 300000;
-    bool vector = false;
+    bool vector = false, progress = false;
     uint64_t slot = 1234567;
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
@@ -169,6 +169,7 @@ int main(int argc, char** argv) {
       else if (a == "--password") password = val();
       else if (a == "--backoff-max-ms") backoff_max_ms = uint32_t(std::stoul(val()));
       else if (a == "--vector") vector = true;
+      else if (a == "--progress") progress = true;
       else if (a == "--slot") slot = std::stoull(val());
       else if (a == "-h" || a == "--help") { usage(); return 0; }
       else throw std::runtime_error("unknown option " + a);
@@ -249,6 +250,7 @@ int main(int argc, char** argv) {
         vm->fwd->poll(net_ms());
       }
       link.loop(0, net_ms());
+      if (progress && (s + 1) % 3600 == 0) std::cout << "virtual-hour " << (s + 1) / 3600 << std::endl;
       clock.mono += 1000;
       clock.unix += 1000;
       if (speed > 0) {
