@@ -32,31 +32,28 @@ void sub_p(uint32_t a[N]) {
   }
 }
 
+// Montgomery product a*b/2^256 mod r, CIOS with the "no-carry" shortcut: r's top limb is
+// below (2^32-1)/2 - 1, so the running value always fits in eight limbs (as in gnark-crypto).
 void mont_mul(const uint32_t a[N], const uint32_t b[N], uint32_t out[N]) {
-  uint32_t t[N + 2] = {0};
+  uint32_t t[N] = {0};
   for (int i = 0; i < N; ++i) {
-    uint64_t c = 0;
     const uint64_t bi = b[i];
-    for (int j = 0; j < N; ++j) {
-      c = uint64_t(t[j]) + uint64_t(a[j]) * bi + (c >> 32);
-      t[j] = uint32_t(c);
-    }
-    c = uint64_t(t[N]) + (c >> 32);
-    t[N] = uint32_t(c);
-    t[N + 1] = uint32_t(c >> 32);
-
-    const uint64_t m = uint32_t(t[0] * kInv);
-    c = uint64_t(t[0]) + m * kP[0];
+    uint64_t A = uint64_t(t[0]) + uint64_t(a[0]) * bi;
+    const uint64_t m = uint32_t(uint32_t(A) * kInv);
+    uint64_t C = uint64_t(uint32_t(A)) + m * kP[0];  // low word is zero by choice of m
+    A >>= 32;
+    C >>= 32;
     for (int j = 1; j < N; ++j) {
-      c = uint64_t(t[j]) + m * kP[j] + (c >> 32);
-      t[j - 1] = uint32_t(c);
+      A = uint64_t(t[j]) + uint64_t(a[j]) * bi + A;
+      C = uint64_t(uint32_t(A)) + m * kP[j] + C;
+      t[j - 1] = uint32_t(C);
+      A >>= 32;
+      C >>= 32;
     }
-    c = uint64_t(t[N]) + (c >> 32);
-    t[N - 1] = uint32_t(c);
-    t[N] = t[N + 1] + uint32_t(c >> 32);
+    t[N - 1] = uint32_t(A + C);
   }
-  if (t[N] != 0 || geq_p(t)) sub_p(t);
-  std::memcpy(out, t, sizeof(uint32_t) * N);
+  if (geq_p(t)) sub_p(t);
+  std::memcpy(out, t, sizeof t);
 }
 
 }  // namespace
