@@ -1,6 +1,7 @@
 // Fr arithmetic and Poseidon against the shared circomlib vectors (../shared/vectors).
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -108,4 +109,29 @@ TEST(Poseidon, ReproducesSharedVectorsForEveryArity) {
     at = h;
   }
   EXPECT_EQ(seen, 16);
+}
+
+TEST(Fr, DotWithOneReductionEqualsSumOfProducts) {
+  // Extreme values (r - 1 everywhere) and a pseudo-random walk, for every length 1..17.
+  const Fr m1 = from_hex(kRMinus1);
+  Fr x[17], y[17];
+  Fr::Limbs row[17];
+  Fr a = from_hex("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  for (int trial = 0; trial < 3; ++trial) {
+    for (int k = 0; k < 17; ++k) {
+      if (trial == 0) {
+        x[k] = y[k] = m1;
+      } else {
+        a = a * a + Fr::from_u64(uint64_t(k + trial));
+        x[k] = a;
+        y[k] = a * a + Fr::one();
+      }
+      std::memcpy(row[k], y[k].l, sizeof row[k]);
+    }
+    for (size_t n = 1; n <= 17; ++n) {
+      Fr want = Fr::zero();
+      for (size_t k = 0; k < n; ++k) want = want + y[k] * x[k];
+      EXPECT_EQ(Fr::dot(row, x, n), want) << "trial " << trial << " n " << n;
+    }
+  }
 }

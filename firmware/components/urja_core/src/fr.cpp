@@ -105,6 +105,55 @@ void Fr::to_bytes_be(uint8_t out[32]) const {
   }
 }
 
+Fr Fr::dot(const Limbs* row, const Fr* x, size_t n) {
+  // 17 products of elements below r < 2^254 sum to less than 17 r^2 < 2^512: 16 limbs, plus
+  // one more for the reduction's carries.
+  uint32_t acc[2 * N + 1] = {0};
+  for (size_t k = 0; k < n; ++k) {
+    const uint32_t* a = row[k];
+    const uint32_t* b = x[k].l;
+    for (int i = 0; i < N; ++i) {
+      const uint64_t bi = b[i];
+      uint64_t c = 0;
+      for (int j = 0; j < N; ++j) {
+        c = uint64_t(acc[i + j]) + uint64_t(a[j]) * bi + (c >> 32);
+        acc[i + j] = uint32_t(c);
+      }
+      for (int j = i + N; (c >>= 32) != 0 && j <= 2 * N; ++j) {
+        c += acc[j];
+        acc[j] = uint32_t(c);
+      }
+    }
+  }
+  // REDC: add multiples of r to clear the low eight limbs, keep the high half.
+  for (int i = 0; i < N; ++i) {
+    const uint64_t m = uint32_t(acc[i] * kInv);
+    uint64_t c = 0;
+    for (int j = 0; j < N; ++j) {
+      c = uint64_t(acc[i + j]) + m * kP[j] + (c >> 32);
+      acc[i + j] = uint32_t(c);
+    }
+    for (int j = i + N; (c >>= 32) != 0 && j <= 2 * N; ++j) {
+      c += acc[j];
+      acc[j] = uint32_t(c);
+    }
+  }
+  // The result (acc[8..16]) is below 17 r^2 / 2^256 + r < 6 r: subtract r until canonical.
+  uint32_t* res = acc + N;
+  while (res[N] != 0 || geq_p(res)) {
+    uint64_t borrow = 0;
+    for (int i = 0; i < N; ++i) {
+      const uint64_t d = uint64_t(res[i]) - kP[i] - borrow;
+      res[i] = uint32_t(d);
+      borrow = (d >> 32) & 1;
+    }
+    res[N] -= uint32_t(borrow);
+  }
+  Fr out;
+  std::memcpy(out.l, res, sizeof out.l);
+  return out;
+}
+
 Fr operator+(const Fr& a, const Fr& b) {
   Fr r;
   uint64_t c = 0;

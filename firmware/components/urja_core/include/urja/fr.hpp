@@ -30,6 +30,10 @@ struct Fr {
   /// Writes the canonical integer as 32 big-endian bytes.
   void to_bytes_be(uint8_t out[32]) const;
 
+  /// Sum of row[k] * x[k] for k < n (n <= 17, row in Montgomery form) with a single
+  /// Montgomery reduction: the Poseidon MDS product without 16 intermediate reductions.
+  static Fr dot(const Limbs* row, const Fr* x, size_t n);
+
   /// Field addition.
   friend Fr operator+(const Fr& a, const Fr& b);
   /// Field subtraction.
