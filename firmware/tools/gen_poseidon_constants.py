@@ -59,7 +59,7 @@ def mat_mul(a, b):
 
 
 def mat_vec(a, v):
-    return [sum(x * y for x, y in zip(row, v)) % R for row in a]
+    return [sum(x * y for x, y in zip(row, v, strict=True)) % R for row in a]
 
 
 def mat_inv(a):
@@ -73,7 +73,7 @@ def mat_inv(a):
         for r in range(n):
             if r != col and m[r][col]:
                 g = m[r][col]
-                m[r] = [(x - g * y) % R for x, y in zip(m[r], m[col])]
+                m[r] = [(x - g * y) % R for x, y in zip(m[r], m[col], strict=True)]
     return [row[n:] for row in m]
 
 
@@ -86,18 +86,19 @@ def optimise(t, f, p, rc, mds):
     #    linearly and is carried through M into the next round.
     partial_c, carry = [], [0] * t
     for i in range(p):
-        c = [(x + y) % R for x, y in zip(rounds[half + i], carry)]
+        c = [(x + y) % R for x, y in zip(rounds[half + i], carry, strict=True)]
         partial_c.append(c[0])
         carry = mat_vec(m, [0] + c[1:])
     full = [r[:] for r in rounds[:half]] + [r[:] for r in rounds[half + p :]]
-    full[half] = [(x + y) % R for x, y in zip(full[half], carry)]
+    full[half] = [(x + y) % R for x, y in zip(full[half], carry, strict=True)]
     # 2. Sparse factorisation, from the last partial round backwards: cur = A_i B_i with
     #    B_i = diag(1, cur[1:,1:]); B_i moves into the previous round (cur_{i-1} = B_i M).
     sparse = [None] * p
     cur = m
     for i in reversed(range(p)):
         hat = [row[1:] for row in cur[1:]]
-        v = mat_vec([list(col) for col in zip(*mat_inv(hat))], cur[0][1:])  # cur[0,1:] hat^-1
+        hat_inv_t = [list(col) for col in zip(*mat_inv(hat), strict=True)]
+        v = mat_vec(hat_inv_t, cur[0][1:])  # the row vector cur[0,1:] times hat^-1
         w = [cur[j][0] for j in range(1, t)]
         sparse[i] = [cur[0][0]] + v + w
         b = [[1] + [0] * (t - 1)] + [[0] + hat[j] for j in range(t - 1)]
@@ -122,15 +123,15 @@ def permute_opt(t, f, p, mds, opt, state):
     m = [mds[i * t : (i + 1) * t] for i in range(t)]
     half = f // 2
     for r in range(half):
-        state = [pow((s + c) % R, 5, R) for s, c in zip(state, full[r])]
+        state = [pow((s + c) % R, 5, R) for s, c in zip(state, full[r], strict=True)]
         state = mat_vec(pre if r == half - 1 else m, state)
     for i in range(p):
         x0 = pow((state[0] + pc[i]) % R, 5, R)
         sp = sparse[i]
-        new0 = (sp[0] * x0 + sum(a * b for a, b in zip(sp[1:t], state[1:]))) % R
-        state = [new0] + [(s + wj * x0) % R for s, wj in zip(state[1:], sp[t:])]
+        new0 = (sp[0] * x0 + sum(a * b for a, b in zip(sp[1:t], state[1:], strict=True))) % R
+        state = [new0] + [(s + wj * x0) % R for s, wj in zip(state[1:], sp[t:], strict=True)]
     for r in range(half, f):
-        state = [pow((s + c) % R, 5, R) for s, c in zip(state, full[r])]
+        state = [pow((s + c) % R, 5, R) for s, c in zip(state, full[r], strict=True)]
         state = mat_vec(m, state)
     return state[0]
 
@@ -150,6 +151,7 @@ def render(widths) -> str:
         "// is kept, to save about 700 KiB of flash.",
         "",
     ]
+
     def table(name, values):
         lines.append(f"static const Fr::Limbs {name}[{len(values)}] = {{")
         lines.extend(f"  {limbs(x)}," for x in values)
@@ -159,7 +161,8 @@ def render(widths) -> str:
         full, pc, pre, sparse = optimise(t, f, p, rc, mds)
         for n in range(1, t):  # the optimised form must hash exactly like the plain one
             st = [0] + list(range(1, n + 1)) + [7] * (t - 1 - n)
-            if permute_plain(t, f, p, rc, mds, st) != permute_opt(t, f, p, mds, (full, pc, pre, sparse), st):
+            opt = permute_opt(t, f, p, mds, (full, pc, pre, sparse), st)
+            if permute_plain(t, f, p, rc, mds, st) != opt:
                 raise AssertionError(f"optimised Poseidon differs from plain for t={t}")
         lines.append("#if !defined(URJA_POSEIDON_DEVICE)" if t != 17 else "// width 17: always")
         table(f"kFullRc{t}", [x for r in full for x in r])
@@ -175,8 +178,8 @@ def render(widths) -> str:
         if t == 17:
             lines.append(f"  {entry}")
         else:
-            lines += ["#if !defined(URJA_POSEIDON_DEVICE)", f"  {entry}", "#else",
-                      f"  {{{t}, {f}, {p}, nullptr, nullptr, nullptr, nullptr, nullptr}},", "#endif"]
+            absent = f"  {{{t}, {f}, {p}, nullptr, nullptr, nullptr, nullptr, nullptr}},"
+            lines += ["#if !defined(URJA_POSEIDON_DEVICE)", f"  {entry}", "#else", absent, "#endif"]
     lines.append("};")
     return "\n".join(lines) + "\n"
 

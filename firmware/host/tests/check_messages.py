@@ -7,7 +7,12 @@
   the ed25519 signature verifies with `urja.audit.verify_signature` and the commitment equals
   `urja.audit.poseidon(export_wh + [salt])`, i.e. the relayer accepts what the C++ core made.
 
+With --prove N, the first N messages also go through the delivery prover (`urja.zk`): the
+circuit recomputes C from the readings and salt, so the proof exists only if the C++
+commitment is the circuit's; the proof is then verified.
+
 Usage: check_messages.py MESSAGES.jsonl [--expect METER_HEX=COUNT ...] [--require-urja]
+                         [--prove N]
 Exit 0 on success, 1 with a message naming the first problem, 77 if --require-urja and the
 package is missing (ctest treats 77 as skipped).
 """
@@ -54,10 +59,13 @@ def main(argv: list[str]) -> int:
     path, rest = argv[0], argv[1:]
     require = "--require-urja" in rest
     expect: dict[str, int] = {}
+    prove = 0
     for i, a in enumerate(rest):
         if a == "--expect":
             meter, count = rest[i + 1].split("=")
             expect[meter] = int(count)
+        if a == "--prove":
+            prove = int(rest[i + 1])
     try:
         from urja import audit
     except ImportError:
@@ -88,6 +96,26 @@ def main(argv: list[str]) -> int:
     for m, want in expect.items():
         if counts.get(m, 0) != want:
             fail(f"meter {m[:8]}: {counts.get(m, 0)} slots arrived, expected {want}")
+    if prove and audit is not None:
+        from urja import zk
+
+        key = zk.ProvingKey.setup()
+        for n, d in enumerate(msgs[:prove]):
+            p = zk.prove_delivery(
+                key,
+                d["export_wh"],
+                bytes.fromhex(d["salt"]),
+                d["slot"],
+                1000,
+                bytes.fromhex(d["meter"]),
+            )
+            if p.commitment.hex() != d["commitment"]:
+                fail(f"message {n}: the delivery circuit computes another commitment")
+            if p.energy_wh != sum(d["export_wh"]) or not zk.verify(
+                key.vk_bytes(), p.proof, p.public_input
+            ):
+                fail(f"message {n}: delivery proof does not verify")
+        print(f"check_messages: {min(prove, len(msgs))} delivery proofs built and verified")
     checked = "signatures and commitments checked with urja.audit" if audit else "layout only"
     print(f"check_messages: {len(msgs)} messages from {len(counts)} meters ok ({checked})")
     return 0

@@ -62,4 +62,4 @@ done < "$WORK/state/meters.tsv"
 # The simulator's own counters: everything acknowledged after the outage, nothing dropped.
 grep -q '"slots_sealed":412,"published":412,"acked":412,"pending":0,"dropped":0' "$WORK/sim.out" \
   || { echo "simulator counters unexpected"; exit 1; }
-"$PY" "$SRC/tests/check_messages.py" "$WORK/got.jsonl" "${EXPECT[@]}"
+"$PY" "$SRC/tests/check_messages.py" "$WORK/got.jsonl" "${EXPECT[@]}" --prove 8
