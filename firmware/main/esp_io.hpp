@@ -63,7 +63,7 @@ class EspClock : public Clock {
  public:
   uint32_t mono_ms() override;
   bool unix_ms(int64_t& out) override;
-  /// SNTP notification callback (esp_sntp_set_time_sync_notification_cb).
+  /// SNTP notification callback (sntp_set_time_sync_notification_cb).
   static void on_sntp_sync(struct timeval* tv);
   /// Set once SNTP has synchronised since boot.
   static volatile bool synced;

@@ -8,7 +8,6 @@
 
 #include "esp_event.h"
 #include "esp_log.h"
-#include "esp_mac.h"
 #include "esp_netif.h"
 #include "esp_random.h"
 #include "esp_sntp.h"
@@ -77,7 +76,7 @@ void wifi_start() {
 void sntp_start() {
   esp_sntp_setoperatingmode(ESP_SNTP_OPMODE_POLL);
   esp_sntp_setservername(0, CONFIG_URJA_SNTP_SERVER);
-  esp_sntp_set_time_sync_notification_cb(urja::esp::EspClock::on_sntp_sync);
+  sntp_set_time_sync_notification_cb(urja::esp::EspClock::on_sntp_sync);
   esp_sntp_init();
 }
 
