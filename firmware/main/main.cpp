@@ -54,7 +54,7 @@ urja::MeterKey load_or_create_key() {
   return key;
 }
 
-void wifi_start() {
+void start_wifi() {
   ESP_ERROR_CHECK(esp_netif_init());
   ESP_ERROR_CHECK(esp_event_loop_create_default());
   esp_netif_create_default_wifi_sta();
@@ -73,7 +73,7 @@ void wifi_start() {
   esp_wifi_connect();
 }
 
-void sntp_start() {
+void start_sntp() {
   esp_sntp_setoperatingmode(ESP_SNTP_OPMODE_POLL);
   esp_sntp_setservername(0, CONFIG_URJA_SNTP_SERVER);
   sntp_set_time_sync_notification_cb(urja::esp::EspClock::on_sntp_sync);
@@ -118,13 +118,13 @@ extern "C" void app_main() {
     ESP_LOGE(TAG, "libsodium init failed");
     abort();
   }
-  wifi_start();
+  start_wifi();
   static urja::MeterKey key = load_or_create_key();
   char id[65];
   urja::hex_encode(key.public_key, 32, id);
   // Printed on every boot for registration (`urja meter register ... <meter_id>`).
   std::printf("URJA_METER_ID=%s\n", id);
-  sntp_start();
+  start_sntp();
 
   static urja::esp::EspFlash flash("urja_ring");
   if (!flash.valid()) {
