@@ -217,3 +217,19 @@ TEST(Outage, NoWallClockMeansNoClaimedEnergy) {
   EXPECT_EQ(rig.meter.stats().slots_sealed, 0u);
   EXPECT_EQ(rig.meter.stats().unsynced, 3600u);
 }
+
+TEST(Outage, PublishesAsSoonAsTheSessionReturns) {
+  ASSERT_TRUE(urja::crypto_init());
+  Rig rig;
+  rig.outage();
+  rig.run(3 * 3600);  // backoff has grown to its 5-minute cap
+  ASSERT_GT(rig.ring.pending(), 10u);
+  rig.broker.up = true;
+  rig.broker.ensure_connected();  // e.g. esp-mqtt's own reconnect succeeded
+  const size_t before = rig.broker.received.size();
+  rig.run(1);
+  EXPECT_EQ(rig.broker.received.size(), before + 1)
+      << "must not sit out the rest of a 5-minute backoff";
+  rig.run(60);  // then one slot per poll, each released on its PUBACK
+  EXPECT_EQ(rig.ring.pending(), 0u);
+}

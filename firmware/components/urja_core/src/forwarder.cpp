@@ -35,21 +35,25 @@ void Forwarder::poll(uint32_t now_ms) {
     return;
   }
   if (ring_.pending() == 0) return;
-  if (waiting_ && int32_t(now_ms - next_try_) < 0) return;
+  // Waiting only for the broker to come back? Then go as soon as the session is up.
+  const bool session_back = waiting_for_session_ && pub_.connected();
+  if (waiting_ && !session_back && int32_t(now_ms - next_try_) < 0) return;
   if (!pub_.connected()) {
     pub_.ensure_connected();
     if (!pub_.connected()) {
       fail(now_ms);
+      waiting_for_session_ = true;
       return;
     }
   }
+  waiting_for_session_ = false;
   SlotRecord r;
   if (ring_.peek(r) != RingError::None) return;
   char payload[kPayloadMax];
   const size_t len = format_payload(r, meter_id_, payload, sizeof payload);
   int id = 0;
   if (len == 0 || !pub_.publish(topic_, payload, len, id)) {
-    fail(now_ms);
+    fail(now_ms);  // the broker refused while connected: back off in earnest
     return;
   }
   ++stats_.published;

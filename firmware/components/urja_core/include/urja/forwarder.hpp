@@ -75,6 +75,7 @@ class Forwarder {
   uint32_t sent_at_ = 0;
   uint32_t next_try_ = 0;
   bool waiting_ = false;
+  bool waiting_for_session_ = false;  // the last failure was "not connected"
   uint32_t delay_ms_;
   uint32_t jitter_state_;
   ForwarderStats stats_;
