@@ -83,9 +83,11 @@ SensorError Pzem004t::read(Measurement& out) {
   pzem_read_request(addr_, req);
   uart_.flush_input();
   if (!uart_.write(req, sizeof req)) return SensorError::BusError;
-  uint8_t buf[kPzemReplyLen + 8];
+  // Read the 5 bytes every reply starts with, then exactly the rest of a normal reply, so
+  // the UART returns as soon as the frame is complete (stray bytes are flushed next time).
+  uint8_t buf[kPzemReplyLen];
   size_t len = uart_.read(buf, 5, timeout_ms_);
-  if (len == 5 && buf[1] != 0x84) len += uart_.read(buf + 5, sizeof buf - 5, timeout_ms_);
+  if (len == 5 && buf[1] != 0x84) len += uart_.read(buf + 5, kPzemReplyLen - 5, timeout_ms_);
   PzemRegisters r;
   const SensorError e = pzem_parse_reply(addr_, buf, len, r);
   if (e != SensorError::None) return e;
