@@ -1,0 +1,3 @@
+#pragma once
+#include "common.h"
+esp_err_t nvs_flash_init();
