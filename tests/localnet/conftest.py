@@ -63,6 +63,7 @@ class Localnet:
 def start_localnet(data_dir: Path, port: int | None = None, close_ms: int = 200) -> Localnet:
     """Starts a node and waits for its READY line."""
     port = port or free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
         [
             str(localnet_binary()),
@@ -73,14 +74,16 @@ def start_localnet(data_dir: Path, port: int | None = None, close_ms: int = 200)
             "--ledger-close-ms",
             str(close_ms),
         ],
+        # The node's log goes to a file: a pipe nobody reads would eventually block it.
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=open(data_dir / "node.log", "ab"),
         text=True,
     )
     line = proc.stdout.readline()
     if not line.startswith("READY "):
         proc.kill()
-        raise RuntimeError(f"urja-localnet did not start: {line}{proc.stderr.read()}")
+        log = (data_dir / "node.log").read_text(errors="replace")
+        raise RuntimeError(f"urja-localnet did not start: {line}{log}")
     url = line.split()[1]
     net = requests.post(
         url, json={"jsonrpc": "2.0", "id": 1, "method": "getNetwork"}, timeout=30

@@ -114,17 +114,37 @@ impl Node {
         if self.pending.iter().any(|(h, _)| *h == hash) || self.store.tx(&hash)?.is_some() {
             return Ok((hash, Submitted::Duplicate));
         }
-        // Validate against the closed state advanced by this source's queued transactions.
+        // Validate against the closed state, with this source's queued transactions counted
+        // (their sequence numbers used up and fees reserved), as stellar-core's queue does.
         let mut view = View::new(&self.store);
-        let ctx = LedgerCtx {
-            network_id: self.network_id,
-            seq: self.latest()?.seq + 1,
-            close_time: now(),
-            net: &self.net,
-            modules: &self.modules,
+        let TransactionEnvelope::Tx(new) = &env else {
+            unreachable!("checked above")
         };
+        let src = new.tx.source_account.clone();
+        let (mut last_seq, mut fees) = (None, 0i64);
         for (_, queued) in &self.pending {
-            let _ = apply::apply(&ctx, &mut view, queued)?;
+            if let TransactionEnvelope::Tx(q) = queued {
+                if q.tx.source_account == src {
+                    last_seq = Some(q.tx.seq_num.0);
+                    fees += q.tx.fee as i64;
+                }
+            }
+        }
+        if let Some(seq) = last_seq {
+            let id = match &src {
+                MuxedAccount::Ed25519(k) => AccountId(PublicKey::PublicKeyTypeEd25519(k.clone())),
+                MuxedAccount::MuxedEd25519(m) => {
+                    AccountId(PublicKey::PublicKeyTypeEd25519(m.ed25519.clone()))
+                }
+            };
+            let key = LedgerKey::Account(LedgerKeyAccount { account_id: id });
+            if let Some((mut e, ttl)) = view.get(&key)? {
+                if let LedgerEntryData::Account(a) = &mut e.data {
+                    a.seq_num = SequenceNumber(seq);
+                    a.balance -= fees;
+                }
+                view.put(&key, &e, ttl);
+            }
         }
         match apply::validate(&view, self.network_id, &env)? {
             Ok(()) => {
