@@ -211,3 +211,49 @@ def test_cli_starts_reports_and_stops_the_node(tmp_path):
         r = CliRunner().invoke(main, ["node", "stop", *args])
     assert "stopped" in r.output
     assert CliRunner().invoke(main, ["node", "status", *args]).exit_code == 1
+
+
+def test_low_fee_missing_footprint_and_oversized_requests(localnet, deployed):
+    import requests
+
+    server, admin, contract_id = deployed
+    kp = Keypair.random()
+    localnet.fund(kp.public_key)
+    acct = server.load_account(kp.public_key)
+    seq_before = acct.sequence
+    tx = (
+        TransactionBuilder(acct, localnet.passphrase, 50)  # below the 100-stroop base fee
+        .append_payment_op(admin.public_key, Asset.native(), "1")
+        .set_timeout(30)
+        .build()
+    )
+    tx.sign(kp)
+    sent = server.send_transaction(tx)
+    assert sx.TransactionResult.from_xdr(sent.error_result_xdr).result.code == (
+        sx.TransactionResultCode.txINSUFFICIENT_FEE
+    )
+    assert server.load_account(kp.public_key).sequence == seq_before  # nothing changed
+    # A footprint that misses the entry the call writes: the host refuses the access.
+    acct = server.load_account(admin.public_key)
+    call = server.prepare_transaction(
+        TransactionBuilder(acct, localnet.passphrase, 100)
+        .append_invoke_contract_function_op(
+            contract_id, "set_minter", [scval.to_address(kp.public_key)]
+        )
+        .set_timeout(30)
+        .build()
+    )
+    call.transaction.soroban_data.resources.footprint.read_write = []
+    call.sign(admin)
+    sent = server.send_transaction(call)
+    assert sent.status.value == "PENDING"
+    done = wait_tx(server, sent.hash)
+    assert done.status.value == "FAILED"
+    op = sx.TransactionResult.from_xdr(done.result_xdr).result.results[0]
+    assert op.tr.invoke_host_function_result.code == (
+        sx.InvokeHostFunctionResultCode.INVOKE_HOST_FUNCTION_TRAPPED
+    )
+    # Oversized request body.
+    big = requests.post(localnet.url, data=b"x" * (600 * 1024), timeout=30)
+    assert big.status_code == 413
+    assert localnet.rpc("getHealth")["result"]["status"] == "healthy"
