@@ -29,6 +29,7 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 echo "setup: installing the urja package (builds the native extension)"
 .venv/bin/python -m pip install -q -e ".[test]"
-echo "setup: installing JavaScript tools (snarkjs, circomlibjs) in tools/zk-js"
+echo "setup: installing JavaScript tools (snarkjs, circomlibjs, stellar-sdk)"
 (cd tools/zk-js && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/localnet/js && npm ci --no-audit --no-fund --loglevel=error)
 echo "setup: done"

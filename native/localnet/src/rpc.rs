@@ -36,6 +36,21 @@ fn internal(e: anyhow::Error) -> RpcError {
     RpcError(-32603, format!("{e:#}"))
 }
 
+/// A minimal `LedgerCloseMeta` (v2: the header, no transactions) for `metadataXdr`, which
+/// the SDKs decode. Full close meta is not recorded (docs/localnet.md).
+fn close_meta(l: &crate::store::LedgerRow) -> String {
+    let header = LedgerHeader::from_xdr(&l.header_xdr, Limits::none()).unwrap_or_default();
+    let meta = LedgerCloseMeta::V2(LedgerCloseMetaV2 {
+        ledger_header: LedgerHeaderHistoryEntry {
+            hash: Hash(l.hash),
+            header,
+            ext: LedgerHeaderHistoryEntryExt::V0,
+        },
+        ..Default::default()
+    });
+    b64(&meta.to_xdr(Limits::none()).unwrap_or_default())
+}
+
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
@@ -122,7 +137,7 @@ async fn dispatch(app: &App, method: &str, p: &Value) -> Result<Value, RpcError>
             Ok(
                 json!({"id": hex::encode(l.hash), "protocolVersion": config::protocol_version(),
                       "sequence": l.seq, "closeTime": l.close_time.to_string(),
-                      "headerXdr": b64(&l.header_xdr), "metadataXdr": ""}),
+                      "headerXdr": b64(&l.header_xdr), "metadataXdr": close_meta(&l)}),
             )
         }
         "getFeeStats" => {
@@ -312,7 +327,7 @@ fn get_ledgers(n: &Node, p: &Value) -> Result<Value, RpcError> {
     };
     let rows = n.store.ledgers_from(start, lim).map_err(internal)?;
     let ledgers: Vec<Value> = rows.iter().map(|l| json!({"hash": hex::encode(l.hash), "sequence": l.seq,
-        "ledgerCloseTime": l.close_time.to_string(), "headerXdr": b64(&l.header_xdr), "metadataXdr": ""})).collect();
+        "ledgerCloseTime": l.close_time.to_string(), "headerXdr": b64(&l.header_xdr), "metadataXdr": close_meta(l)})).collect();
     Ok(
         json!({"ledgers": ledgers, "latestLedger": lseq, "latestLedgerCloseTime": lt,
               "oldestLedger": oseq, "oldestLedgerCloseTime": ot,
