@@ -257,3 +257,74 @@ def test_low_fee_missing_footprint_and_oversized_requests(localnet, deployed):
     big = requests.post(localnet.url, data=b"x" * (600 * 1024), timeout=30)
     assert big.status_code == 413
     assert localnet.rpc("getHealth")["result"]["status"] == "healthy"
+
+
+def test_stellar_asset_contract_for_a_classic_asset(localnet):
+    from stellar_sdk import Address
+
+    server = SorobanServer(localnet.url)
+    issuer, alice, bob = Keypair.random(), Keypair.random(), Keypair.random()
+    for kp in (issuer, alice, bob):
+        localnet.fund(kp.public_key)
+    usdc = Asset("USDC", issuer.public_key)
+    for kp in (alice, bob):
+        acct = server.load_account(kp.public_key)
+        tx = (
+            TransactionBuilder(acct, localnet.passphrase, 100)
+            .append_change_trust_op(usdc, limit="1000000")
+            .set_timeout(30)
+            .build()
+        )
+        tx.sign(kp)
+        assert wait_tx(server, server.send_transaction(tx).hash).status.value == "SUCCESS"
+    # A classic payment from the issuer mints to Alice's trustline.
+    acct = server.load_account(issuer.public_key)
+    tx = (
+        TransactionBuilder(acct, localnet.passphrase, 100)
+        .append_payment_op(alice.public_key, usdc, "100")
+        .set_timeout(30)
+        .build()
+    )
+    tx.sign(issuer)
+    assert wait_tx(server, server.send_transaction(tx).hash).status.value == "SUCCESS"
+    # Deploy the asset's Stellar Asset Contract and move the asset through it.
+    acct = server.load_account(issuer.public_key)
+    deploy = (
+        TransactionBuilder(acct, localnet.passphrase, 100)
+        .append_create_stellar_asset_contract_from_asset_op(usdc)
+        .set_timeout(30)
+        .build()
+    )
+    r = submit(server, issuer, deploy)
+    assert r.status.value == "SUCCESS", r
+    sac = usdc.contract_id(localnet.passphrase)
+    meta = sx.TransactionMeta.from_xdr(r.result_meta_xdr)
+    assert Address.from_xdr_sc_address(meta.v4.soroban_meta.return_value.address).address == sac
+    client = ContractClient(sac, localnet.url, localnet.passphrase)
+    amount = 40 * 10**7  # 40 USDC in stroops
+    client.invoke(
+        "transfer",
+        [
+            scval.to_address(alice.public_key),
+            scval.to_address(bob.public_key),
+            scval.to_int128(amount),
+        ],
+        source=alice.public_key,
+        signer=alice,
+    ).sign_and_submit()
+
+    def balance(kp):
+        out = client.invoke("balance", [scval.to_address(kp.public_key)], source=kp.public_key)
+        return scval.from_int128(out.result())
+
+    assert (balance(alice), balance(bob)) == (60 * 10**7, 40 * 10**7)
+    # The trustline entry itself moved too (classic and contract views agree).
+    key = sx.LedgerKey(
+        sx.LedgerEntryType.TRUSTLINE,
+        trust_line=sx.LedgerKeyTrustLine(
+            Keypair.from_public_key(bob.public_key).xdr_account_id(),
+            usdc.to_trust_line_asset_xdr_object(),
+        ),
+    )
+    entry = localnet.rpc("getLedgerEntries", {"keys": [key.to_xdr()]})["result"]["entries"][0]
+    assert sx.LedgerEntryData.from_xdr(entry["xdr"]).trust_line.balance.int64 == 40 * 10**7

@@ -242,6 +242,12 @@ pub fn apply(ctx: &LedgerCtx, view: &mut View, env: &TransactionEnvelope) -> Res
             OperationBody::RestoreFootprint(_) => {
                 restore(ctx, view, soroban_data(tx).expect("validated"))?
             }
+            OperationBody::ChangeTrust(c) => {
+                crate::trust::change_trust(view, ctx.seq, &op_source, c)?
+            }
+            OperationBody::SetTrustLineFlags(f) => {
+                crate::trust::set_flags(view, ctx.seq, &op_source, f)?
+            }
             _ => OperationResult::OpNotSupported,
         };
         ok &= op_succeeded(&r);
@@ -315,6 +321,8 @@ fn op_succeeded(r: &OperationResult) -> bool {
                 | OperationResultTr::InvokeHostFunction(InvokeHostFunctionResult::Success(_))
                 | OperationResultTr::ExtendFootprintTtl(ExtendFootprintTtlResult::Success)
                 | OperationResultTr::RestoreFootprint(RestoreFootprintResult::Success)
+                | OperationResultTr::ChangeTrust(ChangeTrustResult::Success)
+                | OperationResultTr::SetTrustLineFlags(SetTrustLineFlagsResult::Success)
         ),
         _ => false,
     }
@@ -363,10 +371,10 @@ fn payment(
     if op.amount <= 0 {
         return Ok(r(R::Malformed));
     }
-    if op.asset != Asset::Native {
-        return Ok(OperationResult::OpNotSupported);
-    }
     let dest_id = muxed_id(&op.destination);
+    if op.asset != Asset::Native {
+        return crate::trust::pay_credit(view, ctx.seq, source, &dest_id, &op.asset, op.amount);
+    }
     let Some(mut dest) = load_account(view, &dest_id)? else {
         return Ok(r(R::NoDestination));
     };

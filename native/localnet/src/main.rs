@@ -7,6 +7,7 @@ mod node;
 mod rpc;
 mod state;
 mod store;
+mod trust;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
