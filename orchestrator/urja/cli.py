@@ -19,6 +19,9 @@ def main() -> None:
 from .commands.market import market  # noqa: E402
 
 main.add_command(market)
+from .demo import demo_cmd  # noqa: E402
+
+main.add_command(demo_cmd)
 from .commands.node import node  # noqa: E402
 
 main.add_command(node)

@@ -106,7 +106,7 @@ pub fn fee_configuration() -> FeeConfiguration {
         fee_per_disk_read_entry: 6_250,
         fee_per_write_entry: 10_000,
         fee_per_disk_read_1kb: 1_786,
-        fee_per_write_1kb: 11_800,
+        fee_per_write_1kb: 3_500,
         fee_per_historical_1kb: 16_235,
         fee_per_contract_event_1kb: 10_000,
         fee_per_transaction_size_1kb: 1_624,
@@ -115,12 +115,14 @@ pub fn fee_configuration() -> FeeConfiguration {
 
 /// Rent schedule (stroops).
 pub fn rent_fee_configuration() -> RentFeeConfiguration {
+    // Rent per KB follows the write fee; uploading a 64 KiB contract with the minimum
+    // persistent TTL costs about 11 XLM, in line with the public networks.
     RentFeeConfiguration {
-        fee_per_write_1kb: 11_800,
-        fee_per_rent_1kb: 11_800,
+        fee_per_write_1kb: 3_500,
+        fee_per_rent_1kb: 1_000,
         fee_per_write_entry: 10_000,
-        persistent_rent_rate_denominator: 2_103,
-        temporary_rent_rate_denominator: 4_206,
+        persistent_rent_rate_denominator: 1_215,
+        temporary_rent_rate_denominator: 2_430,
     }
 }
 

@@ -159,7 +159,8 @@ impl Node {
     pub fn close_ledger(&mut self) -> Result<u32> {
         let prev = self.latest()?;
         let seq = prev.seq + 1;
-        let close_time = now().max(prev.close_time + 1);
+        // Unix seconds never go backwards; with sub-second closes several ledgers share one.
+        let close_time = now().max(prev.close_time);
         let queued = std::mem::take(&mut self.pending);
         let ctx = LedgerCtx {
             network_id: self.network_id,
@@ -306,7 +307,11 @@ impl Node {
             MuxedAccount::Ed25519(k) => AccountId(PublicKey::PublicKeyTypeEd25519(k)),
             MuxedAccount::MuxedEd25519(m) => AccountId(PublicKey::PublicKeyTypeEd25519(m.ed25519)),
         };
-        let li = config::ledger_info(self.network_id, latest.seq + 1, now());
+        let li = config::ledger_info(
+            self.network_id,
+            latest.seq + 1,
+            now().max(latest.close_time),
+        );
         let snapshot = StoreSnapshot(Store::open(&self.dir)?);
         let adjust = SimulationAdjustmentConfig::default_adjustment();
         let mut out = serde_json::json!({ "latestLedger": latest.seq });
