@@ -1,0 +1,58 @@
+"""The relayer's durable inbox of meter slots: at-least-once delivery in, exactly once out.
+
+Meters resend a slot whenever an acknowledgement is lost, so the inbox keys each slot by
+(meter, slot) in SQLite (WAL, full sync): a resend of the same message is a no-op, a
+different message for a slot already received is refused, and a crash at any moment keeps
+every accepted slot. Raw readings stay here, private to the grid server.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from .message import MessageError, MeterSlot, encode, parse
+
+
+class Inbox:
+    """Accepted meter slots and their delivery state."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.executescript(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+            "CREATE TABLE IF NOT EXISTS slots(meter BLOB NOT NULL, slot INTEGER NOT NULL,"
+            " message TEXT NOT NULL, delivered_tx TEXT, PRIMARY KEY(meter, slot));"
+        )
+
+    def accept(self, m: MeterSlot) -> bool:
+        """Stores a verified slot; False when this exact message was already stored."""
+        text = encode(m)
+        row = self.db.execute(
+            "SELECT message FROM slots WHERE meter = ? AND slot = ?", (m.meter, m.slot)
+        ).fetchone()
+        if row is not None:
+            if row[0] == text:
+                return False
+            raise MessageError(
+                f"slot {m.slot}: meter {m.meter.hex()} already reported different readings"
+            )
+        self.db.execute(
+            "INSERT INTO slots(meter, slot, message) VALUES (?, ?, ?)", (m.meter, m.slot, text)
+        )
+        return True
+
+    def pending(self) -> list[MeterSlot]:
+        """Accepted slots not yet delivered on-chain, oldest first."""
+        rows = self.db.execute(
+            "SELECT message FROM slots WHERE delivered_tx IS NULL ORDER BY slot, meter"
+        ).fetchall()
+        return [parse(r[0]) for r in rows]
+
+    def mark_delivered(self, m: MeterSlot, tx_hash: str) -> None:
+        """Records the transaction that delivered a slot."""
+        self.db.execute(
+            "UPDATE slots SET delivered_tx = ? WHERE meter = ? AND slot = ?",
+            (tx_hash, m.meter, m.slot),
+        )
