@@ -68,7 +68,8 @@ pub fn new_account(id: AccountId, balance: i64, ledger: u32) -> LedgerEntry {
     }
 }
 
-fn load_account(view: &View, id: &AccountId) -> Result<Option<AccountEntry>> {
+/// An account entry, if the account exists.
+pub(crate) fn load_account(view: &View, id: &AccountId) -> Result<Option<AccountEntry>> {
     Ok(match view.get(&account_key(id))? {
         Some((
             LedgerEntry {
@@ -81,7 +82,8 @@ fn load_account(view: &View, id: &AccountId) -> Result<Option<AccountEntry>> {
     })
 }
 
-fn store_account(view: &mut View, a: &AccountEntry, ledger: u32) {
+/// Writes an account entry.
+pub(crate) fn store_account(view: &mut View, a: &AccountEntry, ledger: u32) {
     let e = LedgerEntry {
         last_modified_ledger_seq: ledger,
         data: LedgerEntryData::Account(a.clone()),

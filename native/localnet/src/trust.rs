@@ -4,6 +4,7 @@
 use anyhow::Result;
 use soroban_env_host::xdr::*;
 
+use crate::apply::{load_account as account, store_account as put_account};
 use crate::config::BASE_RESERVE;
 use crate::state::View;
 
@@ -38,34 +39,6 @@ fn key(holder: &AccountId, asset: &TrustLineAsset) -> LedgerKey {
         account_id: holder.clone(),
         asset: asset.clone(),
     })
-}
-
-fn account(view: &View, id: &AccountId) -> Result<Option<AccountEntry>> {
-    let k = LedgerKey::Account(LedgerKeyAccount {
-        account_id: id.clone(),
-    });
-    Ok(match view.get(&k)? {
-        Some((
-            LedgerEntry {
-                data: LedgerEntryData::Account(a),
-                ..
-            },
-            _,
-        )) => Some(a),
-        _ => None,
-    })
-}
-
-fn put_account(view: &mut View, a: &AccountEntry, seq: u32) {
-    let k = LedgerKey::Account(LedgerKeyAccount {
-        account_id: a.account_id.clone(),
-    });
-    let e = LedgerEntry {
-        last_modified_ledger_seq: seq,
-        data: LedgerEntryData::Account(a.clone()),
-        ext: LedgerEntryExt::V0,
-    };
-    view.put(&k, &e, None);
 }
 
 fn line(view: &View, holder: &AccountId, asset: &TrustLineAsset) -> Result<Option<TrustLineEntry>> {
