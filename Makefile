@@ -26,8 +26,8 @@ localnet:
 ## Everything: install, build, and run every suite.
 test: setup contracts localnet
 	$(MAKE) test-rust
-	$(MAKE) test-python
 	$(MAKE) test-firmware
+	$(MAKE) test-python
 	$(MAKE) test-web
 
 test-rust:

@@ -75,15 +75,18 @@ def wait_until(chain: Chain, t: int) -> None:
         time.sleep(0.3)
 
 
-def run(households: int, slots: int, port: int, data_dir: Path, seed: int) -> None:
-    rng = random.Random(seed)
-    say = click.echo
-    node = localnet.start(data_dir, port, ledger_close_ms=500)
-    net = localnet.status(node.url)["network"]
-    chain = Chain(node.url, net["passphrase"])
-    say(f"local network {node.url} ({net['passphrase']})")
-    op = Keypair.random()
-    fund(node.url, op)
+@dataclass
+class Community:
+    """A deployed community: contract ids, the operator and the delivery proving key."""
+
+    chain: Chain
+    op: Keypair
+    ids: dict
+    key: zk.ProvingKey
+
+
+def deploy_community(chain: Chain, op: Keypair, say=click.echo) -> Community:
+    """Deploys and wires Urja's contracts with `op` as admin, operator and fee recipient."""
     ids = {}
     for name in ("token", "registry", "verifier"):
         ids[name] = chain.deploy(op, chain.upload(op, wasm(name)), [addr(op)], name)
@@ -117,6 +120,40 @@ def run(households: int, slots: int, port: int, data_dir: Path, seed: int) -> No
     chain.invoke(ids["token"], "set_minter", [addr(ids["market"])], op)
     for name, cid in ids.items():
         say(f"  {name:9s} {cid}")
+    return Community(chain, op, ids, key)
+
+
+def admit(c: Community, kp: Keypair, role: str, feeder: int) -> None:
+    """Adds a household to the registry (role "donor" or "receiver")."""
+    c.chain.invoke(
+        c.ids["registry"],
+        "add_member",
+        [addr(kp), scval.to_uint32(1 if role == "donor" else 2), scval.to_uint32(feeder)],
+        c.op,
+    )
+
+
+def register_meter(c: Community, meter: bytes, owner: Keypair, feeder: int, max_wh: int) -> None:
+    """Registers a meter's ed25519 key against its owner."""
+    c.chain.invoke(
+        c.ids["registry"],
+        "register_meter",
+        [scval.to_bytes(meter), addr(owner), scval.to_uint32(feeder), scval.to_uint32(max_wh)],
+        c.op,
+    )
+
+
+def run(households: int, slots: int, port: int, data_dir: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    say = click.echo
+    node = localnet.start(data_dir, port, ledger_close_ms=500)
+    net = localnet.status(node.url)["network"]
+    chain = Chain(node.url, net["passphrase"])
+    say(f"local network {node.url} ({net['passphrase']})")
+    op = Keypair.random()
+    fund(node.url, op)
+    community = deploy_community(chain, op, say)
+    ids, key = community.ids, community.key
     members = []
     for i in range(households):
         role = "donor" if i % 2 == 0 else "receiver"

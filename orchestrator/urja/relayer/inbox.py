@@ -19,7 +19,9 @@ class Inbox:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None)
+        # Callers serialise access (the relayer holds a lock); MQTT callbacks run on their
+        # own thread.
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.executescript(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
             "CREATE TABLE IF NOT EXISTS slots(meter BLOB NOT NULL, slot INTEGER NOT NULL,"
