@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.localnet.conftest import start_localnet  # noqa: E402
-from tests.localnet.test_sdk import submit  # noqa: E402
+from urja.chain import Chain  # noqa: E402
 
 N = 1000
 
@@ -35,37 +35,9 @@ def main() -> None:
         admin, bob = Keypair.random(), Keypair.random()
         node.fund(admin.public_key)
         node.fund(bob.public_key)
-        acct = server.load_account(admin.public_key)
-        wasm = (ROOT / "target/wasm/urja_token.wasm").read_bytes()
-        r = submit(
-            server,
-            admin,
-            TransactionBuilder(acct, node.passphrase, 100)
-            .append_upload_contract_wasm_op(wasm)
-            .set_timeout(30)
-            .build(),
-        )
-        from stellar_sdk import xdr as sx
-
-        h = sx.TransactionMeta.from_xdr(r.result_meta_xdr).v4.soroban_meta.return_value
-        acct = server.load_account(admin.public_key)
-        r = submit(
-            server,
-            admin,
-            TransactionBuilder(acct, node.passphrase, 100)
-            .append_create_contract_op(
-                h.bytes.sc_bytes,
-                admin.public_key,
-                constructor_args=[scval.to_address(admin.public_key)],
-            )
-            .set_timeout(30)
-            .build(),
-        )
-        from stellar_sdk import Address
-
-        cid = Address.from_xdr_sc_address(
-            sx.TransactionMeta.from_xdr(r.result_meta_xdr).v4.soroban_meta.return_value.address
-        ).address
+        chain = Chain(node.url, node.passphrase)
+        wasm_hash = chain.upload(admin, ROOT / "target/wasm/urja_token.wasm")
+        cid = chain.deploy(admin, wasm_hash, [scval.to_address(admin.public_key)], "token")
         client = ContractClient(cid, node.url, node.passphrase)
         client.invoke(
             "set_minter",

@@ -41,18 +41,28 @@ class AuditError(ValueError):
     """Input an auditor's check cannot even parse: the message names what is malformed."""
 
 
-@cache
-def _poseidon_params() -> dict[int, tuple[int, int, list[int], list[list[int]]]]:
+def poseidon_sections() -> dict[int, bytes]:
+    """Urja's Poseidon parameter file split per state width t (each section as stored:
+    header `t, full, partial` then constants and MDS; docs/formats.md)."""
     data = resources.files("urja").joinpath("data/poseidon_bn254_x5.bin").read_bytes()
     out, at = {}, 0
     while at < len(data):
         t, f, p = data[at], data[at + 1], data[at + 2]
-        at += 3
+        n = 3 + ((f + p) * t + t * t) * 32
+        out[t] = data[at : at + n]
+        at += n
+    return out
+
+
+@cache
+def _poseidon_params() -> dict[int, tuple[int, int, list[int], list[list[int]]]]:
+    out = {}
+    for t, sec in poseidon_sections().items():
+        f, p = sec[1], sec[2]
         words = [
-            int.from_bytes(data[at + 32 * i : at + 32 * (i + 1)], "big")
+            int.from_bytes(sec[3 + 32 * i : 3 + 32 * (i + 1)], "big")
             for i in range((f + p) * t + t * t)
         ]
-        at += 32 * len(words)
         rc = words[: (f + p) * t]
         mds = [words[(f + p) * t + i * t : (f + p) * t + (i + 1) * t] for i in range(t)]
         out[t] = (f, p, rc, mds)

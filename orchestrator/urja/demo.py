@@ -37,18 +37,6 @@ def wasm(name: str) -> Path:
     return path
 
 
-def poseidon_section(t: int) -> bytes:
-    data = (Path(zk.__file__).parent / "data" / "poseidon_bn254_x5.bin").read_bytes()
-    at = 0
-    while at < len(data):
-        w, f, p = data[at], data[at + 1], data[at + 2]
-        n = 3 + ((f + p) * w + w * w) * 32
-        if w == t:
-            return data[at : at + n]
-        at += n
-    raise ValueError(t)
-
-
 def struct(fields: dict) -> object:
     """A contracttype struct argument (symbol keys in order)."""
     return scval.to_struct({k: fields[k] for k in sorted(fields)})
@@ -91,7 +79,9 @@ def deploy_community(chain: Chain, op: Keypair, say=click.echo) -> Community:
     for name in ("token", "registry", "verifier"):
         ids[name] = chain.deploy(op, chain.upload(op, wasm(name)), [addr(op)], name)
     for t in (3, 6):
-        chain.invoke(ids["verifier"], "set_poseidon", [scval.to_bytes(poseidon_section(t))], op)
+        chain.invoke(
+            ids["verifier"], "set_poseidon", [scval.to_bytes(audit.poseidon_sections()[t])], op
+        )
     say("trusted setup of the delivery circuit (OS randomness) ...")
     key = zk.ProvingKey.setup()
     chain.invoke(

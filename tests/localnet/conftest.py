@@ -14,19 +14,22 @@ from pathlib import Path
 import pytest
 import requests
 
+from urja import localnet as urja_localnet
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def localnet_binary() -> Path:
-    """The node binary: $URJA_LOCALNET_BIN, else the release build (built if missing)."""
-    if os.environ.get("URJA_LOCALNET_BIN"):
-        return Path(os.environ["URJA_LOCALNET_BIN"])
-    path = ROOT / "target" / "release" / "urja-localnet"
-    if not path.exists():
+    """The node binary as `urja.localnet.binary` finds it; the release build is made first
+    when neither $URJA_LOCALNET_BIN nor a build exists."""
+    if (
+        not os.environ.get("URJA_LOCALNET_BIN")
+        and not (ROOT / "target/release/urja-localnet").exists()
+    ):
         subprocess.run(
             ["cargo", "build", "--release", "-q", "-p", "urja-localnet"], cwd=ROOT, check=True
         )
-    return path
+    return urja_localnet.binary()
 
 
 def free_port() -> int:

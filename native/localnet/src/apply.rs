@@ -34,7 +34,8 @@ fn account_key(id: &AccountId) -> LedgerKey {
     })
 }
 
-fn muxed_id(m: &MuxedAccount) -> AccountId {
+/// The account behind a (possibly muxed) source.
+pub(crate) fn muxed_id(m: &MuxedAccount) -> AccountId {
     match m {
         MuxedAccount::Ed25519(k) => AccountId(PublicKey::PublicKeyTypeEd25519(k.clone())),
         MuxedAccount::MuxedEd25519(m) => {

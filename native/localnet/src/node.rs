@@ -131,19 +131,11 @@ impl Node {
             }
         }
         if let Some(seq) = last_seq {
-            let id = match &src {
-                MuxedAccount::Ed25519(k) => AccountId(PublicKey::PublicKeyTypeEd25519(k.clone())),
-                MuxedAccount::MuxedEd25519(m) => {
-                    AccountId(PublicKey::PublicKeyTypeEd25519(m.ed25519.clone()))
-                }
-            };
-            let key = LedgerKey::Account(LedgerKeyAccount { account_id: id });
-            if let Some((mut e, ttl)) = view.get(&key)? {
-                if let LedgerEntryData::Account(a) = &mut e.data {
-                    a.seq_num = SequenceNumber(seq);
-                    a.balance -= fees;
-                }
-                view.put(&key, &e, ttl);
+            let ledger = self.latest()?.seq;
+            if let Some(mut a) = apply::load_account(&view, &apply::muxed_id(&src))? {
+                a.seq_num = SequenceNumber(seq);
+                a.balance -= fees;
+                apply::store_account(&mut view, &a, ledger);
             }
         }
         match apply::validate(&view, self.network_id, &env)? {
@@ -232,19 +224,10 @@ impl Node {
         let root_id = AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(
             self.root.verifying_key().to_bytes(),
         )));
-        let view = View::new(&self.store);
-        let mut seq = match view.get(&LedgerKey::Account(LedgerKeyAccount {
-            account_id: root_id,
-        }))? {
-            Some((
-                LedgerEntry {
-                    data: LedgerEntryData::Account(a),
-                    ..
-                },
-                _,
-            )) => a.seq_num.0,
-            _ => anyhow::bail!("root account missing"),
-        };
+        let mut seq = apply::load_account(&View::new(&self.store), &root_id)?
+            .context("root account missing")?
+            .seq_num
+            .0;
         let root_pk = self.root.verifying_key().to_bytes();
         for (_, q) in &self.pending {
             if let TransactionEnvelope::Tx(e) = q {
@@ -299,14 +282,7 @@ impl Node {
             anyhow::bail!("a Soroban transaction must contain exactly one operation");
         }
         let op = &tx.operations[0];
-        let source = op
-            .source_account
-            .clone()
-            .unwrap_or(tx.source_account.clone());
-        let source = match source {
-            MuxedAccount::Ed25519(k) => AccountId(PublicKey::PublicKeyTypeEd25519(k)),
-            MuxedAccount::MuxedEd25519(m) => AccountId(PublicKey::PublicKeyTypeEd25519(m.ed25519)),
-        };
+        let source = apply::muxed_id(op.source_account.as_ref().unwrap_or(&tx.source_account));
         let li = config::ledger_info(
             self.network_id,
             latest.seq + 1,

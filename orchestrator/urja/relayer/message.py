@@ -98,11 +98,16 @@ def verify(m: MeterSlot, max_wh_per_minute: int | None = None) -> None:
     if c.to_bytes(32, "big") != m.commitment:
         raise MessageError("commitment: does not match the readings and salt")
     if max_wh_per_minute is not None:
-        for i, x in enumerate(m.export_wh):
-            if x > max_wh_per_minute:
-                raise MessageError(
-                    f"export_wh[{i}]: {x} Wh is above the meter's limit of {max_wh_per_minute}"
-                )
+        check_limit(m, max_wh_per_minute)
+
+
+def check_limit(m: MeterSlot, max_wh_per_minute: int) -> None:
+    """Refuses a slot with a reading above the meter's registered per-reading limit."""
+    for i, x in enumerate(m.export_wh):
+        if x > max_wh_per_minute:
+            raise MessageError(
+                f"export_wh[{i}]: {x} Wh is above the meter's limit of {max_wh_per_minute}"
+            )
 
 
 def parse_and_verify(payload: bytes | str, max_wh_per_minute: int | None = None) -> MeterSlot:

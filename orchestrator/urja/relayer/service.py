@@ -17,7 +17,7 @@ from stellar_sdk import scval
 from .. import zk
 from ..chain import Chain, ChainError
 from .inbox import Inbox
-from .message import MessageError, MeterSlot, parse_and_verify
+from .message import MessageError, MeterSlot, check_limit, parse_and_verify
 
 log = logging.getLogger("urja.relayer")
 
@@ -50,11 +50,12 @@ class Relayer:
     def handle(self, payload: bytes) -> bool:
         """Verifies and stores one message; False (and a recorded reason) when refused."""
         try:
+            # Signature and commitment first, so forged messages cost no chain reads.
             meter = parse_and_verify(payload)
             limit = self.meter_limit(meter.meter)
             if limit is None:
                 raise MessageError(f"meter {meter.meter.hex()}: not registered or suspended")
-            parse_and_verify(payload, limit)
+            check_limit(meter, limit)
             with self.lock:
                 self.inbox.accept(meter)
             return True
