@@ -79,6 +79,31 @@ def test_network_identity(localnet):
     assert health["status"] == "healthy"
 
 
+def test_browsers_on_other_origins_may_call_the_rpc(localnet):
+    """A wallet web app served from another origin needs CORS, as public RPC providers allow."""
+    import requests
+
+    origin = "http://127.0.0.1:5173"
+    pre = requests.options(
+        localnet.url,
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+        timeout=10,
+    )
+    assert pre.status_code == 200
+    assert pre.headers["access-control-allow-origin"] in ("*", origin)
+    r = requests.post(
+        localnet.url,
+        json={"jsonrpc": "2.0", "id": 1, "method": "getHealth"},
+        headers={"Origin": origin},
+        timeout=10,
+    )
+    assert r.headers["access-control-allow-origin"] in ("*", origin)
+
+
 def test_contract_calls_through_the_sdk(localnet, deployed):
     server, admin, contract_id = deployed
     client = ContractClient(contract_id, localnet.url, localnet.passphrase)

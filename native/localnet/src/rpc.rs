@@ -60,13 +60,15 @@ fn from_b64<T: ReadXdr>(s: &str, what: &str) -> Result<T, RpcError> {
         .map_err(|_| invalid(format!("invalid_xdr: {what}")))
 }
 
-/// The router: JSON-RPC on `/` (and `/rpc`), friendbot on `/friendbot`.
+/// The router: JSON-RPC on `/` (and `/rpc`), friendbot on `/friendbot`. Any origin may call
+/// it (as public RPC providers allow), so a browser wallet app can talk to the node.
 pub fn router(app: App) -> Router {
     Router::new()
         .route("/", post(rpc))
         .route("/rpc", post(rpc))
         .route("/friendbot", get(friendbot))
         .layer(axum::extract::DefaultBodyLimit::max(512 * 1024))
+        .layer(tower_http::cors::CorsLayer::permissive())
         .with_state(app)
 }
 
