@@ -1,54 +1,186 @@
-"""Talking to Soroban through the Stellar RPC API with stellar-sdk: upload, deploy, invoke.
+"""Talking to Soroban through the Stellar RPC API with stellar-sdk: upload, deploy, invoke, read.
 
 Works unchanged against the embedded local network, testnet or mainnet: only the RPC URL
 and passphrase differ. Every call is simulated, assembled, signed by the given key, sent and
-awaited; a failed transaction raises `ChainError` naming the call.
+awaited. Refusals raise `ChainError` naming the call and, for contract errors, the error's
+name and meaning from the contracts' own enums; an unreachable RPC raises `ChainUnavailable`
+after tenacity's retries, so services can report it and try again later.
+
+A transaction is never sent twice blindly: when the connection drops after `sendTransaction`,
+the same signed transaction (same hash) is looked up rather than a new one built.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import random
+import re
+import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
-from stellar_sdk import Address, Keypair, SorobanServer, TransactionBuilder, scval
+import requests
+from stellar_sdk import Account, Address, Keypair, SorobanServer, TransactionBuilder, scval
 from stellar_sdk import xdr as sx
-from stellar_sdk.contract import ContractClient
-from tenacity import retry, stop_after_attempt, wait_fixed
+from stellar_sdk.exceptions import ConnectionError as SdkConnectionError
+from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
+
+log = logging.getLogger("urja.chain")
+_NET_ERRORS = (requests.ConnectionError, requests.Timeout, SdkConnectionError, ConnectionError)
+_CONTRACT_ERROR = re.compile(r"Error\(Contract, #(\d+)\)")
+_READER = Keypair.from_raw_ed25519_seed(bytes(32)).public_key
 
 
 class ChainError(RuntimeError):
-    """A transaction was rejected or failed; the message names the call."""
+    """A call was refused or failed; `code` is the contract error number when there is one."""
+
+    def __init__(self, message: str, code: int | None = None, name: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.name = name
+
+
+class ChainUnavailable(ChainError):
+    """The RPC endpoint could not be reached (after retries)."""
+
+
+class StaleSimulation(ChainError):
+    """A transaction failed on-chain although its simulation succeeded."""
+
+
+STALE_RETRIES = 8
+"""How often a call is re-simulated and resent after failing on-chain."""
+
+
+@cache
+def contract_errors() -> dict[str, dict[str, dict[str, str]]]:
+    """contract -> code -> {name, doc}, generated from the Rust enums by
+    tools/gen_contract_errors.py."""
+    text = resources.files("urja").joinpath("data/contract_errors.json").read_text()
+    return json.loads(text)
+
+
+def explain(detail: str, contract_kind: str | None) -> tuple[str, int | None, str | None]:
+    """Turns a host error string into words: the contract error's name and documentation."""
+    m = _CONTRACT_ERROR.search(detail or "")
+    if not m:
+        return (detail or "unknown error").splitlines()[0][:300], None, None
+    code = int(m.group(1))
+    entry = contract_errors().get(contract_kind or "", {}).get(str(code))
+    if entry is None:
+        return f"contract error #{code}", code, None
+    return f"{entry['name']} (#{code}): {entry['doc']}", code, entry["name"]
+
+
+def _retrying(seconds: float, url: str):
+    def report(state) -> None:
+        log.warning(
+            "RPC %s unreachable (%s); retrying, attempt %d",
+            url,
+            type(state.outcome.exception()).__name__,
+            state.attempt_number,
+        )
+
+    return retry(
+        retry=retry_if_exception_type(_NET_ERRORS),
+        stop=stop_after_delay(seconds),
+        wait=wait_exponential(multiplier=0.2, max=5),
+        before_sleep=report,
+        reraise=True,
+    )
 
 
 @dataclass
 class Chain:
-    """An RPC endpoint and its network passphrase."""
+    """An RPC endpoint, its network passphrase and how long to keep retrying when it is down."""
 
     rpc_url: str
     passphrase: str
+    patience_secs: float = 30.0
 
     def __post_init__(self) -> None:
         self.server = SorobanServer(self.rpc_url)
+        self.kinds: dict[str, str] = {}
+        """contract id -> contract kind ("market", ...), to name contract errors."""
+        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self.local = threading.local()
+        """Per thread: `tx_hash`, `ledger` and `instructions` of the last transaction."""
 
-    def _submit(self, kp: Keypair, build, what: str) -> sx.SCVal | None:
-        acct = self.server.load_account(kp.public_key)
-        tx = self.server.prepare_transaction(
-            build(TransactionBuilder(acct, self.passphrase, 100)).set_timeout(60).build()
-        )
-        tx.sign(kp)
-        sent = self.server.send_transaction(tx)
-        if sent.status.value != "PENDING":
-            raise ChainError(f"{what}: {sent.status.value} {sent.error_result_xdr}")
-        for _ in range(600):
-            r = self.server.get_transaction(sent.hash)
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _net(self, fn, *args):
+        try:
+            return _retrying(self.patience_secs, self.rpc_url)(fn)(*args)
+        except _NET_ERRORS as e:
+            raise ChainUnavailable(f"RPC {self.rpc_url} unreachable: {e}") from e
+
+    def _submit(self, kp: Keypair, build, what: str, kind: str | None = None) -> sx.SCVal | None:
+        # One transaction at a time per source account: threads sharing a key (matcher and
+        # relayer in one process) would otherwise race for the same sequence number.
+        with self._locks[kp.public_key]:
+            for attempt in range(1, STALE_RETRIES + 1):
+                acct = self._net(self.server.load_account, kp.public_key)
+                tx = build(TransactionBuilder(acct, self.passphrase, 100)).set_timeout(120).build()
+                sim = self._net(self.server.simulate_transaction, tx)
+                if sim.error:
+                    msg, code, name = explain(sim.error, kind)
+                    raise ChainError(f"{what}: {msg}", code, name)
+                if sim.transaction_data:
+                    res = sx.SorobanTransactionData.from_xdr(sim.transaction_data).resources
+                    self.local.instructions = res.instructions.uint32
+                tx = self._net(self.server.prepare_transaction, tx, sim)
+                tx.sign(kp)
+                try:
+                    return self._send(tx, what, kind)
+                except StaleSimulation:
+                    # Another transaction changed the state this one was simulated against
+                    # (e.g. two orders drawing the same next id in one ledger). A failed
+                    # transaction has no effect, so simulate afresh and try again.
+                    if attempt == STALE_RETRIES:
+                        raise ChainError(
+                            f"{what}: failed {attempt} times although each simulation succeeded"
+                        ) from None
+                    time.sleep(random.uniform(0.1, 0.4) * attempt)  # jitter: do not collide again
+        raise AssertionError("unreachable")
+
+    def _send(self, tx, what: str, kind: str | None) -> sx.SCVal | None:
+        tx_hash = tx.hash_hex()
+        try:
+            sent = self.server.send_transaction(tx)
+            status = sent.status.value
+        except _NET_ERRORS:
+            status = "UNKNOWN"  # it may have arrived: look it up before anything else
+        if status in ("ERROR", "TRY_AGAIN_LATER"):
+            raise ChainError(f"{what}: sendTransaction {status} {sent.error_result_xdr}")
+        deadline = time.monotonic() + max(self.patience_secs, 60)
+        while time.monotonic() < deadline:
+            try:
+                r = self.server.get_transaction(tx_hash)
+            except _NET_ERRORS:
+                time.sleep(0.5)
+                continue
             if r.status.value == "SUCCESS":
+                self.local.tx_hash = tx_hash
+                self.local.ledger = r.ledger
                 meta = sx.TransactionMeta.from_xdr(r.result_meta_xdr)
-                return (meta.v4 or meta.v3).soroban_meta.return_value
+                soroban = (meta.v4 or meta.v3).soroban_meta
+                return soroban.return_value if soroban else None
             if r.status.value == "FAILED":
-                raise ChainError(f"{what}: transaction {sent.hash} failed")
+                raise StaleSimulation(f"{what}: transaction {tx_hash} failed")
+            if status == "UNKNOWN":  # never arrived: send it again (same hash, same effect)
+                try:
+                    status = self.server.send_transaction(tx).status.value
+                except _NET_ERRORS:
+                    pass
             time.sleep(0.1)
-        raise ChainError(f"{what}: transaction {sent.hash} not included")
+        raise ChainUnavailable(f"{what}: transaction {tx_hash} not included in time")
+
+    # -- calls ----------------------------------------------------------------------------
 
     def upload(self, kp: Keypair, wasm: Path) -> bytes:
         """Uploads a contract's WASM; returns its hash."""
@@ -57,45 +189,77 @@ class Chain:
         )
         return rv.bytes.sc_bytes
 
-    def deploy(self, kp: Keypair, wasm_hash: bytes, args: list[sx.SCVal], what: str) -> str:
+    def deploy(self, kp: Keypair, wasm_hash: bytes, args: list[sx.SCVal], kind: str) -> str:
         """Deploys a contract instance with constructor `args`; returns its C... id."""
         rv = self._submit(
             kp,
             lambda b: b.append_create_contract_op(wasm_hash, kp.public_key, constructor_args=args),
-            f"deploy {what}",
+            f"deploy {kind}",
+            kind,
         )
-        return Address.from_xdr_sc_address(rv.address).address
-
-    def deploy_asset(self, kp: Keypair, asset) -> str:
-        """Deploys (or finds) the Stellar Asset Contract of `asset`."""
-        cid = asset.contract_id(self.passphrase)
-        try:
-            self._submit(
-                kp,
-                lambda b: b.append_create_stellar_asset_contract_from_asset_op(asset),
-                f"deploy SAC {asset.code}",
-            )
-        except Exception:  # already deployed: the id is deterministic
-            pass
+        cid = Address.from_xdr_sc_address(rv.address).address
+        self.kinds[cid] = kind
         return cid
 
-    @retry(stop=stop_after_attempt(3), wait=wait_fixed(1), reraise=True)
-    def invoke(self, contract: str, fn: str, args: list[sx.SCVal], kp: Keypair) -> sx.SCVal:
-        """Calls `fn` as a signed transaction from `kp`."""
-        client = ContractClient(contract, self.rpc_url, self.passphrase)
-        tx = client.invoke(fn, args, source=kp.public_key, signer=kp)
-        return tx.sign_and_submit()
+    def deploy_asset(self, kp: Keypair, asset) -> str:
+        """Deploys the Stellar Asset Contract of `asset`, or finds it when it already exists."""
+        cid = asset.contract_id(self.passphrase)
+        try:
+            self.read(cid, "decimals", [])
+            return cid
+        except ChainError:
+            pass
+        self._submit(
+            kp,
+            lambda b: b.append_create_stellar_asset_contract_from_asset_op(asset),
+            f"deploy SAC {asset.code}",
+        )
+        return cid
 
-    def read(self, contract: str, fn: str, args: list[sx.SCVal], source: str) -> sx.SCVal:
-        """Simulates a read-only call."""
-        client = ContractClient(contract, self.rpc_url, self.passphrase)
-        return client.invoke(fn, args, source=source).result()
+    def invoke(self, contract: str, fn: str, args: list[sx.SCVal], kp: Keypair) -> sx.SCVal:
+        """Calls `fn` as a transaction signed by `kp` and returns the result."""
+        return self._submit(
+            kp,
+            lambda b: b.append_invoke_contract_function_op(contract, fn, args),
+            f"{self.kinds.get(contract, 'contract')}.{fn}",
+            self.kinds.get(contract),
+        )
+
+    def simulate(self, contract: str, fn: str, args: list[sx.SCVal], source: str):
+        """The simulation of a call: its result and resource figures (no transaction sent)."""
+        acct = Account(source, 0)
+        tx = (
+            TransactionBuilder(acct, self.passphrase, 100)
+            .append_invoke_contract_function_op(contract, fn, args)
+            .set_timeout(60)
+            .build()
+        )
+        sim = self._net(self.server.simulate_transaction, tx)
+        if sim.error:
+            msg, code, name = explain(sim.error, self.kinds.get(contract))
+            raise ChainError(f"{self.kinds.get(contract, 'contract')}.{fn}: {msg}", code, name)
+        return sim
+
+    def read(self, contract: str, fn: str, args: list[sx.SCVal], source: str = _READER):
+        """Simulates a read-only call and returns its result value."""
+        sim = self.simulate(contract, fn, args, source)
+        return sx.SCVal.from_xdr(sim.results[0].xdr)
 
     def ledger_time(self) -> int:
         """Close time of the latest ledger (the chain's clock)."""
-        return int(self.server.get_latest_ledger().close_time)
+        return int(self._net(self.server.get_latest_ledger).close_time)
+
+    def latest_ledger(self) -> int:
+        """Sequence number of the latest ledger."""
+        return int(self._net(self.server.get_latest_ledger).sequence)
 
 
 def addr(a: str | Keypair) -> sx.SCVal:
-    """An address argument."""
-    return scval.to_address(a.public_key if isinstance(a, Keypair) else a)
+    """An address argument; a malformed address is refused with its text."""
+    text = a.public_key if isinstance(a, Keypair) else a
+    try:
+        return scval.to_address(text)
+    except Exception:  # noqa: BLE001 - the SDK raises several types for bad strkeys
+        raise ValueError(
+            f"{text!r} is not a Stellar address (G... account or C... contract)"
+        ) from None

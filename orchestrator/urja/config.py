@@ -57,19 +57,49 @@ class Config:
     keystore: Path = Path(".urja/keystore.json")
     contracts: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
+    operator_key: str = "operator"
+    """Keystore name of the operator's key (settles, delivers, admits members)."""
+    mqtt_host: str = "127.0.0.1"
+    mqtt_port: int = 1883
+    mqtt_community: str = "urja"
+    mqtt_username: str | None = None
+    mqtt_password: str | None = None
+    mqtt_ca_file: str | None = None
+    api_host: str = "127.0.0.1"
+    api_port: int = 8080
+    mechanism: str = "uniform"
+    grid_tariff: int = 8
+    """What the utility charges per Wh, in payment-token units (for households' savings)."""
 
     def contract(self, name: str) -> str:
-        """The contract id recorded for `name`, or a clear error saying how to get one."""
+        """The contract id recorded for `name` (config, else the deployment record), or a
+        clear error saying how to get one."""
         if name not in CONTRACT_NAMES:
             raise ConfigError(f"unknown contract name {name!r}; expected one of {CONTRACT_NAMES}")
         try:
             return self.contracts[name]
+        except KeyError:
+            pass
+        dep = self.deployment()
+        try:
+            if dep is None:
+                raise KeyError(name)
+            return dep.contracts[name]
         except KeyError:
             where = self.source or "the config file"
             raise ConfigError(
                 f"no contract id for {name!r} in {where}; "
                 f"run `urja deploy` or set [contracts].{name}"
             ) from None
+
+    def deployment(self):
+        """The deployment record in the data directory, if `urja deploy` wrote one."""
+        from .deploy import DeployError, Deployment
+
+        try:
+            return Deployment.load(self.data_dir)
+        except DeployError as e:
+            raise ConfigError(str(e)) from None
 
     def require_rpc(self) -> str:
         """The RPC URL, or an error naming the setting to fill in."""
@@ -129,10 +159,36 @@ def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None 
         ),
         contracts={k: str(v) for k, v in contracts.items()},
         source=file,
+        operator_key=env.get("URJA_OPERATOR_KEY") or data.get("operator_key") or "operator",
+        **_services(doc, env),
     )
     if name != "local" and not cfg.passphrase:
         raise ConfigError(f"network {name!r} needs a passphrase: set [network].passphrase")
     return cfg
+
+
+def _services(doc: dict, env: dict[str, str]) -> dict:
+    """Settings of the long-running services: [mqtt], [api] and [market]."""
+    mqtt, api, market = (doc.get(k, {}) for k in ("mqtt", "api", "market"))
+    for name, t in (("mqtt", mqtt), ("api", api), ("market", market)):
+        if not isinstance(t, dict):
+            raise ConfigError(f"[{name}] must be a table")
+    try:
+        return {
+            "mqtt_host": env.get("URJA_MQTT_HOST") or mqtt.get("host", "127.0.0.1"),
+            "mqtt_port": int(env.get("URJA_MQTT_PORT") or mqtt.get("port", 1883)),
+            "mqtt_community": mqtt.get("community", "urja"),
+            "mqtt_username": env.get("URJA_MQTT_USERNAME") or mqtt.get("username"),
+            # A password lives in the environment, never in a file under version control.
+            "mqtt_password": env.get("URJA_MQTT_PASSWORD"),
+            "mqtt_ca_file": mqtt.get("ca_file"),
+            "api_host": api.get("host", "127.0.0.1"),
+            "api_port": int(env.get("URJA_API_PORT") or api.get("port", 8080)),
+            "mechanism": market.get("mechanism", "uniform"),
+            "grid_tariff": int(market.get("grid_tariff", 8)),
+        }
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"a port or tariff in the config is not an integer: {e}") from None
 
 
 def with_contracts(cfg: Config, ids: dict[str, str]) -> Config:

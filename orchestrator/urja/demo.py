@@ -1,294 +1,369 @@
 """`urja demo`: a simulated community on the embedded local network, end to end.
 
-Starts the local Stellar network, deploys Urja's contracts (kWh token, registry, Groth16
-verifier with a fresh trusted setup, market paying in XLM through its Stellar Asset
-Contract), admits donor and receiver households with their meters, and runs delivery slots:
-households place orders, the operator clears the slot with the matching engine and settles
-it on-chain, each donor's meter commits to and signs its readings, the grid server proves
-the delivery in zero knowledge, the market verifies it and mints kWh, and an independent
-py_ecc audit re-checks every proof.
+Starts the local Stellar network and a loopback MQTT broker, deploys Urja (kWh token,
+registry, Groth16 verifier with a fresh trusted setup, governance, market paying in XLM via
+its Stellar Asset Contract) and hands it to governance, admits households on two feeders with
+their meters, and runs the operator's real services (indexer, matcher, relayer, read API) in
+this process. Each slot: households place on-chain offers and bids from their forecasts, the
+matcher clears the slot at its gate and settles it, the simulated meters (pvlib clear-sky PV
+over Delhi with drifting clouds, household load profiles) sign and publish their readings,
+the relayer proves each delivery in zero knowledge and the market verifies it on-chain. A
+slot lasts 15 seconds and stands for 15 minutes of a day, from 09:00 local time. At the end an
+independent audit rebuilds the market from events and re-verifies every proof with py_ecc,
+and an HTML report with plots is written.
 """
 
 from __future__ import annotations
 
+import logging
 import random
+import shutil
+import threading
 import time
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 
 import click
-import requests
-from nacl.signing import SigningKey
-from stellar_sdk import Asset, Keypair, scval
 
-from . import audit, localnet, matching, zk
-from .chain import Chain, addr
+from . import auditor, broker, localnet, zk
+from .chain import Chain, ChainError
+from .commands.audit import chain_state
+from .config import Config
+from .contracts import Market, Registry
+from .deploy import Deployment, GovernanceSettings, MarketSettings, deploy, vk_digest
+from .fleet import SimHousehold, Weather, make_community, publish, sign_slot
+from .indexer.store import Index
+from .keystore import Keystore
+from .monitor import grid_status
+from .report import write as write_report
+from .services import RELAYER_KEY, Stack, site_clock
+from .slots import SlotClock
 
-REPO = Path(__file__).resolve().parents[2]
-SLOT_SECS = 30
-GATE_LEAD = 10
-MAX_WH = 100
-
-
-def wasm(name: str) -> Path:
-    path = REPO / "target" / "wasm" / f"urja_{name}.wasm"
-    if not path.exists():
-        raise click.ClickException(f"{path} missing: run `make contracts`")
-    return path
-
-
-def struct(fields: dict) -> object:
-    """A contracttype struct argument (symbol keys in order)."""
-    return scval.to_struct({k: fields[k] for k in sorted(fields)})
+SLOT_SECS = 15
+GATE_LEAD = 5
+DAY_START_UTC = 1774063800
+"""2026-03-21 03:30 UTC = 09:00 in Delhi (equinox): the time the first demo slot stands for."""
+GRID_TARIFF = 8
 
 
-@dataclass
-class Household:
-    """A member of the community."""
+def fund(url: str, public_key: str) -> None:
+    """Creates an account through the local network's friendbot."""
+    import requests
 
-    name: str
-    kp: Keypair
-    role: str
-    meter: SigningKey | None = None
-
-
-def fund(url: str, kp: Keypair) -> None:
-    r = requests.get(f"{url}/friendbot", params={"addr": kp.public_key}, timeout=60)
+    r = requests.get(f"{url}/friendbot", params={"addr": public_key}, timeout=60)
     if r.status_code != 200:
         raise click.ClickException(f"friendbot: {r.text}")
 
 
 def wait_until(chain: Chain, t: int) -> None:
+    """Sleeps until the chain's clock reaches `t`."""
     while chain.ledger_time() < t:
-        time.sleep(0.3)
+        time.sleep(0.2)
 
 
-@dataclass
 class Community:
-    """A deployed community: contract ids, the operator and the delivery proving key."""
+    """The simulated households, their keys and their meters' readings."""
 
-    chain: Chain
-    op: Keypair
-    ids: dict
-    key: zk.ProvingKey
+    def __init__(self, homes: list[SimHousehold], keys: dict, rng: random.Random, site):
+        self.homes = homes
+        self.keys = keys
+        self.rng = rng
+        self.site = site
+        self.weather = Weather(random.Random(rng.random()))
+        self.readings: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
 
+    def read(self, h: SimHousehold, slot: int) -> tuple[list[int], list[int]]:
+        """What `h`'s meter will measure in `slot` (drawn once, then fixed)."""
+        k = (h.name, slot)
+        if k not in self.readings:
+            self.readings[k] = h.readings(self.site, self.weather, slot, self.rng)
+        return self.readings[k]
 
-def deploy_community(chain: Chain, op: Keypair, say=click.echo) -> Community:
-    """Deploys and wires Urja's contracts with `op` as admin, operator and fee recipient."""
-    ids = {}
-    for name in ("token", "registry", "verifier"):
-        ids[name] = chain.deploy(op, chain.upload(op, wasm(name)), [addr(op)], name)
-    for t in (3, 6):
-        chain.invoke(
-            ids["verifier"], "set_poseidon", [scval.to_bytes(audit.poseidon_sections()[t])], op
-        )
-    say("trusted setup of the delivery circuit (OS randomness) ...")
-    key = zk.ProvingKey.setup()
-    chain.invoke(
-        ids["verifier"], "set_key", [scval.to_uint32(1), scval.to_bytes(key.vk_bytes())], op
-    )
-    ids["payment"] = chain.deploy_asset(op, Asset.native())
-    params = struct(
-        {
-            "payment_token": addr(ids["payment"]),
-            "kwh_token": addr(ids["token"]),
-            "registry": addr(ids["registry"]),
-            "verifier": addr(ids["verifier"]),
-            "circuit_id": scval.to_uint32(1),
-            "operator": addr(op),
-            "fee_recipient": addr(op),
-            "fee_bps": scval.to_uint32(100),
-            "slot_secs": scval.to_uint64(SLOT_SECS),
-            "gate_lead_secs": scval.to_uint64(GATE_LEAD),
-            "delivery_deadline_secs": scval.to_uint64(600),
-            "horizon_slots": scval.to_uint64(100),
-            "price_floor": scval.to_int128(1),
-            "price_cap": scval.to_int128(1000),
-        }
-    )
-    ids["market"] = chain.deploy(op, chain.upload(op, wasm("market")), [addr(op), params], "market")
-    chain.invoke(ids["token"], "set_minter", [addr(ids["market"])], op)
-    for name, cid in ids.items():
-        say(f"  {name:9s} {cid}")
-    return Community(chain, op, ids, key)
+    def orders(self, slot: int) -> list[tuple[SimHousehold, str, int, int]]:
+        """Each household's order for `slot` from its forecast (actual +-15% error)."""
+        out = []
+        for h in self.homes:
+            export, imp = self.read(h, slot)
+            if h.role == "donor":
+                wh = round(sum(export) * self.rng.uniform(0.85, 1.15))
+                if wh > 0:
+                    out.append((h, "sell", wh, self.rng.randint(2, 6)))
+            else:
+                wh = round(sum(imp) * self.rng.uniform(0.5, 1.0))
+                if wh > 0:
+                    out.append((h, "buy", wh, self.rng.randint(5, 10)))
+        return out
 
 
-def admit(c: Community, kp: Keypair, role: str, feeder: int) -> None:
-    """Adds a household to the registry (role "donor" or "receiver")."""
-    c.chain.invoke(
-        c.ids["registry"],
-        "add_member",
-        [addr(kp), scval.to_uint32(1 if role == "donor" else 2), scval.to_uint32(feeder)],
-        c.op,
-    )
+def slot_row(index: Index, stack: Stack, slot: int) -> dict:
+    """One line of the per-slot table."""
+    q = index.rows
+    offers = q("SELECT count(*) n FROM orders WHERE slot=? AND side='sell'", (slot,))[0]["n"]
+    bids = q("SELECT count(*) n FROM orders WHERE slot=? AND side='buy'", (slot,))[0]["n"]
+    t = q(
+        "SELECT count(*) n, coalesce(sum(wh),0) wh, coalesce(sum(delivered_wh < wh),0) short"
+        " FROM trades WHERE slot=?",
+        (slot,),
+    )[0]
+    price = q("SELECT clearing_price p FROM settles WHERE slot=? LIMIT 1", (slot,))
+    proofs = q("SELECT count(*) n FROM deliveries WHERE slot=?", (slot,))[0]["n"]
+    rep = stack.matcher_service.reports.get(slot)
+    instr = (rep.instructions if rep else 0) + stack.relayer_service.instructions.get(slot, 0)
+    return {
+        "slot": slot,
+        "offers": offers,
+        "bids": bids,
+        "trades": t["n"],
+        "cleared_wh": t["wh"],
+        "price": price[0]["p"] if price else None,
+        "proven": proofs,
+        "shortfalls": t["short"],
+        "instructions_M": round(instr / 1e6, 1),
+    }
 
 
-def register_meter(c: Community, meter: bytes, owner: Keypair, feeder: int, max_wh: int) -> None:
-    """Registers a meter's ed25519 key against its owner."""
-    c.chain.invoke(
-        c.ids["registry"],
-        "register_meter",
-        [scval.to_bytes(meter), addr(owner), scval.to_uint32(feeder), scval.to_uint32(max_wh)],
-        c.op,
-    )
-
-
-def run(households: int, slots: int, port: int, data_dir: Path, seed: int) -> None:
-    rng = random.Random(seed)
+def run(
+    households: int,
+    slots: int,
+    feeders: int,
+    port: int,
+    data_dir: Path,
+    seed: int,
+    web: Path | None,
+    api_port: int,
+    keep_running: bool,
+) -> bool:
+    """Runs the demo; returns whether the closing audit passed."""
     say = click.echo
-    node = localnet.start(data_dir, port, ledger_close_ms=500)
-    net = localnet.status(node.url)["network"]
-    chain = Chain(node.url, net["passphrase"])
-    say(f"local network {node.url} ({net['passphrase']})")
-    op = Keypair.random()
-    fund(node.url, op)
-    community = deploy_community(chain, op, say)
-    ids, key = community.ids, community.key
-    members = []
-    for i in range(households):
-        role = "donor" if i % 2 == 0 else "receiver"
-        h = Household(
-            f"{role}-{i}",
-            Keypair.random(),
-            role,
-            SigningKey.generate() if role == "donor" else None,
+    rng = random.Random(seed)
+    if data_dir.exists():
+        localnet.stop(data_dir / "net")
+        shutil.rmtree(data_dir)
+    started = time.monotonic()
+    node = localnet.start(data_dir / "net", port, ledger_close_ms=250)
+    mqtt, mqtt_port = broker.start(data_dir / "mqtt")
+    stack = None
+    try:
+        passphrase = localnet.status(node.url)["network"]["passphrase"]
+        chain = Chain(node.url, passphrase)
+        say(f"local network {node.url} ({passphrase}); MQTT broker 127.0.0.1:{mqtt_port}")
+        cfg = Config(
+            network="local",
+            rpc_url=node.url,
+            passphrase=passphrase,
+            friendbot_url=f"{node.url}/friendbot",
+            data_dir=data_dir,
+            keystore=data_dir / "keystore.json",
+            mqtt_port=mqtt_port,
+            mqtt_community="demo",
+            api_port=api_port,
+            grid_tariff=GRID_TARIFF,
         )
-        fund(node.url, h.kp)
-        feeder = i % 2
-        chain.invoke(
-            ids["registry"],
-            "add_member",
-            [addr(h.kp), scval.to_uint32(1 if role == "donor" else 2), scval.to_uint32(feeder)],
-            op,
+        ks = Keystore(cfg.keystore)
+        op = ks.get_or_create("operator")
+        for kp in (op, ks.get_or_create(RELAYER_KEY)):
+            fund(node.url, kp.public_key)
+        say("trusted setup of the delivery circuit (OS randomness) ...")
+        key = zk.ProvingKey.setup()
+        zk.save_keys(key, data_dir / "keys")
+        settings = MarketSettings(
+            slot_secs=SLOT_SECS,
+            gate_lead_secs=GATE_LEAD,
+            delivery_deadline_secs=60 * SLOT_SECS,
+            horizon_slots=400,
+            price_floor=1,
+            price_cap=1000,
+            fee_bps=100,
         )
-        if h.meter is not None:
-            chain.invoke(
-                ids["registry"],
-                "register_meter",
-                [
-                    scval.to_bytes(bytes(h.meter.verify_key)),
-                    addr(h.kp),
-                    scval.to_uint32(feeder),
-                    scval.to_uint32(MAX_WH),
-                ],
-                op,
-            )
-        members.append(h)
-    say(
-        f"community: {households} households admitted, "
-        f"{sum(h.role == 'donor' for h in members)} meters registered"
-    )
-    for _ in range(slots):
-        run_slot(chain, ids, op, key, members, rng, say)
-    say("kWh balances (Wh):")
-    for h in members:
-        bal = scval.from_int128(chain.read(ids["token"], "balance", [addr(h.kp)], op.public_key))
-        say(f"  {h.name:12s} {bal:6d}")
-    say(
-        f"local network left running at {node.url}; stop it with `urja node stop --data-dir "
-        f"{data_dir}`"
-    )
-
-
-def run_slot(chain, ids, op, key, members, rng, say) -> None:
-    now = chain.ledger_time()
-    slot = (now + GATE_LEAD + 15) // SLOT_SECS + 1
-    say(f"slot {slot}: orders")
-    orders = []
-    for h in members:
-        wh = rng.randint(200, 600)
-        price = rng.randint(3, 6) if h.role == "donor" else rng.randint(5, 10)
-        fn = "offer" if h.role == "donor" else "bid"
-        oid = scval.from_uint64(
-            chain.invoke(
-                ids["market"],
-                fn,
-                [addr(h.kp), scval.to_uint64(slot), scval.to_int128(wh), scval.to_int128(price)],
-                h.kp,
-            )
-        )
-        orders.append(
-            {
-                "id": str(oid),
-                "side": "sell" if h.role == "donor" else "buy",
-                "wh": wh,
-                "price": price,
-                "feeder": "f",
-                "ts": oid,
-                "owner": h,
-            }
-        )
-    wait_until(chain, slot * SLOT_SECS - GATE_LEAD)
-    book = [{k: o[k] for k in ("id", "side", "wh", "price", "feeder", "ts")} for o in orders]
-    result = matching.clear(book, "uniform")
-    say(
-        f"slot {slot}: cleared {len(result.trades)} trades, {result.volume_wh} Wh at "
-        f"{result.price} stroops/Wh (welfare {result.welfare})"
-    )
-    if result.trades:
-        trades = scval.to_vec(
-            [
-                struct(
-                    {
-                        "buy": scval.to_uint64(int(t.buy)),
-                        "sell": scval.to_uint64(int(t.sell)),
-                        "wh": scval.to_int128(t.wh),
-                        "price": scval.to_int128(t.price),
-                    }
+        start_ledger = chain.latest_ledger()
+        ids = deploy(chain, op, key, settings, GovernanceSettings(), say=say)
+        homes = make_community(households, feeders, rng)
+        registry = Registry(chain, ids["registry"])
+        keys = {}
+        for h in homes:
+            kp = ks.get_or_create(h.name)
+            keys[h.name] = kp
+            fund(node.url, kp.public_key)
+            registry.add_member(op, kp.public_key, h.role, h.feeder)
+            if h.meter is not None:
+                registry.register_meter(
+                    op, h.meter_id, kp.public_key, h.feeder, h.max_wh_per_minute
                 )
-                for t in result.trades
-            ]
+        clock = SlotClock.from_params(asdict(settings))
+        first = clock.next_open(chain.ledger_time()) + 2
+        site = {
+            "latitude": 28.61,
+            "longitude": 77.21,
+            "origin_slot": first,
+            "origin_unix": DAY_START_UTC,
+            "sim_slot_secs": 900,
+        }
+        feeder_caps = [
+            {"id": f, "capacity_wh": 400 * households // feeders} for f in range(feeders)
+        ]
+        dep = Deployment(
+            network="local",
+            rpc_url=node.url,
+            passphrase=passphrase,
+            contracts=ids,
+            market=asdict(settings),
+            operator=op.public_key,
+            vk_sha256=vk_digest(key),
+            feeders=feeder_caps,
+            ledger=start_ledger,
+            site=site,
         )
-        chain.invoke(
-            ids["market"],
-            "settle",
-            [scval.to_uint64(slot), trades, scval.to_int128(result.price)],
-            op,
-        )
-    wait_until(chain, (slot + 1) * SLOT_SECS)
-    for h in members:
-        if h.meter is None:
-            continue
-        readings = [rng.randint(10, MAX_WH) for _ in range(zk.READINGS)]
-        salt = zk.random_salt()
-        meter = bytes(h.meter.verify_key)
-        p = zk.prove_delivery(key, readings, salt, slot, MAX_WH, meter)
-        sig = h.meter.sign(zk.delivery_message(meter, slot, p.commitment)).signature
-        chain.invoke(
-            ids["market"],
-            "deliver",
-            [
-                scval.to_bytes(meter),
-                scval.to_uint64(slot),
-                scval.to_bytes(p.commitment),
-                scval.to_uint64(p.energy_wh),
-                scval.to_bytes(sig),
-                scval.to_bytes(p.proof),
-            ],
-            op,
-        )
-        ok = audit.verify_delivery(
-            key.vk_bytes(), p.proof, p.commitment, p.energy_wh, slot, MAX_WH, meter
-        ) and audit.verify_signature(meter, slot, p.commitment, sig)
+        dep.save(data_dir)
         say(
-            f"slot {slot}: {h.name} delivered {p.energy_wh} Wh, proof verified on-chain; "
-            f"independent audit (py_ecc): {'OK' if ok else 'FAILED'}"
+            f"community: {households} households on {feeders} feeders, "
+            f"{sum(h.meter is not None for h in homes)} meters; slots {first}..{first + slots - 1} "
+            f"({SLOT_SECS} s each, standing for 15 minutes from 09:00 in Delhi)"
         )
+
+        stack = Stack(cfg, chain, dep)
+        stack.start(interval=0.3)
+        api_url = serve_api(stack, web, api_port)
+        say(f"dashboard and read API: {api_url}  (OpenAPI: {api_url}/docs)")
+
+        community = Community(homes, keys, rng, site_clock(dep))
+        market = Market(chain, ids["market"])
+        index = Index(stack.index_path, readonly=False)
+        pool = ThreadPoolExecutor(4)
+        placed: set[int] = set()
+        published: set[int] = set()
+        printed: set[int] = set()
+        table: list[dict] = []
+        header = [
+            "slot",
+            "offers",
+            "bids",
+            "trades",
+            "cleared_wh",
+            "price",
+            "proven",
+            "shortfalls",
+            "instructions_M",
+        ]
+        say("\n         " + "  ".join(f"{h:>10s}" for h in header))
+        last = first + slots - 1
+        while len(printed) < slots:
+            now = chain.ledger_time()
+            for s in range(first, last + 1):
+                if s not in placed and now >= clock.start(s) - 3 * SLOT_SECS:
+                    orders = community.orders(s)
+                    list(
+                        pool.map(
+                            lambda o, s=s: market.order(keys[o[0].name], o[1], s, o[2], o[3]),
+                            orders,
+                        )
+                    )
+                    placed.add(s)
+                if s not in published and now >= clock.end(s):
+                    msgs = [
+                        sign_slot(h.meter, s, *community.read(h, s), None)
+                        for h in homes
+                        if h.meter is not None
+                    ]
+                    publish(msgs, "127.0.0.1", mqtt_port, "demo")
+                    published.add(s)
+            for s in sorted(published - printed):
+                donors = sum(h.meter is not None for h in homes)
+                n = index.rows("SELECT count(*) n FROM deliveries WHERE slot=?", (s,))[0]["n"]
+                if n >= donors or now >= clock.end(s) + 8 * SLOT_SECS:
+                    row = slot_row(index, stack, s)
+                    table.append(row)
+                    printed.add(s)
+                    done = len(printed)
+                    bar = "#" * round(10 * done / slots)
+                    say(f"[{bar:10s}] " + "  ".join(f"{str(row[h]):>10s}" for h in header))
+            time.sleep(0.3)
+
+        say(
+            f"\nall {slots} slots settled and delivered; auditing from events "
+            "(py_ecc re-verifies every proof) ..."
+        )
+        wait_until(chain, chain.ledger_time() + 2)
+        rep = auditor.run(Index(stack.index_path, readonly=True), chain_state(stack))
+        say(rep.text())
+        logging.getLogger("urja.monitor").setLevel(logging.ERROR)  # flags go to the report
+        grid = grid_status(
+            index,
+            stack.relayer_service.inbox,
+            clock,
+            site_clock(dep),
+            {f["id"]: f["capacity_wh"] for f in feeder_caps},
+            chain.ledger_time(),
+            slots + 2,
+        )
+        path = write_report(
+            data_dir / "report.html",
+            "Urja demo community",
+            table,
+            index,
+            [g for g in grid if first <= g.slot <= last],
+            rep.text(),
+        )
+        say(f"HTML report: {path.resolve()}")
+        say(f"demo took {time.monotonic() - started:.0f} s")
+        if keep_running:
+            say(f"services keep running (dashboard {api_url}); press Ctrl-C to stop")
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+        return rep.ok
+    except ChainError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        if stack is not None:
+            stack.shutdown(timeout=5)
+        mqtt.terminate()
+        localnet.stop(data_dir / "net")
+
+
+def serve_api(stack: Stack, web: Path | None, port: int) -> str:
+    """Starts the read API (and dashboard) in a thread; returns its URL."""
+    import uvicorn
+
+    from .commands.services import api_app
+
+    server = uvicorn.Server(
+        uvicorn.Config(api_app(stack, web), host="127.0.0.1", port=port, log_level="warning")
+    )
+    threading.Thread(target=server.run, name="api", daemon=True).start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}"
 
 
 @click.command("demo")
-@click.option("--households", type=int, default=6, show_default=True)
-@click.option("--slots", type=int, default=2, show_default=True)
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--households", type=int, default=24, show_default=True)
+@click.option("--slots", type=int, default=16, show_default=True)
+@click.option("--feeders", type=int, default=2, show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True, help="Local network RPC port.")
+@click.option("--api-port", type=int, default=8080, show_default=True)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(".urja/demo-net"),
+    default=Path(".urja/demo"),
     show_default=True,
+    help="Demo state (wiped at start).",
 )
 @click.option("--seed", type=int, default=1, show_default=True)
-def demo_cmd(households: int, slots: int, port: int, data_dir: Path, seed: int) -> None:
+@click.option(
+    "--web",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("web/dist"),
+    show_default=True,
+    help="Built dashboard to serve.",
+)
+@click.option("--keep-running", is_flag=True, help="Keep the services up after the run.")
+def demo_cmd(households, slots, feeders, port, api_port, data_dir, seed, web, keep_running):
     """Run a simulated community on the embedded local network."""
     if households < 2:
         raise click.ClickException("--households must be at least 2 (a donor and a receiver)")
-    run(households, slots, port, data_dir, seed)
+    if not run(households, slots, feeders, port, data_dir, seed, web, api_port, keep_running):
+        raise SystemExit(1)

@@ -13,15 +13,19 @@ import pytest
 import requests
 from stellar_sdk import Keypair, scval
 
-from urja import localnet
+from urja import localnet, zk
 from urja.chain import Chain, addr
-from urja.demo import SLOT_SECS, admit, deploy_community, fund, register_meter
+from urja.contracts import Market, Registry
+from urja.demo import fund
+from urja.deploy import GovernanceSettings, MarketSettings, deploy
 from urja.relayer.inbox import Inbox
 from urja.relayer.service import Relayer, subscribe
+from urja.slots import SlotClock
 
 from ..localnet.conftest import ROOT, free_port
 
 SIM = ROOT / "target" / "firmware-host" / "urja-meter-sim"
+SLOT_SECS = 30
 
 
 @pytest.mark.skipif(
@@ -39,8 +43,13 @@ def test_meter_sim_to_minted_kwh(tmp_path: Path):
         time.sleep(0.3)
         chain = Chain(node.url, localnet.status(node.url)["network"]["passphrase"])
         op = Keypair.random()
-        fund(node.url, op)
-        community = deploy_community(chain, op, say=lambda *_: None)
+        fund(node.url, op.public_key)
+        key = zk.ProvingKey.setup()
+        settings = MarketSettings(
+            slot_secs=SLOT_SECS, gate_lead_secs=10, delivery_deadline_secs=600, price_cap=1000
+        )
+        ids = deploy(chain, op, key, settings, GovernanceSettings(), say=lambda *_: None)
+        registry = Registry(chain, ids["registry"])
         profile = tmp_path / "profile.txt"
         profile.write_text(
             f"community e2e\nslot_secs {SLOT_SECS}\nmeter solar count=2 peak_w=3500 load_w=300\n"
@@ -76,11 +85,16 @@ def test_meter_sim_to_minted_kwh(tmp_path: Path):
         for _, _kind, meter_hex in meters:
             owner = Keypair.random()
             requests.get(f"{node.url}/friendbot", params={"addr": owner.public_key}, timeout=60)
-            admit(community, owner, "donor", 0)
-            register_meter(community, bytes.fromhex(meter_hex), owner, 0, 1000)
+            registry.add_member(op, owner.public_key, "donor", 0)
+            registry.register_meter(op, bytes.fromhex(meter_hex), owner.public_key, 0, 1000)
             owners.append(owner)
         relayer = Relayer(
-            chain, community.ids, op, community.key, Inbox(tmp_path / "inbox.sqlite"), SLOT_SECS
+            Market(chain, ids["market"]),
+            registry,
+            op,
+            key,
+            Inbox(tmp_path / "inbox.sqlite"),
+            SlotClock(SLOT_SECS, 10, 600),
         )
         client = subscribe(relayer, "127.0.0.1", port, "e2e", "relayer-e2e")
         time.sleep(0.5)
@@ -110,16 +124,14 @@ def test_meter_sim_to_minted_kwh(tmp_path: Path):
         while len(relayer.inbox.pending()) < 2 * 4 and time.time() < deadline:
             time.sleep(0.2)
         stored = relayer.inbox.pending()
-        assert len(stored) >= 2 * 3, (len(stored), relayer.refused)
+        assert len(stored) >= 2 * 3, (len(stored), relayer.inbox.dead_letters())
         delivered = relayer.deliver_ready()
-        assert delivered == len(stored), relayer.refused
+        assert delivered == len(stored), relayer.inbox.dead_letters()
         energy = {}
         for m in stored:
             energy[m.meter] = energy.get(m.meter, 0) + m.energy_wh
         for (_, _, meter_hex), owner in zip(meters, owners, strict=True):
-            bal = scval.from_int128(
-                chain.read(community.ids["token"], "balance", [addr(owner)], op.public_key)
-            )
+            bal = scval.from_int128(chain.read(ids["token"], "balance", [addr(owner)]))
             assert bal == energy[bytes.fromhex(meter_hex)]  # all surplus: no trades matched
     finally:
         if client is not None:

@@ -26,6 +26,9 @@ class Inbox:
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
             "CREATE TABLE IF NOT EXISTS slots(meter BLOB NOT NULL, slot INTEGER NOT NULL,"
             " message TEXT NOT NULL, delivered_tx TEXT, PRIMARY KEY(meter, slot));"
+            "CREATE TABLE IF NOT EXISTS dead_letters(id INTEGER PRIMARY KEY,"
+            " received_at INTEGER NOT NULL, meter TEXT, slot INTEGER, reason TEXT NOT NULL,"
+            " payload BLOB NOT NULL);"
         )
 
     def accept(self, m: MeterSlot) -> bool:
@@ -44,6 +47,24 @@ class Inbox:
             "INSERT INTO slots(meter, slot, message) VALUES (?, ?, ?)", (m.meter, m.slot, text)
         )
         return True
+
+    def reject(self, payload: bytes | str, reason: str, m: MeterSlot | None = None) -> None:
+        """Files a refused message with its reason in the dead-letter table."""
+        if isinstance(payload, str):
+            payload = payload.encode()
+        self.db.execute(
+            "INSERT INTO dead_letters(received_at, meter, slot, reason, payload)"
+            " VALUES (strftime('%s','now'), ?, ?, ?, ?)",
+            (m.meter.hex() if m else None, m.slot if m else None, reason, payload),
+        )
+
+    def dead_letters(self) -> list[dict]:
+        """Refused messages, oldest first: {received_at, meter, slot, reason, payload}."""
+        cur = self.db.execute(
+            "SELECT received_at, meter, slot, reason, payload FROM dead_letters ORDER BY id"
+        )
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
     def pending(self) -> list[MeterSlot]:
         """Accepted slots not yet delivered on-chain, oldest first."""

@@ -1,119 +1,198 @@
 """The relayer service: meter messages from MQTT into the inbox, proven deliveries on-chain.
 
-Each message is parsed and verified (signature, commitment, the meter's registered limit
-read from the registry) before it is stored; once its slot has ended on the chain's clock,
-the grid server proves the delivery in zero knowledge and submits `market.deliver`. A
-delivery the market refuses is recorded with its reason and not retried blindly.
+Each message is checked before it is stored: layout and ranges, the meter's signature and
+commitment, that the meter is registered and active, that the slot has ended and is still
+deliverable, that no reading exceeds the meter's registered capacity, and that nothing was
+exported while the sun was down. A refused message goes to the dead-letter table with its
+reason. Once a slot has ended on the chain's clock, the grid server proves it in zero
+knowledge and submits `market.deliver`, after asking the chain whether that slot was already
+delivered (so a crash between submitting and recording never delivers twice). An unreachable
+network leaves slots pending, to be retried; a refusal by the market is recorded as final.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
-
-from stellar_sdk import scval
+import time
+from dataclasses import dataclass
 
 from .. import zk
-from ..chain import Chain, ChainError
+from ..chain import ChainError, ChainUnavailable
+from ..contracts import Market, Registry
+from ..slots import SlotClock
+from ..solar import SiteClock, sun_down
 from .inbox import Inbox
-from .message import MessageError, MeterSlot, check_limit, parse_and_verify
+from .message import MessageError, MeterSlot, check_limit, parse, verify
 
 log = logging.getLogger("urja.relayer")
+
+FUTURE_TOLERANCE_SECS = 60
+"""How far a meter's clock may run ahead of the chain's before its slot counts as future."""
 
 
 @dataclass
 class Relayer:
     """Turns verified meter slots into `market.deliver` transactions."""
 
-    chain: Chain
-    ids: dict
+    market: Market
+    registry: Registry
     operator: object
     key: zk.ProvingKey
     inbox: Inbox
-    slot_secs: int
-    refused: list[tuple[MeterSlot | None, str]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    clock: SlotClock
+    site: SiteClock | None = None
 
-    def meter_limit(self, meter: bytes) -> int | None:
-        """The meter's registered `max_wh_per_minute`, or None when not registered/active."""
-        v = self.chain.read(
-            self.ids["registry"], "meter", [scval.to_bytes(meter)], self.operator.public_key
-        )
-        if v.map is None:  # Option::None
-            return None
-        fields = {e.key.sym.sc_symbol.decode(): e.val for e in v.map.sc_map}
-        if not fields["active"].b:
-            return None
-        return fields["max_wh_per_minute"].u32.uint32
+    def __post_init__(self) -> None:
+        self.lock = threading.Lock()
+        self._time = (0, 0.0)
+        self.instructions: dict[int, int] = {}
+        """CPU instructions of the deliveries submitted per slot (for reports)."""
 
-    def handle(self, payload: bytes) -> bool:
-        """Verifies and stores one message; False (and a recorded reason) when refused."""
+    def now(self) -> int:
+        """The chain's clock, read at most every few seconds and extrapolated in between."""
+        t, at = self._time
+        if time.monotonic() - at > 3:
+            self._time = (self.market.chain.ledger_time(), time.monotonic())
+            t, at = self._time
+        return int(t + time.monotonic() - at)
+
+    def meter_limit(self, meter: bytes) -> int:
+        """The meter's registered `max_wh_per_minute`; refuses unknown or suspended meters."""
+        m = self.registry.meter(meter)
+        if m is None:
+            raise MessageError(f"meter {meter.hex()}: not registered")
+        if not m["active"]:
+            raise MessageError(f"meter {meter.hex()}: suspended")
+        return int(m["max_wh_per_minute"])
+
+    def check(self, m: MeterSlot) -> None:
+        """Every check that needs the chain or the sky (after signature and commitment)."""
+        now = self.now()
+        if self.clock.end(m.slot) > now + FUTURE_TOLERANCE_SECS:
+            raise MessageError(f"slot {m.slot}: has not ended yet (chain time {now})")
+        if self.clock.deadline(m.slot) <= now:
+            raise MessageError(f"slot {m.slot}: past its delivery deadline")
+        check_limit(m, self.meter_limit(m.meter))
+        if self.site is not None and m.energy_wh > 0 and sun_down(self.site, m.slot):
+            raise MessageError(
+                f"export_wh: {m.energy_wh} Wh exported in slot {m.slot} while the sun was down"
+            )
+
+    def handle(self, payload: bytes | str) -> bool:
+        """Verifies and stores one message; False (and a dead letter) when refused."""
+        m = None
         try:
-            # Signature and commitment first, so forged messages cost no chain reads.
-            meter = parse_and_verify(payload)
-            limit = self.meter_limit(meter.meter)
-            if limit is None:
-                raise MessageError(f"meter {meter.meter.hex()}: not registered or suspended")
-            check_limit(meter, limit)
+            m = parse(payload)
+            verify(m)  # signature and commitment first: forgeries cost no chain reads
+            self.check(m)
             with self.lock:
-                self.inbox.accept(meter)
+                self.inbox.accept(m)
             return True
-        except (MessageError, ChainError) as e:
+        except MessageError as e:
             log.warning("refused meter message: %s", e)
-            self.refused.append((None, str(e)))
+            with self.lock:
+                self.inbox.reject(payload, str(e), m)
             return False
+        except ChainUnavailable as e:
+            # Not the meter's fault: leave it unacknowledged so the broker redelivers it.
+            log.error("cannot check meter message, network unreachable: %s", e)
+            raise
+
+    def deliver_one(self, m: MeterSlot) -> str:
+        """Proves and delivers one slot unless the chain already has it; returns the outcome."""
+        if self.market.delivered(m.meter, m.slot):
+            return "already delivered"
+        limit = self.meter_limit(m.meter)
+        p = zk.prove_delivery(self.key, list(m.export_wh), m.salt, m.slot, limit, m.meter)
+        self.market.deliver(
+            self.operator, m.meter, m.slot, m.commitment, p.energy_wh, m.signature, p.proof
+        )
+        local = self.market.chain.local
+        self.instructions[m.slot] = self.instructions.get(m.slot, 0) + local.instructions
+        return local.tx_hash
 
     def deliver_ready(self) -> int:
-        """Proves and delivers every stored slot that has ended; returns how many landed."""
-        now = self.chain.ledger_time()
+        """Proves and delivers every stored slot that has ended; returns how many landed.
+        Raises `ChainUnavailable` (slots stay pending) when the network is down."""
+        now = self.now()
         done = 0
         with self.lock:
             pending = self.inbox.pending()
         for m in pending:
-            if (m.slot + 1) * self.slot_secs > now:
+            if self.clock.end(m.slot) > now:
                 continue
-            limit = self.meter_limit(m.meter)
             try:
-                p = zk.prove_delivery(self.key, list(m.export_wh), m.salt, m.slot, limit, m.meter)
-                self.chain.invoke(
-                    self.ids["market"],
-                    "deliver",
-                    [
-                        scval.to_bytes(m.meter),
-                        scval.to_uint64(m.slot),
-                        scval.to_bytes(m.commitment),
-                        scval.to_uint64(p.energy_wh),
-                        scval.to_bytes(m.signature),
-                        scval.to_bytes(p.proof),
-                    ],
-                    self.operator,
-                )
-            except Exception as e:  # recorded, the slot stays out of the pending set
+                outcome = self.deliver_one(m)
+            except ChainUnavailable:
+                raise
+            except (ChainError, MessageError, zk.ZkError) as e:
                 log.warning("delivery of slot %s for %s refused: %s", m.slot, m.meter.hex(), e)
-                self.refused.append((m, str(e)))
                 with self.lock:
                     self.inbox.mark_delivered(m, f"refused: {e}")
+                    self.inbox.reject(b"", f"delivery refused: {e}", m)
                 continue
             with self.lock:
-                self.inbox.mark_delivered(m, "delivered")
+                self.inbox.mark_delivered(m, outcome)
             done += 1
         return done
 
+    def run(self, stop: threading.Event, interval: float = 1.0) -> None:
+        """Delivers ended slots until `stop` is set, retrying while the network is down."""
+        down = False
+        while not stop.is_set():
+            try:
+                n = self.deliver_ready()
+                if down:
+                    log.warning("network reachable again; deliveries resumed")
+                down = False
+                if n:
+                    log.info("delivered %d slots", n)
+            except ChainUnavailable as e:
+                if not down:
+                    log.error("relayer waiting for the network: %s", e)
+                down = True
+            stop.wait(interval)
 
-def subscribe(relayer: Relayer, host: str, port: int, community: str, client_id: str):
-    """Subscribes to `urja/<community>/meter/+/slot` with a persistent QoS-1 session; each
-    message is handled before it is acknowledged. Returns the running paho client."""
+
+def subscribe(
+    relayer: Relayer,
+    host: str,
+    port: int,
+    community: str,
+    client_id: str,
+    *,
+    username: str | None = None,
+    password: str | None = None,
+    ca_file: str | None = None,
+):
+    """Subscribes to `urja/<community>/meter/+/slot` with a persistent QoS-1 session (TLS and
+    credentials when configured). A message is acknowledged only after it was handled: while
+    the network is down the handler waits and retries (the broker keeps queueing for the
+    persistent session meanwhile). Returns the running paho client."""
     import paho.mqtt.client as mqtt
 
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False)
+    client = mqtt.Client(
+        mqtt.CallbackAPIVersion.VERSION2,
+        client_id=client_id,
+        clean_session=False,
+    )
+    if username:
+        client.username_pw_set(username, password)
+    if ca_file:
+        client.tls_set(ca_certs=ca_file)
     topic = f"urja/{community}/meter/+/slot"
 
     def on_connect(c, _userdata, _flags, _rc, _props=None):
         c.subscribe(topic, qos=1)
 
     def on_message(_c, _userdata, msg):
-        relayer.handle(msg.payload)
+        while True:
+            try:
+                relayer.handle(msg.payload)
+                return
+            except ChainUnavailable:
+                time.sleep(2)
 
     client.on_connect = on_connect
     client.on_message = on_message

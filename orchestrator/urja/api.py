@@ -1,0 +1,289 @@
+"""The read-only HTTP API the dashboard (and anyone) uses: config, slots, books, trades,
+deliveries, a household's history and grid status. OpenAPI at `/openapi.json`, docs at
+`/docs`. It only reads the indexer's SQLite file (and the relayer's, for grid status) and asks
+the RPC for the latest ledger; writes go from wallets straight to the contracts.
+docs/api.md describes every endpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Query
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from stellar_sdk import StrKey
+
+from .chain import Chain, ChainUnavailable
+from .deploy import Deployment
+from .indexer.store import ROLE_NAMES, Index
+from .monitor import grid_status
+from .relayer.inbox import Inbox
+from .slots import SlotClock
+from .solar import SiteClock
+
+
+@dataclass
+class ApiContext:
+    """What the API serves from."""
+
+    deployment: Deployment
+    chain: Chain
+    index_path: Path
+    inbox_path: Path | None = None
+    friendbot_url: str | None = None
+    web_dir: Path | None = None
+    grid_tariff: int = 8
+    site: SiteClock | None = None
+
+
+def _curve(orders: list[dict], side: str) -> list[dict]:
+    """Cumulative step curve: supply by rising price, demand by falling price."""
+    rows = sorted(
+        (o for o in orders if o["side"] == side and o["status"] != "cancelled"),
+        key=lambda o: o["price"],
+        reverse=side == "buy",
+    )
+    out, cum = [], 0
+    for o in rows:
+        cum += o["wh"]
+        if out and out[-1]["price"] == o["price"]:
+            out[-1]["cum_wh"] = cum
+        else:
+            out.append({"price": o["price"], "cum_wh": cum})
+    return out
+
+
+def _account(address: str) -> str:
+    if not (StrKey.is_valid_ed25519_public_key(address) or StrKey.is_valid_contract(address)):
+        raise HTTPException(422, f"{address!r} is not a Stellar account (G...) or contract (C...)")
+    return address
+
+
+def create_app(ctx: ApiContext) -> FastAPI:
+    """The FastAPI application over `ctx`."""
+    app = FastAPI(
+        title="Urja read API",
+        version="1",
+        description="Read-only view of an Urja community market (docs/api.md).",
+    )
+    dep = ctx.deployment
+    clock = SlotClock.from_params(dep.market)
+    feeder_caps = {int(f["id"]): int(f["capacity_wh"]) for f in dep.feeders}
+
+    def index() -> Index:
+        try:
+            return Index(ctx.index_path, readonly=True)
+        except FileNotFoundError as e:
+            raise HTTPException(503, str(e)) from None
+
+    def q(sql: str, args: tuple = ()) -> list[dict]:
+        ix = index()
+        try:
+            return ix.rows(sql, args)
+        finally:
+            ix.db.close()
+
+    def status_of(slot: int, now: int, settled: bool, delivered: int) -> str:
+        if now < clock.gate(slot):
+            return "open"
+        if now < clock.end(slot):
+            return "settled" if settled else "gate_closed"
+        if now < clock.deadline(slot) and not delivered:
+            return "delivering"
+        return "done"
+
+    def chain_now() -> tuple[int, int]:
+        try:
+            latest = dep_chain_latest()
+        except ChainUnavailable as e:
+            raise HTTPException(503, f"network unreachable: {e}") from None
+        return latest
+
+    def dep_chain_latest() -> tuple[int, int]:
+        info = ctx.chain._net(ctx.chain.server.get_latest_ledger)
+        return int(info.sequence), int(info.close_time)
+
+    @app.get("/api/config", summary="Network, contract ids and market settings")
+    def config() -> dict:
+        return {
+            "network": dep.network,
+            "rpc_url": dep.rpc_url,
+            "passphrase": dep.passphrase,
+            "friendbot_url": ctx.friendbot_url,
+            "dev_wallet": dep.network == "local",
+            "contracts": dep.contracts,
+            "market": dep.market,
+            "payment": {"symbol": "XLM", "decimals": 7},
+            "grid_tariff": ctx.grid_tariff,
+            "feeders": dep.feeders,
+        }
+
+    @app.get("/api/status", summary="Latest ledger, chain time and indexing progress")
+    def status() -> dict:
+        seq, t = chain_now()
+        ix = index()
+        try:
+            ledger, _ = ix.synced()
+            events = ix.event_count()
+        finally:
+            ix.db.close()
+        return {
+            "latest_ledger": seq,
+            "ledger_time": t,
+            "current_slot": clock.current(t),
+            "next_open_slot": clock.next_open(t),
+            "indexed_ledger": ledger,
+            "events": events,
+        }
+
+    @app.get("/api/slots", summary="Per-slot summary, newest first")
+    def slots(limit: int = Query(20, ge=1, le=500)) -> list[dict]:
+        _, now = chain_now()
+        rows = q(
+            "SELECT slot, sum(side='sell') offers, sum(side='buy') bids,"
+            " sum(CASE WHEN side='sell' THEN wh ELSE 0 END) offered_wh,"
+            " sum(CASE WHEN side='buy' THEN wh ELSE 0 END) bid_wh"
+            " FROM orders WHERE status != 'cancelled' GROUP BY slot ORDER BY slot DESC LIMIT ?",
+            (limit,),
+        )
+        out = []
+        for r in rows:
+            s = r["slot"]
+            t = q(
+                "SELECT count(*) n, coalesce(sum(wh),0) wh, coalesce(sum(delivered_wh),0) dwh "
+                "FROM trades WHERE slot = ?",
+                (s,),
+            )[0]
+            price = q("SELECT clearing_price FROM settles WHERE slot = ? LIMIT 1", (s,))
+            d = q("SELECT count(*) n FROM deliveries WHERE slot = ?", (s,))[0]["n"]
+            out.append(
+                {
+                    **r,
+                    "start": clock.start(s),
+                    "gate": clock.gate(s),
+                    "end": clock.end(s),
+                    "cleared_wh": t["wh"],
+                    "trades": t["n"],
+                    "delivered_wh": t["dwh"],
+                    "deliveries": d,
+                    "price": price[0]["clearing_price"] if price else None,
+                    "status": status_of(s, now, t["n"] > 0, d),
+                }
+            )
+        return out
+
+    @app.get("/api/slots/{slot}/book", summary="A slot's orders and supply/demand curves")
+    def book(slot: int) -> dict:
+        orders = q("SELECT * FROM orders WHERE slot = ? ORDER BY id", (slot,))
+        price = q("SELECT clearing_price FROM settles WHERE slot = ? LIMIT 1", (slot,))
+        return {
+            "slot": slot,
+            "offers": [o for o in orders if o["side"] == "sell"],
+            "bids": [o for o in orders if o["side"] == "buy"],
+            "supply": _curve(orders, "sell"),
+            "demand": _curve(orders, "buy"),
+            "clearing_price": price[0]["clearing_price"] if price else None,
+        }
+
+    def filtered(table: str, slot: int | None, account: str | None, who: tuple[str, ...]):
+        sql, args = f"SELECT * FROM {table} WHERE 1=1", []
+        if slot is not None:
+            sql += " AND slot = ?"
+            args.append(slot)
+        if account is not None:
+            sql += " AND (" + " OR ".join(f"{c} = ?" for c in who) + ")"
+            args.extend([_account(account)] * len(who))
+        return sql, args
+
+    @app.get("/api/trades", summary="Settled trades, newest first")
+    def trades(slot: int | None = None, account: str | None = None, limit: int = 500):
+        sql, args = filtered("trades", slot, account, ("buyer", "seller"))
+        return q(sql + " ORDER BY trade_id DESC LIMIT ?", (*args, limit))
+
+    @app.get("/api/deliveries", summary="Deliveries proven on-chain, newest first")
+    def deliveries(slot: int | None = None, account: str | None = None, limit: int = 500):
+        sql, args = filtered("deliveries", slot, account, ("donor",))
+        rows = q(
+            sql.replace(
+                "SELECT *", "SELECT meter, slot, donor, commitment, energy_wh, tx_hash, ledger"
+            )
+            + " ORDER BY ledger DESC LIMIT ?",
+            (*args, limit),
+        )
+        return [{**r, "verified": True} for r in rows]
+
+    @app.get("/api/accounts/{address}", summary="A household's membership and history")
+    def account(address: str) -> dict:
+        a = _account(address)
+        member = q("SELECT * FROM members WHERE address = ?", (a,))
+        orders = q("SELECT * FROM orders WHERE owner = ? ORDER BY id DESC", (a,))
+        trades = q(
+            "SELECT * FROM trades WHERE buyer = ? OR seller = ? ORDER BY trade_id DESC", (a, a)
+        )
+        delivered = q(
+            "SELECT meter, slot, donor, commitment, energy_wh, tx_hash, ledger FROM deliveries"
+            " WHERE donor = ? ORDER BY ledger DESC",
+            (a,),
+        )
+        sold = [t for t in trades if t["seller"] == a]
+        bought = [t for t in trades if t["buyer"] == a]
+        received = sum(t["delivered_wh"] for t in bought)
+        spent = sum(t["delivered_wh"] * t["price"] for t in bought if t["state"] == "delivered")
+        totals = {
+            "sold_wh": sum(t["delivered_wh"] for t in sold),
+            "bought_wh": received,
+            "earned": sum(t["paid"] for t in sold),
+            "spent": spent,
+            "refunded": sum(o["refund"] for o in orders) + sum(t["refund"] for t in bought),
+            "kwh_received_wh": received,
+            "savings": received * ctx.grid_tariff - spent,
+        }
+        m = member[0] if member else None
+        return {
+            "address": a,
+            "member": (
+                {
+                    "role": ROLE_NAMES.get(m["role"], "unknown"),
+                    "feeder": m["feeder"],
+                    "active": bool(m["active"]),
+                }
+                if m
+                else None
+            ),
+            "orders": orders,
+            "trades": trades,
+            "deliveries": [{**d, "verified": True} for d in delivered],
+            "totals": totals,
+        }
+
+    @app.get("/api/grid", summary="Per-feeder export/import per slot with anomaly flags")
+    def grid(limit: int = Query(20, ge=1, le=500)) -> list[dict]:
+        if ctx.inbox_path is None or not ctx.inbox_path.exists():
+            raise HTTPException(503, "grid status needs the relayer's data (not on this server)")
+        _, now = chain_now()
+        ix = index()
+        inbox = Inbox(ctx.inbox_path)
+        try:
+            rows = grid_status(ix, inbox, clock, ctx.site, feeder_caps, now, limit)
+        finally:
+            ix.db.close()
+            inbox.db.close()
+        return [r.__dict__ for r in rows]
+
+    if ctx.web_dir is not None and (ctx.web_dir / "index.html").exists():
+        app.mount("/assets", StaticFiles(directory=ctx.web_dir / "assets"), name="assets")
+        index_html: Callable = lambda: FileResponse(ctx.web_dir / "index.html")  # noqa: E731
+
+        @app.get("/{path:path}", include_in_schema=False)
+        def spa(path: str):
+            if path.startswith("api/"):
+                raise HTTPException(404, f"no such endpoint /{path}")
+            f = ctx.web_dir / path
+            if path and f.is_file() and ctx.web_dir in f.resolve().parents:
+                return FileResponse(f)
+            return index_html()
+
+    return app

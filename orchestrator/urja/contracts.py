@@ -1,0 +1,193 @@
+"""Typed calls to Urja's contracts, so commands and services never assemble SCVals by hand.
+
+One class per contract; argument encodings follow the Rust signatures in `contracts/` (see
+docs/contracts.md). Results are decoded into plain Python values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stellar_sdk import Address, Keypair, scval
+from stellar_sdk import xdr as sx
+
+from .chain import Chain, addr
+
+ROLES = {"donor": 1, "receiver": 2, "both": 3}
+"""Registry member roles (contracts/registry)."""
+
+
+def struct(fields: dict) -> sx.SCVal:
+    """A contracttype struct argument (symbol keys, sorted as the host requires)."""
+    return scval.to_struct({k: fields[k] for k in sorted(fields)})
+
+
+def native(v: sx.SCVal):
+    """An SCVal as a plain Python value (structs become dicts, enums become [name, ...])."""
+    t = v.type
+    T = sx.SCValType
+    if t == T.SCV_VOID:
+        return None
+    if t == T.SCV_BOOL:
+        return v.b
+    if t in (T.SCV_U32, T.SCV_I32, T.SCV_U64, T.SCV_I64, T.SCV_U128, T.SCV_I128):
+        return scval.to_native(v)
+    if t == T.SCV_BYTES:
+        return bytes(v.bytes.sc_bytes)
+    if t == T.SCV_SYMBOL:
+        return v.sym.sc_symbol.decode()
+    if t == T.SCV_STRING:
+        return v.str.sc_string.decode()
+    if t == T.SCV_ADDRESS:
+        return Address.from_xdr_sc_address(v.address).address
+    if t == T.SCV_VEC:
+        return [native(x) for x in (v.vec.sc_vec if v.vec else [])]
+    if t == T.SCV_MAP:
+        return {native(e.key): native(e.val) for e in (v.map.sc_map if v.map else [])}
+    return scval.to_native(v)
+
+
+@dataclass
+class Contract:
+    """A deployed contract on a chain."""
+
+    chain: Chain
+    id: str
+    kind: str = "contract"
+
+    def __post_init__(self) -> None:
+        self.chain.kinds[self.id] = self.kind
+
+    def call(self, fn: str, args: list[sx.SCVal], kp: Keypair):
+        """A signed call; the decoded result."""
+        return native(self.chain.invoke(self.id, fn, args, kp) or scval.to_void())
+
+    def view(self, fn: str, args: list[sx.SCVal] | None = None):
+        """A read-only call (simulation); the decoded result."""
+        return native(self.chain.read(self.id, fn, args or []))
+
+
+class Token(Contract):
+    """The kWh token (SEP-41) or any SEP-41 token such as the payment asset's SAC."""
+
+    def __init__(self, chain: Chain, id: str, kind: str = "token"):
+        super().__init__(chain, id, kind)
+
+    def balance(self, who: str) -> int:
+        return self.view("balance", [addr(who)])
+
+    def total_supply(self) -> int:
+        return self.view("total_supply")
+
+
+class Registry(Contract):
+    """Members and meters of the community."""
+
+    def __init__(self, chain: Chain, id: str):
+        super().__init__(chain, id, "registry")
+
+    def add_member(self, op: Keypair, who: str, role: str, feeder: int) -> None:
+        if role not in ROLES:
+            raise ValueError(f"role {role!r}: expected one of {sorted(ROLES)}")
+        self.call(
+            "add_member", [addr(who), scval.to_uint32(ROLES[role]), scval.to_uint32(feeder)], op
+        )
+
+    def register_meter(
+        self, op: Keypair, meter: bytes, owner: str, feeder: int, max_wh_per_minute: int
+    ) -> None:
+        self.call(
+            "register_meter",
+            [
+                scval.to_bytes(meter),
+                addr(owner),
+                scval.to_uint32(feeder),
+                scval.to_uint32(max_wh_per_minute),
+            ],
+            op,
+        )
+
+    def set_meter_active(self, op: Keypair, meter: bytes, active: bool) -> None:
+        self.call("set_meter_active", [scval.to_bytes(meter), scval.to_bool(active)], op)
+
+    def meter(self, meter: bytes) -> dict | None:
+        """{owner, feeder, max_wh_per_minute, active} or None when unknown."""
+        return self.view("meter", [scval.to_bytes(meter)])
+
+    def member(self, who: str) -> dict | None:
+        return self.view("member", [addr(who)])
+
+
+class Market(Contract):
+    """The order book, escrow, settlement and delivery verification."""
+
+    def __init__(self, chain: Chain, id: str):
+        super().__init__(chain, id, "market")
+
+    def order(self, kp: Keypair, side: str, slot: int, wh: int, price: int) -> int:
+        """Places an offer (side "sell") or a bid ("buy"); returns the order id."""
+        fn = {"sell": "offer", "buy": "bid"}[side]
+        args = [addr(kp), scval.to_uint64(slot), scval.to_int128(wh), scval.to_int128(price)]
+        return self.call(fn, args, kp)
+
+    def cancel(self, kp: Keypair, order_id: int) -> None:
+        self.call("cancel", [addr(kp), scval.to_uint64(order_id)], kp)
+
+    def settle_args(self, slot: int, trades: list[dict], price: int | None) -> list[sx.SCVal]:
+        """`settle` arguments: trades as {buy, sell, wh, price} dicts."""
+        vec = scval.to_vec(
+            [
+                struct(
+                    {
+                        "buy": scval.to_uint64(int(t["buy"])),
+                        "sell": scval.to_uint64(int(t["sell"])),
+                        "wh": scval.to_int128(int(t["wh"])),
+                        "price": scval.to_int128(int(t["price"])),
+                    }
+                )
+                for t in trades
+            ]
+        )
+        cp = scval.to_int128(price) if price is not None else scval.to_void()
+        return [scval.to_uint64(slot), vec, cp]
+
+    def settle(self, op: Keypair, slot: int, trades: list[dict], price: int | None) -> None:
+        self.call("settle", self.settle_args(slot, trades, price), op)
+
+    def deliver(
+        self,
+        op: Keypair,
+        meter: bytes,
+        slot: int,
+        commitment: bytes,
+        energy_wh: int,
+        signature: bytes,
+        proof: bytes,
+    ) -> None:
+        self.call(
+            "deliver",
+            [
+                scval.to_bytes(meter),
+                scval.to_uint64(slot),
+                scval.to_bytes(commitment),
+                scval.to_uint64(energy_wh),
+                scval.to_bytes(signature),
+                scval.to_bytes(proof),
+            ],
+            op,
+        )
+
+    def delivered(self, meter: bytes, slot: int) -> bool:
+        return self.view("delivered", [scval.to_bytes(meter), scval.to_uint64(slot)])
+
+    def params(self) -> dict:
+        return self.view("params")
+
+    def totals(self) -> dict:
+        return self.view("totals")
+
+    def release(self, kp: Keypair, order_id: int) -> None:
+        self.call("release", [scval.to_uint64(order_id)], kp)
+
+    def refund_expired(self, kp: Keypair, trade_id: int) -> None:
+        self.call("refund_expired", [scval.to_uint64(trade_id)], kp)

@@ -1,0 +1,1 @@
+"""The indexer: contract events from getEvents into SQLite, resumable from a persisted cursor."""

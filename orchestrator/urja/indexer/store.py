@@ -1,0 +1,130 @@
+"""The event index: every contract event, and the market state derived from them, in SQLite.
+
+Each page of events and the cursor that follows it are written in one transaction, so the
+indexer resumes exactly where it stopped after any crash, and an event is never applied twice
+(events are keyed by their RPC id). Other services (matcher, API, monitor, audit) open the same
+file read-only: SQLite's WAL mode lets them read while the indexer writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+SCHEMA = """
+PRAGMA journal_mode=WAL;
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events(
+  id TEXT PRIMARY KEY, ledger INTEGER NOT NULL, ledger_time INTEGER NOT NULL,
+  tx_hash TEXT NOT NULL, contract TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+  topics TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_name ON events(kind, name);
+CREATE TABLE IF NOT EXISTS orders(
+  id INTEGER PRIMARY KEY, slot INTEGER NOT NULL, owner TEXT NOT NULL, side TEXT NOT NULL,
+  wh INTEGER NOT NULL, price INTEGER NOT NULL, escrow INTEGER NOT NULL,
+  filled INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'open',
+  refund INTEGER NOT NULL DEFAULT 0, ledger INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS orders_slot ON orders(slot);
+CREATE INDEX IF NOT EXISTS orders_owner ON orders(owner);
+CREATE TABLE IF NOT EXISTS trades(
+  trade_id INTEGER PRIMARY KEY, slot INTEGER NOT NULL, buy INTEGER NOT NULL,
+  sell INTEGER NOT NULL, buyer TEXT NOT NULL, seller TEXT NOT NULL, wh INTEGER NOT NULL,
+  price INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'matched',
+  delivered_wh INTEGER NOT NULL DEFAULT 0, paid INTEGER NOT NULL DEFAULT 0,
+  fee INTEGER NOT NULL DEFAULT 0, refund INTEGER NOT NULL DEFAULT 0, ledger INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS trades_slot ON trades(slot);
+CREATE TABLE IF NOT EXISTS settles(
+  slot INTEGER NOT NULL, trades INTEGER NOT NULL, clearing_price INTEGER,
+  ledger INTEGER NOT NULL, tx_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries(
+  meter TEXT NOT NULL, slot INTEGER NOT NULL, donor TEXT NOT NULL, commitment TEXT NOT NULL,
+  energy_wh INTEGER NOT NULL, signature TEXT NOT NULL, proof TEXT NOT NULL,
+  tx_hash TEXT NOT NULL, ledger INTEGER NOT NULL, PRIMARY KEY(meter, slot));
+CREATE TABLE IF NOT EXISTS surplus(slot INTEGER NOT NULL, donor TEXT NOT NULL,
+  wh INTEGER NOT NULL, ledger INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS members(address TEXT PRIMARY KEY, role INTEGER NOT NULL,
+  feeder INTEGER NOT NULL, active INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS meters(meter TEXT PRIMARY KEY, owner TEXT NOT NULL,
+  feeder INTEGER NOT NULL, max_wh_per_minute INTEGER NOT NULL, active INTEGER NOT NULL,
+  since INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS token_moves(event TEXT PRIMARY KEY, kind TEXT NOT NULL,
+  src TEXT, dst TEXT, amount INTEGER NOT NULL, ledger INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS keys(circuit_id INTEGER NOT NULL, vk TEXT NOT NULL,
+  ledger INTEGER NOT NULL);
+"""
+
+ROLE_NAMES = {1: "donor", 2: "receiver", 3: "both"}
+"""Registry role numbers as words."""
+
+
+def _jsonable(v):
+    if isinstance(v, bytes):
+        return v.hex()
+    if isinstance(v, list):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    return v
+
+
+def dumps(v) -> str:
+    """JSON text of a decoded event value (bytes as hex, big integers kept exact)."""
+    return json.dumps(_jsonable(v), separators=(",", ":"))
+
+
+class Index:
+    """The indexer's SQLite file; writable by the indexer, read-only for everyone else."""
+
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly:
+            if not self.path.exists():
+                raise FileNotFoundError(f"no index at {self.path}: run `urja indexer run` first")
+            uri = f"file:{self.path}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self.db.executescript(SCHEMA)
+            self.db.execute("PRAGMA synchronous=FULL")
+        self.db.row_factory = sqlite3.Row
+
+    # -- meta ------------------------------------------------------------------------------
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value) -> None:
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES(?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, str(value)),
+        )
+
+    def synced(self) -> tuple[int, int]:
+        """(ledger, close time) up to which every event is in the index."""
+        return int(self.meta("ledger", "0")), int(self.meta("ledger_time", "0"))
+
+    # -- reads shared by services ------------------------------------------------------------
+
+    def rows(self, sql: str, args: tuple = ()) -> list[dict]:
+        """Query rows as dicts."""
+        return [dict(r) for r in self.db.execute(sql, args).fetchall()]
+
+    def open_orders(self, slot: int) -> list[dict]:
+        """Orders of `slot` still open, oldest first (the matcher's book)."""
+        return self.rows(
+            "SELECT * FROM orders WHERE slot = ? AND status = 'open' ORDER BY id", (slot,)
+        )
+
+    def settled_pairs(self, slot: int) -> set[tuple[int, int]]:
+        """(buy, sell) order pairs already settled in `slot`."""
+        return {
+            (r["buy"], r["sell"])
+            for r in self.rows("SELECT buy, sell FROM trades WHERE slot = ?", (slot,))
+        }
+
+    def event_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM events").fetchone()[0]

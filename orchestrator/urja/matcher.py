@@ -1,0 +1,213 @@
+"""The matcher service: at gate closure, clear each slot's book and settle it on-chain.
+
+The book comes from the indexer (orders are on-chain, so anyone can recompute the clearing);
+the matching engine clears it; trades go to `market.settle` in batches sized from
+simulateTransaction's resource figures so each fits Soroban's per-transaction limits. Clearing
+is a pure function of the book, which cannot change after the gate, so after a crash the
+matcher clears again, skips the (buy, sell) pairs the index already shows as settled and
+submits the rest: nothing settles twice, nothing is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from . import matching
+from .chain import ChainError, ChainUnavailable
+from .contracts import Market
+from .indexer.store import Index
+from .limits import TxLimits, Usage
+from .slots import SlotClock
+
+log = logging.getLogger("urja.matcher")
+
+MAX_BATCH = 100
+"""The market contract's own ceiling on trades per `settle` (contracts/market MAX_BATCH)."""
+MARGIN = 0.8
+"""A batch may use at most this share of any per-transaction limit."""
+
+
+@dataclass
+class SlotReport:
+    """What the matcher did for one slot."""
+
+    slot: int
+    offers: int
+    bids: int
+    trades: int
+    volume_wh: int
+    price: int | None
+    batches: list[int] = field(default_factory=list)
+    instructions: int = 0
+
+
+def book(index: Index, slot: int) -> list[dict]:
+    """The slot's orders for the engine: every order not cancelled, at its full size."""
+    rows = index.rows(
+        "SELECT o.*, m.feeder AS feeder FROM orders o LEFT JOIN members m ON m.address = o.owner"
+        " WHERE o.slot = ? AND o.status != 'cancelled' ORDER BY o.id",
+        (slot,),
+    )
+    return [
+        {
+            "id": str(r["id"]),
+            "side": r["side"],
+            "wh": r["wh"],
+            "price": r["price"],
+            "feeder": str(r["feeder"] if r["feeder"] is not None else 0),
+            "ts": r["id"],
+        }
+        for r in rows
+    ]
+
+
+def plan_batches(trades: list[dict], fits) -> list[list[dict]]:
+    """Splits `trades` into consecutive batches, each as large as `fits(batch)` allows.
+
+    `fits` simulates a candidate batch; sizes are found by halving from the contract's
+    maximum, then kept for the following batches."""
+    batches = []
+    size = min(MAX_BATCH, len(trades))
+    i = 0
+    while i < len(trades):
+        size = min(size, len(trades) - i)
+        while size > 1 and not fits(trades[i : i + size]):
+            size = max(1, size // 2)
+        batches.append(trades[i : i + size])
+        i += size
+    return batches
+
+
+class Matcher:
+    """Clears and settles slots as their gates close."""
+
+    def __init__(
+        self,
+        market: Market,
+        index: Index,
+        operator,
+        clock: SlotClock,
+        mechanism: str = "uniform",
+        network: dict | None = None,
+        limits: TxLimits | None = None,
+    ):
+        self.market = market
+        self.index = index
+        self.op = operator
+        self.clock = clock
+        self.mechanism = mechanism
+        self.network = network
+        self.limits = limits or TxLimits()
+        self.done: set[int] = set()
+        self.reports: dict[int, SlotReport] = {}
+
+    def _fits(self, slot: int, batch: list[dict], price: int | None, usage: list) -> bool:
+        try:
+            sim = self.market.chain.simulate(
+                self.market.id,
+                "settle",
+                self.market.settle_args(slot, batch, price),
+                self.op.public_key,
+            )
+        except ChainError as e:
+            if e.code is not None:  # a contract refusal is not a size problem
+                raise
+            return False  # the host ran out of budget: too large
+        u = Usage.from_simulation(sim)
+        usage.append(u)
+        return u.share(self.limits) <= MARGIN
+
+    def settle(self, slot: int) -> SlotReport:
+        """Clears `slot` from the index and settles whatever is not settled yet."""
+        orders = book(self.index, slot)
+        offers = sum(o["side"] == "sell" for o in orders)
+        report = SlotReport(slot, offers, len(orders) - offers, 0, 0, None)
+        if offers == 0 or offers == len(orders):
+            return report
+        result = matching.clear(orders, self.mechanism, self.network)
+        report.price, report.volume_wh = result.price, result.volume_wh
+        done = self.index.settled_pairs(slot)
+        trades = [
+            {"buy": int(t.buy), "sell": int(t.sell), "wh": t.wh, "price": t.price}
+            for t in result.trades
+            if (int(t.buy), int(t.sell)) not in done
+        ]
+        report.trades = len(result.trades)
+        if not trades:
+            return report
+        usage: list[Usage] = []
+        for batch in plan_batches(trades, lambda b: self._fits(slot, b, result.price, usage)):
+            self.market.settle(self.op, slot, batch, result.price)
+            report.batches.append(len(batch))
+        report.instructions = sum(u.instructions for u in usage[-len(report.batches) :])
+        log.info(
+            "slot %d: %d trades, %d Wh at %s in batches %s",
+            slot,
+            report.trades,
+            report.volume_wh,
+            report.price,
+            report.batches,
+        )
+        return report
+
+    def tick(self) -> list[SlotReport]:
+        """Settles every slot whose gate has closed, once the index has caught up with the
+        chain (so batches an earlier run submitted are known), then tidies ended slots."""
+        chain = self.market.chain
+        latest = chain.latest_ledger()
+        now = chain.ledger_time()
+        synced_ledger, _ = self.index.synced()
+        if synced_ledger < latest:
+            return []
+        out = []
+        for slot in self.clock.settling(now):
+            if slot in self.done:
+                continue
+            report = self.settle(slot)
+            self.done.add(slot)
+            self.reports[slot] = report
+            out.append(report)
+        self.tidy(now)
+        return out
+
+    def tidy(self, now: int, most: int = 8) -> int:
+        """Returns escrow nobody will use: releases bids of ended slots with an unmatched
+        part, and refunds trades whose delivery deadline passed. Anyone may call these; the
+        operator does so that households need not."""
+        n = 0
+        stale_bids = self.index.rows(
+            "SELECT id FROM orders WHERE status = 'open' AND side = 'buy' AND filled < wh "
+            "AND (slot + 1) * ? <= ? ORDER BY id LIMIT ?",
+            (self.clock.slot_secs, now, most),
+        )
+        for r in stale_bids:
+            self.market.release(self.op, r["id"])
+            n += 1
+        expired = self.index.rows(
+            "SELECT trade_id FROM trades WHERE state = 'matched' AND (slot + 1) * ? + ? <= ? "
+            "ORDER BY trade_id LIMIT ?",
+            (self.clock.slot_secs, self.clock.delivery_deadline_secs, now, most),
+        )
+        for r in expired:
+            self.market.refund_expired(self.op, r["trade_id"])
+            n += 1
+        return n
+
+    def run(self, stop: threading.Event, interval: float = 1.0) -> None:
+        """Ticks until `stop` is set; an unreachable RPC is reported and retried."""
+        down = False
+        while not stop.is_set():
+            try:
+                self.tick()
+                if down:
+                    log.warning("RPC reachable again; matcher resumed")
+                down = False
+            except ChainUnavailable as e:
+                if not down:
+                    log.error("matcher waiting for the RPC: %s", e)
+                down = True
+            except ChainError as e:
+                log.error("settlement refused: %s", e)
+            stop.wait(interval)

@@ -1,0 +1,185 @@
+"""Building the long-running services from the configuration, and running them together.
+
+`urja indexer run`, `urja matcher run`, `urja relayer run` and `urja api` each run one
+service; `urja serve` runs all four in one process (threads), which is what the demo and a
+small community use. Every service keeps its state in the data directory (index.sqlite,
+inbox.sqlite), so any of them can be killed and restarted at any moment.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from . import zk
+from .chain import Chain, ChainUnavailable
+from .config import Config, ConfigError
+from .contracts import Market, Registry
+from .deploy import Deployment
+from .indexer.follow import Indexer
+from .indexer.store import Index
+from .keystore import Keystore
+from .matcher import Matcher
+from .relayer.inbox import Inbox
+from .relayer.service import Relayer, subscribe
+from .slots import SlotClock
+from .solar import SiteClock
+
+log = logging.getLogger("urja.services")
+
+RELAYER_KEY = "relayer"
+"""Keystore name of the account that submits deliveries."""
+
+
+def passphrase(cfg: Config) -> str:
+    """The network passphrase: configured, else asked from the RPC (local network)."""
+    if cfg.passphrase:
+        return cfg.passphrase
+    url = cfg.require_rpc()
+    try:
+        r = requests.post(
+            url, json={"jsonrpc": "2.0", "id": 1, "method": "getNetwork"}, timeout=10
+        ).json()
+        return r["result"]["passphrase"]
+    except (requests.RequestException, KeyError, ValueError) as e:
+        raise ChainUnavailable(f"cannot ask {url} for its network passphrase: {e}") from None
+
+
+def connect(cfg: Config) -> Chain:
+    """A `Chain` for the configured network."""
+    return Chain(cfg.require_rpc(), passphrase(cfg))
+
+
+def deployment(cfg: Config) -> Deployment:
+    """The deployment record, or an error saying to deploy first."""
+    dep = cfg.deployment()
+    if dep is None:
+        raise ConfigError(f"nothing deployed from {cfg.data_dir}: run `urja deploy` first")
+    return dep
+
+
+def site_clock(dep: Deployment) -> SiteClock:
+    """The community's site and slot-to-time mapping recorded at deployment."""
+    return SiteClock(slot_secs=int(dep.market["slot_secs"]), **dep.site)
+
+
+@dataclass
+class Stack:
+    """The operator's services over one deployment."""
+
+    cfg: Config
+    chain: Chain
+    dep: Deployment
+    stop: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
+    matcher_service: Matcher | None = None
+    relayer_service: Relayer | None = None
+
+    @staticmethod
+    def open(cfg: Config) -> Stack:
+        dep = deployment(cfg)
+        chain = Chain(dep.rpc_url if cfg.network == "local" else cfg.require_rpc(), dep.passphrase)
+        return Stack(cfg, chain, dep)
+
+    @property
+    def operator(self):
+        return Keystore(self.cfg.keystore).get(self.cfg.operator_key)
+
+    @property
+    def relayer_key(self):
+        """The relayer's own account (anyone may submit a delivery; the proof is the
+        authority), so deliveries never wait behind the operator's transactions."""
+        return Keystore(self.cfg.keystore).get(RELAYER_KEY)
+
+    @property
+    def clock(self) -> SlotClock:
+        return SlotClock.from_params(self.dep.market)
+
+    @property
+    def index_path(self) -> Path:
+        return self.cfg.data_dir / "index.sqlite"
+
+    @property
+    def inbox_path(self) -> Path:
+        return self.cfg.data_dir / "inbox.sqlite"
+
+    def market(self) -> Market:
+        return Market(self.chain, self.dep.contracts["market"])
+
+    def registry(self) -> Registry:
+        return Registry(self.chain, self.dep.contracts["registry"])
+
+    def indexer(self) -> Indexer:
+        return Indexer(self.chain, self.dep.contracts, Index(self.index_path), self.dep.ledger)
+
+    def matcher(self) -> Matcher:
+        network = None
+        if self.cfg.mechanism == "network":
+            nodes = {"grid": {"parent": None, "capacity_wh": 0, "fee": 0}}
+            for f in self.dep.feeders:
+                nodes[str(f["id"])] = {
+                    "parent": "grid",
+                    "capacity_wh": int(f["capacity_wh"]),
+                    "fee": int(f.get("fee", 0)),
+                }
+            network = {"nodes": nodes}
+        return Matcher(
+            self.market(),
+            Index(self.index_path, readonly=False),
+            self.operator,
+            self.clock,
+            self.cfg.mechanism,
+            network,
+        )
+
+    def relayer(self) -> Relayer:
+        key = zk.load_proving_key(self.cfg.data_dir / "keys" / "delivery.pk")
+        return Relayer(
+            self.market(),
+            self.registry(),
+            self.relayer_key,
+            key,
+            Inbox(self.inbox_path),
+            self.clock,
+            site_clock(self.dep),
+        )
+
+    def spawn(self, name: str, target, *args) -> None:
+        t = threading.Thread(target=target, args=(*args,), name=name, daemon=True)
+        t.start()
+        self.threads.append(t)
+
+    def start(self, *, indexer=True, matcher=True, relayer=True, mqtt=True, interval=0.5):
+        """Starts the chosen services in threads; returns the relayer's MQTT client (or None)."""
+        client = None
+        if indexer:
+            self.spawn("indexer", self.indexer().run, self.stop, interval)
+        if matcher:
+            self.matcher_service = self.matcher()
+            self.spawn("matcher", self.matcher_service.run, self.stop, interval)
+        if relayer:
+            r = self.relayer()
+            self.spawn("relayer", r.run, self.stop, interval)
+            if mqtt:
+                c = self.cfg
+                client = subscribe(
+                    r,
+                    c.mqtt_host,
+                    c.mqtt_port,
+                    c.mqtt_community,
+                    f"urja-relayer-{self.dep.contracts['market'][:8]}",
+                    username=c.mqtt_username,
+                    password=c.mqtt_password,
+                    ca_file=c.mqtt_ca_file,
+                )
+            self.relayer_service = r
+        return client
+
+    def shutdown(self, timeout: float = 10) -> None:
+        self.stop.set()
+        for t in self.threads:
+            t.join(timeout)

@@ -1,0 +1,209 @@
+"""A deployed community on a fresh local network, with the operator's services run as real
+processes (`urja indexer run`, `urja matcher run`, `urja relayer run`) so tests can kill -9
+them, stop the network, and check that nothing is lost or done twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from nacl.signing import SigningKey
+
+from urja import broker, localnet
+from urja.cli import main
+from urja.config import load
+from urja.contracts import Market, Registry, Token
+from urja.indexer.store import Index
+from urja.keystore import Keystore
+from urja.services import Stack
+
+SLOT_SECS = 15
+SERVICES = ("indexer", "matcher", "relayer")
+
+
+@dataclass
+class Community:
+    """Everything a test needs to drive and inspect the community."""
+
+    root: Path
+    config: Path
+    data: Path
+    net: Path
+    port: int
+    mqtt_port: int
+    stack: Stack
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    meters: dict[str, SigningKey] = field(default_factory=dict)
+
+    def urja(self, *args: str) -> str:
+        r = CliRunner().invoke(main, ["--config", str(self.config), *args])
+        assert r.exit_code == 0, r.output + repr(r.exception)
+        return r.output
+
+    def urja_fails(self, *args: str) -> str:
+        r = CliRunner().invoke(main, ["--config", str(self.config), *args])
+        assert r.exit_code != 0, r.output
+        return r.output
+
+    def start(self, name: str) -> None:
+        log = open(self.root / f"{name}.log", "ab")
+        self.procs[name] = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "urja.cli",
+                "--config",
+                str(self.config),
+                name,
+                "run",
+                "--interval",
+                "0.3",
+            ],
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+
+    def kill9(self, name: str) -> None:
+        p = self.procs.pop(name)
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait(10)
+
+    def log(self, name: str) -> str:
+        return (self.root / f"{name}.log").read_text()
+
+    def key(self, name: str):
+        return Keystore(self.data / "keystore.json").get(name)
+
+    def addr(self, name: str) -> str:
+        return self.key(name).public_key
+
+    @property
+    def market(self) -> Market:
+        return self.stack.market()
+
+    def kwh(self, name: str) -> int:
+        return Token(self.stack.chain, self.stack.dep.contracts["token"]).balance(self.addr(name))
+
+    def supply(self) -> int:
+        return Token(self.stack.chain, self.stack.dep.contracts["token"]).total_supply()
+
+    def index(self) -> Index:
+        return Index(self.data / "index.sqlite", readonly=True)
+
+    def now(self) -> int:
+        return self.stack.chain.ledger_time()
+
+    def next_slot(self, lead: int = 6) -> int:
+        """A slot whose gate is at least `lead` seconds away."""
+        clock = self.stack.clock
+        s = clock.next_open(self.now())
+        while clock.gate(s) - self.now() < lead:
+            s += 1
+        return s
+
+    def wait(self, what, timeout: float = 60, step: float = 0.3):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            v = what()
+            if v:
+                return v
+            time.sleep(step)
+        raise AssertionError(f"timed out waiting for {what.__doc__ or what}")
+
+    def wait_time(self, t: int) -> None:
+        self.wait(lambda: self.now() >= t, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def community(tmp_path_factory) -> Community:
+    root = tmp_path_factory.mktemp("community")
+    mqtt, mqtt_port = broker.start(root / "mqtt")
+    port = broker.free_port()
+    net = root / "net"
+    localnet.start(net, port, ledger_close_ms=250)
+    data = root / "data"
+    config = root / "urja.toml"
+    config.write_text(
+        f'[network]\nname = "local"\nrpc_url = "http://127.0.0.1:{port}"\n'
+        f'friendbot_url = "http://127.0.0.1:{port}/friendbot"\n'
+        f'[data]\ndir = "{data}"\n[mqtt]\nport = {mqtt_port}\ncommunity = "test"\n'
+    )
+    runner = CliRunner()
+
+    def urja(*args):
+        r = runner.invoke(main, ["--config", str(config), *args])
+        assert r.exit_code == 0, r.output + repr(r.exception)
+        return r.output
+
+    urja(
+        "deploy",
+        "--slot-secs",
+        str(SLOT_SECS),
+        "--gate-lead",
+        "5",
+        "--delivery-deadline",
+        "600",
+        "--feeder",
+        "0:100000",
+        "--feeder",
+        "1:100000",
+        "--insecure-dev-seed",
+        "7",
+    )
+    # The sky: slot (current + 3) stands for 12:00 in Delhi, one hour per slot, so slots
+    # ahead are daylight and slots seven or more back are night.
+    rec = json.loads((data / "deployment.json").read_text())
+    now_slot = int(time.time()) // SLOT_SECS
+    rec["site"].update(origin_slot=now_slot + 3, origin_unix=1774072800, sim_slot_secs=3600)
+    (data / "deployment.json").write_text(json.dumps(rec))
+    stack = Stack.open(load(config))
+    c = Community(root, config, data, net, port, mqtt_port, stack)
+    for name, role, feeder in (
+        ("d1", "donor", 0),
+        ("d2", "donor", 1),
+        ("r1", "receiver", 0),
+        ("r2", "receiver", 1),
+    ):
+        urja("keys", "add", name, "--fund")
+        urja("member", "add", c.addr(name), "--role", role, "--feeder", str(feeder))
+        if role == "donor":
+            kf = root / f"{name}.meter"
+            urja(
+                "meter",
+                "register",
+                "--owner",
+                c.addr(name),
+                "--feeder",
+                str(feeder),
+                "--max-wh-per-minute",
+                "100",
+                "--new-key",
+                str(kf),
+            )
+            c.meters[name] = SigningKey(bytes.fromhex(kf.read_text().strip()))
+    for s in SERVICES:
+        c.start(s)
+
+    def indexed():
+        """the indexer has caught up once"""
+        f = data / "index.sqlite"
+        return f.exists() and Index(f, readonly=True).synced()[0] > 0
+
+    c.wait(indexed, timeout=60)
+    yield c
+    for s in list(c.procs):
+        c.kill9(s)
+    mqtt.terminate()
+    localnet.stop(net)
+
+
+__all__ = ["Community", "Registry", "SLOT_SECS"]

@@ -1,0 +1,242 @@
+"""The operator's services end to end on the local network: a full trading cycle, bad meter
+messages, kill -9 of each service mid-slot, a network outage, and a doctored database."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+
+from nacl.signing import SigningKey
+
+from urja import localnet
+from urja.fleet import publish, sign_slot
+from urja.relayer.message import encode
+
+from .conftest import SLOT_SECS, Community
+
+
+def place(c: Community, slot: int) -> None:
+    """The standard book: 500 Wh offered, 450 Wh bid, clearing at 5 in three trades."""
+    for key, side, wh, price in (
+        ("d1", "offer", 300, 4),
+        ("d2", "offer", 200, 5),
+        ("r1", "bid", 250, 8),
+        ("r2", "bid", 200, 6),
+    ):
+        c.urja(side, "--key", key, "--slot", str(slot), "--wh", str(wh), "--price", str(price))
+
+
+def report(c: Community, slot: int, d1_wh: int, d2_wh: int) -> None:
+    for name, wh in (("d1", d1_wh), ("d2", d2_wh)):
+        c.urja(
+            "meter",
+            "report",
+            "--key-file",
+            str(c.root / f"{name}.meter"),
+            "--slot",
+            str(slot),
+            "--wh",
+            str(wh),
+        )
+
+
+def trades(c: Community, slot: int) -> list[dict]:
+    return c.index().rows("SELECT * FROM trades WHERE slot = ? ORDER BY trade_id", (slot,))
+
+
+def deliveries(c: Community, slot: int) -> list[dict]:
+    return c.index().rows("SELECT * FROM deliveries WHERE slot = ?", (slot,))
+
+
+def settle_and_deliver(c: Community, slot: int, d1_wh: int, d2_wh: int, during=None) -> None:
+    clock = c.stack.clock
+    c.wait(lambda: len(trades(c, slot)) == 3, timeout=clock.end(slot) - c.now() + 30)
+    c.wait_time(clock.end(slot))
+    report(c, slot, d1_wh, d2_wh)
+    if during:
+        during()
+    c.wait(lambda: len(deliveries(c, slot)) == 2, timeout=120)
+    c.wait(lambda: all(t["state"] == "delivered" for t in trades(c, slot)), timeout=30)
+
+
+def test_full_cycle_settles_pro_rata_refunds_and_mints_surplus(community: Community):
+    c = community
+    slot = c.next_slot()
+    supply0, d2_kwh0 = c.supply(), c.kwh("d2")
+    place(c, slot)
+    settle_and_deliver(c, slot, 250, 200)
+    t = trades(c, slot)
+    assert [(x["wh"], x["price"]) for x in t] == [(250, 5), (50, 5), (150, 5)]
+    d1 = [x for x in t if x["seller"] == c.addr("d1")]
+    # d1 matched 300 Wh and delivered 250: every trade is cut pro rata, buyers refunded.
+    assert sum(x["delivered_wh"] for x in d1) == 250
+    assert all(x["delivered_wh"] < x["wh"] and x["refund"] > 0 for x in d1)
+    for x in t:  # escrow = wh * bid limit; the buyer pays delivered * price, the rest returns
+        limit = 8 if x["buyer"] == c.addr("r1") else 6
+        assert x["paid"] + x["fee"] + x["refund"] == x["wh"] * limit
+    # d2 matched 150 Wh and proved 200: the 50 Wh surplus is minted to d2.
+    assert c.kwh("d2") - d2_kwh0 == 50
+    assert c.supply() - supply0 == 450
+    assert "AUDIT PASSED" in c.urja("audit")
+
+
+def test_bad_meter_messages_are_refused_with_reasons_and_change_nothing(community: Community):
+    c = community
+    now_slot = c.stack.clock.current(c.now())
+    day, night = now_slot - 2, now_slot - 8  # 07:00 and 01:00 in Delhi on the test's sky
+    meter = c.meters["d1"]
+    supply0 = c.supply()
+    good = sign_slot(meter, day, [40] * 15, [0] * 15, None)
+    forged = sign_slot(SigningKey.generate(), day, [40] * 15, [0] * 15, None)
+    forged = forged.__class__(meter.verify_key.encode(), *list(forged.__dict__.values())[1:])
+    other = sign_slot(meter, day, [41] * 15, [0] * 15, None)  # replay with other readings
+    too_much = sign_slot(meter, day - 1, [101] * 15, [0] * 15, None)
+    at_night = sign_slot(meter, night, [30] * 15, [0] * 15, None)
+    unknown = sign_slot(SigningKey.generate(), day, [10] * 15, [0] * 15, None)
+    future = sign_slot(meter, now_slot + 5, [10] * 15, [0] * 15, None)
+    publish([good, good], "127.0.0.1", c.mqtt_port, "test")  # a resend is harmless
+    for m in (forged, other, too_much, at_night, unknown, future):
+        publish([m], "127.0.0.1", c.mqtt_port, "test")
+    import paho.mqtt.client as mqtt
+
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+    client.connect("127.0.0.1", c.mqtt_port)
+    client.loop_start()
+    client.publish(f"urja/test/meter/{'00' * 32}/slot", b"{not json", qos=1).wait_for_publish()
+    client.publish(
+        f"urja/test/meter/{'00' * 32}/slot", encode(good).replace('"v":1', '"v":2'), qos=1
+    ).wait_for_publish()
+    client.loop_stop()
+
+    def reasons():
+        """seven refusals recorded"""
+        out = c.urja("relayer", "dead-letters")
+        return out if len(out.strip().splitlines()) >= 8 else None
+
+    text = c.wait(reasons, timeout=60)
+    for expected in (
+        "signature: not the meter's signature",
+        "already reported different",
+        "above the meter's limit of 100",
+        "while the sun was down",
+        "not registered",
+        "has not ended yet",
+        "malformed JSON",
+        "unsupported message version",
+    ):
+        assert expected in text, (expected, text)
+    c.wait(lambda: len(deliveries(c, day)) == 1, timeout=60)
+    assert c.supply() - supply0 == good.energy_wh  # only the genuine message minted
+    assert len(deliveries(c, night)) == len(deliveries(c, day - 1)) == 0
+
+
+def test_kill9_of_every_service_mid_slot_loses_nothing_and_repeats_nothing(community):
+    c = community
+    clock = c.stack.clock
+    slot = c.next_slot(lead=8)
+    supply0 = c.supply()
+    place(c, slot)
+    c.kill9("indexer")
+    c.start("indexer")
+    c.wait_time(clock.gate(slot))
+    time.sleep(0.5)
+    c.kill9("matcher")  # around its settle
+    c.start("matcher")
+
+    def crash_relayer():
+        time.sleep(0.4)
+        c.kill9("relayer")  # after the messages arrived, before or while proving
+        c.start("relayer")
+
+    settle_and_deliver(c, slot, 280, 150, during=crash_relayer)
+    assert len({(t["buy"], t["sell"]) for t in trades(c, slot)}) == 3
+    assert sorted(d["energy_wh"] for d in deliveries(c, slot)) == [150, 280]
+    assert c.supply() - supply0 == 430
+    assert "AUDIT PASSED" in c.urja("audit")
+
+
+def test_services_wait_out_a_network_outage_and_catch_up(community):
+    c = community
+    clock = c.stack.clock
+    slot = c.next_slot(lead=12)
+    place(c, slot)
+    localnet.stop(c.net)
+    time.sleep(4)
+    localnet.start(c.net, c.port, ledger_close_ms=250)
+
+    def outage_after_reports():
+        time.sleep(0.3)
+        localnet.stop(c.net)
+        time.sleep(4)
+        localnet.start(c.net, c.port, ledger_close_ms=250)
+
+    settle_and_deliver(c, slot, 300, 200, during=outage_after_reports)
+    logs = c.log("indexer") + c.log("matcher") + c.log("relayer")
+    assert "unreachable" in logs  # reported while it lasted
+    assert "AUDIT PASSED" in c.urja("audit")
+    assert clock.end(slot) <= c.now()
+
+
+def test_audit_fails_loudly_on_a_doctored_database(community, tmp_path):
+    c = community
+    copy = tmp_path / "data"
+    shutil.copytree(c.data, copy)
+    cfg = tmp_path / "urja.toml"
+    cfg.write_text(c.config.read_text().replace(str(c.data), str(copy)))
+
+    def audit() -> str:
+        from click.testing import CliRunner
+
+        from urja.cli import main
+
+        r = CliRunner().invoke(main, ["--config", str(cfg), "audit"])
+        assert r.exit_code == 1, r.output
+        return r.output
+
+    db = sqlite3.connect(copy / "index.sqlite")
+    with db:  # a delivery claims more energy than its proof
+        db.execute("UPDATE deliveries SET energy_wh = energy_wh + 100 WHERE rowid = 1")
+    out = audit()
+    assert "AUDIT FAILED" in out and "index tables agree with the events" in out
+    with db:  # the raw event itself doctored: the proof no longer verifies
+        row = db.execute("SELECT id, data FROM events WHERE name = 'proof' LIMIT 1").fetchone()
+        data = row[1].split(",")
+        data[2] = str(int(data[2]) + 1)
+        db.execute("UPDATE events SET data = ? WHERE id = ?", (",".join(data), row[0]))
+    out = audit()
+    assert "every delivery proof verifies (py_ecc)" in out
+    assert "token total_supply equals proven Wh" in out
+    with db:  # a proof event deleted: supply no longer matches the chain
+        db.execute("DELETE FROM events WHERE name = 'proof'")
+    assert "kWh minted equals proven delivered Wh" in audit()
+
+
+assert SLOT_SECS == 15
+
+
+def test_read_api_serves_the_dashboard_data(community: Community):
+    from fastapi.testclient import TestClient
+
+    from urja.commands.services import api_app
+
+    c = community
+    api = TestClient(api_app(c.stack, None))
+    cfg = api.get("/api/config").json()
+    assert cfg["contracts"] == c.stack.dep.contracts and cfg["dev_wallet"] is True
+    status = api.get("/api/status").json()
+    assert status["indexed_ledger"] > 0 and status["current_slot"] > 0
+    slots = api.get("/api/slots").json()
+    settled = [s for s in slots if s["trades"] == 3]
+    assert settled and settled[0]["price"] == 5 and settled[0]["status"] == "done"
+    book = api.get(f"/api/slots/{settled[0]['slot']}/book").json()
+    assert [p["cum_wh"] for p in book["supply"]] == [300, 500]
+    assert [p["cum_wh"] for p in book["demand"]] == [250, 450]
+    me = api.get(f"/api/accounts/{c.addr('r1')}").json()
+    assert me["member"]["role"] == "receiver" and me["totals"]["kwh_received_wh"] > 0
+    assert api.get(f"/api/deliveries?account={c.addr('d1')}").json()[0]["verified"] is True
+    grid = api.get("/api/grid?limit=30").json()
+    assert any(g["export_wh"] > 0 for g in grid)
+    assert any("export_at_night" in g["flags"] for g in grid)  # the refused night message
+    assert api.get("/api/accounts/GNOTANADDRESS").status_code == 422
+    assert "/api/slots/{slot}/book" in api.get("/openapi.json").json()["paths"]
