@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export CARGO_TERM_COLOR := never
 
-.PHONY: help setup contracts localnet test test-rust test-python test-firmware test-web lint bench demo clean
+.PHONY: help setup contracts localnet web test test-rust test-python test-firmware test-web lint bench demo clean
 
 help:
 	@echo "make demo   - run a simulated community on the embedded local network"
@@ -23,12 +23,13 @@ contracts:
 localnet:
 	cargo build --release --locked -p urja-localnet
 
-## Everything: install, build, and run every suite.
+## Everything: install, build, and run every suite. The web app is built (and unit-tested)
+## before pytest, whose browser test drives it against the whole stack.
 test: setup contracts localnet
 	$(MAKE) test-rust
 	$(MAKE) test-firmware
-	$(MAKE) test-python
 	$(MAKE) test-web
+	$(MAKE) test-python
 
 test-rust:
 	cargo test --workspace --locked
@@ -50,7 +51,11 @@ lint:
 bench: setup contracts localnet
 	scripts/bench.sh
 
-demo: setup contracts localnet
+## The dashboard, built into web/dist (served by the orchestrator).
+web:
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+
+demo: setup contracts localnet web
 	$(PY) -m urja.cli demo
 
 clean:

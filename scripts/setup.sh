@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(rustc-web cargo-web rust-web-src lld-19 libsodium-dev libgtest-dev cmake ninja-build
-              mosquitto valgrind pkg-config libmosquitto-dev)
+              mosquitto valgrind pkg-config libmosquitto-dev chromium chromium-driver)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -32,4 +32,5 @@ echo "setup: installing the urja package (builds the native extension)"
 echo "setup: installing JavaScript tools (snarkjs, circomlibjs, stellar-sdk)"
 (cd tools/zk-js && npm ci --no-audit --no-fund --loglevel=error)
 (cd tests/localnet/js && npm ci --no-audit --no-fund --loglevel=error)
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
 echo "setup: done"
