@@ -142,38 +142,27 @@ def create_app(ctx: ApiContext) -> FastAPI:
     @app.get("/api/slots", summary="Per-slot summary, newest first")
     def slots(limit: int = Query(20, ge=1, le=500)) -> list[dict]:
         _, now = chain_now()
-        rows = q(
-            "SELECT slot, sum(side='sell') offers, sum(side='buy') bids,"
-            " sum(CASE WHEN side='sell' THEN wh ELSE 0 END) offered_wh,"
-            " sum(CASE WHEN side='buy' THEN wh ELSE 0 END) bid_wh"
-            " FROM orders WHERE status != 'cancelled' GROUP BY slot ORDER BY slot DESC LIMIT ?",
-            (limit,),
-        )
-        out = []
-        for r in rows:
-            s = r["slot"]
-            t = q(
-                "SELECT count(*) n, coalesce(sum(wh),0) wh, coalesce(sum(delivered_wh),0) dwh "
-                "FROM trades WHERE slot = ?",
-                (s,),
-            )[0]
-            price = q("SELECT clearing_price FROM settles WHERE slot = ? LIMIT 1", (s,))
-            d = q("SELECT count(*) n FROM deliveries WHERE slot = ?", (s,))[0]["n"]
-            out.append(
-                {
-                    **r,
-                    "start": clock.start(s),
-                    "gate": clock.gate(s),
-                    "end": clock.end(s),
-                    "cleared_wh": t["wh"],
-                    "trades": t["n"],
-                    "delivered_wh": t["dwh"],
-                    "deliveries": d,
-                    "price": price[0]["clearing_price"] if price else None,
-                    "status": status_of(s, now, t["n"] > 0, d),
-                }
-            )
-        return out
+        ix = index()
+        try:
+            numbers = [
+                r["slot"]
+                for r in ix.rows(
+                    "SELECT DISTINCT slot FROM orders ORDER BY slot DESC LIMIT ?", (limit,)
+                )
+            ]
+            rows = [ix.slot_summary(s) for s in numbers]
+        finally:
+            ix.db.close()
+        return [
+            {
+                **r,
+                "start": clock.start(r["slot"]),
+                "gate": clock.gate(r["slot"]),
+                "end": clock.end(r["slot"]),
+                "status": status_of(r["slot"], now, r["trades"] > 0, r["deliveries"]),
+            }
+            for r in rows
+        ]
 
     @app.get("/api/slots/{slot}/book", summary="A slot's orders and supply/demand curves")
     def book(slot: int) -> dict:

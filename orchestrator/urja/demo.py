@@ -26,12 +26,12 @@ from pathlib import Path
 
 import click
 
-from . import auditor, broker, localnet, zk
+from . import auditor, broker, localnet
 from .chain import Chain, ChainError
 from .commands.audit import chain_state
 from .config import Config
 from .contracts import Market, Registry
-from .deploy import Deployment, GovernanceSettings, MarketSettings, deploy, vk_digest
+from .deploy import GovernanceSettings, MarketSettings, deploy_and_record
 from .fleet import SimHousehold, Weather, make_community, publish, sign_slot
 from .indexer.store import Index
 from .keystore import Keystore
@@ -98,27 +98,18 @@ class Community:
 
 def slot_row(index: Index, stack: Stack, slot: int) -> dict:
     """One line of the per-slot table."""
-    q = index.rows
-    offers = q("SELECT count(*) n FROM orders WHERE slot=? AND side='sell'", (slot,))[0]["n"]
-    bids = q("SELECT count(*) n FROM orders WHERE slot=? AND side='buy'", (slot,))[0]["n"]
-    t = q(
-        "SELECT count(*) n, coalesce(sum(wh),0) wh, coalesce(sum(delivered_wh < wh),0) short"
-        " FROM trades WHERE slot=?",
-        (slot,),
-    )[0]
-    price = q("SELECT clearing_price p FROM settles WHERE slot=? LIMIT 1", (slot,))
-    proofs = q("SELECT count(*) n FROM deliveries WHERE slot=?", (slot,))[0]["n"]
+    r = index.slot_summary(slot)
     rep = stack.matcher_service.reports.get(slot)
     instr = (rep.instructions if rep else 0) + stack.relayer_service.instructions.get(slot, 0)
     return {
         "slot": slot,
-        "offers": offers,
-        "bids": bids,
-        "trades": t["n"],
-        "cleared_wh": t["wh"],
-        "price": price[0]["p"] if price else None,
-        "proven": proofs,
-        "shortfalls": t["short"],
+        "offers": r["offers"],
+        "bids": r["bids"],
+        "trades": r["trades"],
+        "cleared_wh": r["cleared_wh"],
+        "price": r["price"],
+        "proven": r["deliveries"],
+        "shortfalls": r["shortfalls"],
         "instructions_M": round(instr / 1e6, 1),
     }
 
@@ -164,9 +155,6 @@ def run(
         op = ks.get_or_create("operator")
         for kp in (op, ks.get_or_create(RELAYER_KEY)):
             fund(node.url, kp.public_key)
-        say("trusted setup of the delivery circuit (OS randomness) ...")
-        key = zk.ProvingKey.setup()
-        zk.save_keys(key, data_dir / "keys")
         settings = MarketSettings(
             slot_secs=SLOT_SECS,
             gate_lead_secs=GATE_LEAD,
@@ -176,8 +164,13 @@ def run(
             price_cap=1000,
             fee_bps=100,
         )
-        start_ledger = chain.latest_ledger()
-        ids = deploy(chain, op, key, settings, GovernanceSettings(), say=say)
+        feeder_caps = [
+            {"id": f, "capacity_wh": 400 * households // feeders} for f in range(feeders)
+        ]
+        dep = deploy_and_record(
+            chain, op, data_dir, "local", settings, GovernanceSettings(), feeder_caps, {}, say=say
+        )
+        ids = dep.contracts
         homes = make_community(households, feeders, rng)
         registry = Registry(chain, ids["registry"])
         keys = {}
@@ -199,21 +192,7 @@ def run(
             "origin_unix": DAY_START_UTC,
             "sim_slot_secs": 900,
         }
-        feeder_caps = [
-            {"id": f, "capacity_wh": 400 * households // feeders} for f in range(feeders)
-        ]
-        dep = Deployment(
-            network="local",
-            rpc_url=node.url,
-            passphrase=passphrase,
-            contracts=ids,
-            market=asdict(settings),
-            operator=op.public_key,
-            vk_sha256=vk_digest(key),
-            feeders=feeder_caps,
-            ledger=start_ledger,
-            site=site,
-        )
+        dep.site = site
         dep.save(data_dir)
         say(
             f"community: {households} households on {feeders} feeders, "

@@ -211,6 +211,44 @@ def deploy(
     return ids
 
 
+def deploy_and_record(
+    chain: Chain,
+    op: Keypair,
+    data_dir: Path,
+    network: str,
+    market: MarketSettings,
+    gov: GovernanceSettings,
+    feeders: list[dict],
+    site: dict,
+    *,
+    payment: str = "native",
+    end_bootstrap: bool = True,
+    insecure_seed: int | None = None,
+    say=print,
+) -> Deployment:
+    """The whole of `urja deploy`: trusted setup (keys into `<data_dir>/keys`), `deploy`,
+    and the deployment record in `data_dir`."""
+    say("trusted setup of the delivery circuit ...")
+    key = zk.ProvingKey.setup(insecure_seed)
+    zk.save_keys(key, data_dir / "keys")
+    start = chain.latest_ledger()
+    ids = deploy(chain, op, key, market, gov, payment=payment, end_bootstrap=end_bootstrap, say=say)
+    dep = Deployment(
+        network=network,
+        rpc_url=chain.rpc_url,
+        passphrase=chain.passphrase,
+        contracts=ids,
+        market=asdict(market),
+        operator=op.public_key,
+        vk_sha256=vk_digest(key),
+        feeders=feeders,
+        ledger=start,
+        site=site,
+    )
+    dep.save(data_dir)
+    return dep
+
+
 def vk_digest(key: zk.ProvingKey) -> str:
     """SHA-256 of the contract encoding of the verifying key (recorded for auditors)."""
     return hashlib.sha256(key.vk_bytes()).hexdigest()

@@ -15,10 +15,11 @@ import threading
 from dataclasses import dataclass, field
 
 from . import matching
-from .chain import ChainError, ChainUnavailable
+from .chain import ChainError
 from .contracts import Market
 from .indexer.store import Index
 from .limits import TxLimits, Usage
+from .loop import keep_running
 from .slots import SlotClock
 
 log = logging.getLogger("urja.matcher")
@@ -196,18 +197,6 @@ class Matcher:
         return n
 
     def run(self, stop: threading.Event, interval: float = 1.0) -> None:
-        """Ticks until `stop` is set; an unreachable RPC is reported and retried."""
-        down = False
-        while not stop.is_set():
-            try:
-                self.tick()
-                if down:
-                    log.warning("RPC reachable again; matcher resumed")
-                down = False
-            except ChainUnavailable as e:
-                if not down:
-                    log.error("matcher waiting for the RPC: %s", e)
-                down = True
-            except ChainError as e:
-                log.error("settlement refused: %s", e)
-            stop.wait(interval)
+        """Ticks until `stop` is set; an unreachable RPC or a refused settlement is reported
+        and retried on the next tick."""
+        keep_running(log, self.tick, stop, interval, on_refusal=True)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
 import click
 import requests
 from nacl.signing import SigningKey
 
-from .. import zk
 from ..chain import ChainUnavailable
 from ..contracts import ROLES
-from ..deploy import Deployment, GovernanceSettings, MarketSettings, deploy, vk_digest
+from ..deploy import GovernanceSettings, MarketSettings, deploy_and_record
 from ..keystore import Keystore
 from ..services import RELAYER_KEY, Stack, connect
 from .common import config, friendly
@@ -153,35 +151,23 @@ def deploy_cmd(
         click.secho(
             "WARNING: deterministic trusted setup - anyone can forge proofs.", fg="red", err=True
         )
-    click.echo("trusted setup of the delivery circuit ...")
-    key = zk.ProvingKey.setup(insecure_dev_seed)
-    zk.save_keys(key, cfg.data_dir / "keys")
-    settings = MarketSettings(**market)
-    start = chain.latest_ledger()
     click.echo(f"deploying to {cfg.network} ({chain.rpc_url}) as operator {op.public_key}")
-    ids = deploy(
+    dep = deploy_and_record(
         chain,
         op,
-        key,
-        settings,
+        cfg.data_dir,
+        cfg.network,
+        MarketSettings(**market),
         GovernanceSettings(quorum_bps, voting_secs, timelock_secs),
+        feeder_list,
+        {"latitude": latitude, "longitude": longitude},
         payment=payment,
         end_bootstrap=not keep_bootstrap,
+        insecure_seed=insecure_dev_seed,
         say=click.echo,
     )
-    dep = Deployment(
-        network=cfg.network,
-        rpc_url=chain.rpc_url,
-        passphrase=chain.passphrase,
-        contracts=ids,
-        market=asdict(settings),
-        operator=op.public_key,
-        vk_sha256=vk_digest(key),
-        feeders=feeder_list,
-        ledger=start,
-        site={"latitude": latitude, "longitude": longitude},
-    )
-    path = dep.save(cfg.data_dir)
+    ids = dep.contracts
+    path = cfg.data_dir / "deployment.json"
     for name, cid in ids.items():
         click.echo(f"  {name:10s} {cid}")
     click.echo(f"deployment record: {path}")

@@ -28,36 +28,35 @@ def _place(side: str, key_name: str, slot: int | None, wh: int, price: int) -> N
     click.echo(f"{what} {oid}: slot {slot}, {wh} Wh at {price}/Wh{extra}")
 
 
-@click.command("offer")
-@KEY
-@click.option("--slot", type=int, default=None, help="Delivery slot (default: next open).")
-@click.option("--wh", type=click.IntRange(min=1), required=True, help="Energy to sell, Wh.")
-@click.option(
-    "--price",
-    type=click.IntRange(min=1),
-    required=True,
-    help="Lowest acceptable price per Wh (payment-token units).",
-)
-@friendly
-def offer(key_name, slot, wh, price) -> None:
-    """Offer surplus energy for a slot (donors)."""
-    _place("sell", key_name, slot, wh, price)
+def _order_command(name: str, side: str, what: str, limit_help: str, doc: str):
+    """`urja offer` and `urja bid`: the same options, another side of the book."""
+
+    @click.command(name, help=doc)
+    @KEY
+    @click.option("--slot", type=int, default=None, help="Delivery slot (default: next open).")
+    @click.option("--wh", type=click.IntRange(min=1), required=True, help=f"Energy to {what}, Wh.")
+    @click.option("--price", type=click.IntRange(min=1), required=True, help=limit_help)
+    @friendly
+    def command(key_name, slot, wh, price) -> None:
+        _place(side, key_name, slot, wh, price)
+
+    return command
 
 
-@click.command("bid")
-@KEY
-@click.option("--slot", type=int, default=None, help="Delivery slot (default: next open).")
-@click.option("--wh", type=click.IntRange(min=1), required=True, help="Energy to buy, Wh.")
-@click.option(
-    "--price",
-    type=click.IntRange(min=1),
-    required=True,
-    help="Highest acceptable price per Wh; wh*price is locked in escrow.",
+offer = _order_command(
+    "offer",
+    "sell",
+    "sell",
+    "Lowest acceptable price per Wh (payment-token units).",
+    "Offer surplus energy for a slot (donors).",
 )
-@friendly
-def bid(key_name, slot, wh, price) -> None:
-    """Bid for energy in a slot (receivers)."""
-    _place("buy", key_name, slot, wh, price)
+bid = _order_command(
+    "bid",
+    "buy",
+    "buy",
+    "Highest acceptable price per Wh; wh*price is locked in escrow.",
+    "Bid for energy in a slot (receivers).",
+)
 
 
 @click.command("cancel")

@@ -13,8 +13,9 @@ import threading
 from stellar_sdk import xdr as sx
 from stellar_sdk.soroban_rpc import EventFilter, EventFilterType
 
-from ..chain import Chain, ChainUnavailable
+from ..chain import Chain
 from ..contracts import native
+from ..loop import keep_running
 from .store import Index, dumps
 
 log = logging.getLogger("urja.indexer")
@@ -208,17 +209,10 @@ class Indexer:
 
     def run(self, stop: threading.Event, interval: float = 1.0) -> None:
         """Polls until `stop` is set; an unreachable RPC is logged and retried."""
-        down = False
-        while not stop.is_set():
-            try:
-                n = self.poll()
-                if down:
-                    log.warning("RPC reachable again; indexing resumed")
-                    down = False
-                if n:
-                    log.info("indexed %d events (ledger %s)", n, self.index.meta("ledger"))
-            except ChainUnavailable as e:
-                if not down:
-                    log.error("indexer waiting for the RPC: %s", e)
-                down = True
-            stop.wait(interval)
+
+        def tick() -> None:
+            n = self.poll()
+            if n:
+                log.info("indexed %d events (ledger %s)", n, self.index.meta("ledger"))
+
+        keep_running(log, tick, stop, interval)

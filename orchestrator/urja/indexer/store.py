@@ -126,5 +126,32 @@ class Index:
             for r in self.rows("SELECT buy, sell FROM trades WHERE slot = ?", (slot,))
         }
 
+    def slot_summary(self, slot: int) -> dict:
+        """One slot's figures: orders, trades, cleared and delivered energy, shortfalls,
+        clearing price and proofs (the API's slot list and the demo's table)."""
+        o = self.rows(
+            "SELECT coalesce(sum(side='sell'),0) offers, coalesce(sum(side='buy'),0) bids,"
+            " coalesce(sum(CASE WHEN side='sell' THEN wh ELSE 0 END),0) offered_wh,"
+            " coalesce(sum(CASE WHEN side='buy' THEN wh ELSE 0 END),0) bid_wh"
+            " FROM orders WHERE slot = ? AND status != 'cancelled'",
+            (slot,),
+        )[0]
+        t = self.rows(
+            "SELECT count(*) trades, coalesce(sum(wh),0) cleared_wh,"
+            " coalesce(sum(delivered_wh),0) delivered_wh,"
+            " coalesce(sum(state = 'delivered' AND delivered_wh < wh),0) shortfalls"
+            " FROM trades WHERE slot = ?",
+            (slot,),
+        )[0]
+        price = self.rows("SELECT clearing_price FROM settles WHERE slot = ? LIMIT 1", (slot,))
+        proofs = self.rows("SELECT count(*) n FROM deliveries WHERE slot = ?", (slot,))[0]["n"]
+        return {
+            "slot": slot,
+            **o,
+            **t,
+            "price": price[0]["clearing_price"] if price else None,
+            "deliveries": proofs,
+        }
+
     def event_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM events").fetchone()[0]

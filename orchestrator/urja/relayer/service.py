@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from .. import zk
 from ..chain import ChainError, ChainUnavailable
 from ..contracts import Market, Registry
+from ..loop import keep_running
 from ..slots import SlotClock
 from ..solar import SiteClock, sun_down
 from .inbox import Inbox
@@ -139,20 +140,13 @@ class Relayer:
 
     def run(self, stop: threading.Event, interval: float = 1.0) -> None:
         """Delivers ended slots until `stop` is set, retrying while the network is down."""
-        down = False
-        while not stop.is_set():
-            try:
-                n = self.deliver_ready()
-                if down:
-                    log.warning("network reachable again; deliveries resumed")
-                down = False
-                if n:
-                    log.info("delivered %d slots", n)
-            except ChainUnavailable as e:
-                if not down:
-                    log.error("relayer waiting for the network: %s", e)
-                down = True
-            stop.wait(interval)
+
+        def tick() -> None:
+            n = self.deliver_ready()
+            if n:
+                log.info("delivered %d slots", n)
+
+        keep_running(log, tick, stop, interval)
 
 
 def subscribe(
