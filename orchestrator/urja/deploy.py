@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -96,8 +97,13 @@ class Deployment:
 
 
 def wasm(name: str, wasm_dir: Path | None = None) -> Path:
-    """The built WASM of contract `name`."""
+    """The built WASM of contract `name`; in a source checkout it is built when missing."""
     path = (wasm_dir or REPO / "target" / "wasm") / f"urja_{name}.wasm"
+    script = REPO / "scripts" / "build-contracts.sh"
+    if not path.exists() and wasm_dir is None and script.exists():
+        print(f"{path.name} not built yet: running {script} ...")
+        if subprocess.run([str(script)], cwd=REPO).returncode != 0:
+            raise DeployError("building the contracts failed (see the output above)")
     if not path.exists():
         raise DeployError(f"{path} missing: build the contracts with `make contracts`")
     return path
