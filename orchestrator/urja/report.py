@@ -53,7 +53,13 @@ def curves_figure(index: Index, slots: list[int]):
         for side, color in (("sell", "tab:green"), ("buy", "tab:blue")):
             xs, ys = _steps(orders, side)
             if ys:
-                ax.stairs(ys, xs, color=color, label="supply" if side == "sell" else "demand")
+                ax.stairs(
+                    ys,
+                    xs,
+                    baseline=None,
+                    color=color,
+                    label="supply" if side == "sell" else "demand",
+                )
         price = index.rows("SELECT clearing_price FROM settles WHERE slot = ? LIMIT 1", (slot,))
         if price and price[0]["clearing_price"] is not None:
             ax.axhline(price[0]["clearing_price"], color="tab:red", lw=0.8, ls="--")
@@ -80,6 +86,7 @@ def prices_figure(table: list[dict]):
         label="clearing price",
     )
     ax.set_xlabel("slot")
+    ax.ticklabel_format(axis="x", style="plain", useOffset=False)
     ax.set_ylabel("cleared Wh")
     ax2.set_ylabel("price per Wh")
     return fig
@@ -96,6 +103,7 @@ def flows_figure(grid: list[FeederSlot]):
         ax.bar(xs, [-g.import_wh for g in rows], width, label=f"feeder {f} import", alpha=0.6)
     ax.axhline(0, color="black", lw=0.5)
     ax.set_xlabel("slot")
+    ax.ticklabel_format(axis="x", style="plain", useOffset=False)
     ax.set_ylabel("Wh (export +, import -)")
     ax.legend(fontsize=7, ncol=2)
     return fig
