@@ -15,7 +15,6 @@ and an HTML report with plots is written.
 
 from __future__ import annotations
 
-import logging
 import random
 import shutil
 import threading
@@ -265,7 +264,6 @@ def run(
         wait_until(chain, chain.ledger_time() + 2)
         rep = auditor.run(Index(stack.index_path, readonly=True), chain_state(stack))
         say(rep.text())
-        logging.getLogger("urja.monitor").setLevel(logging.ERROR)  # flags go to the report
         grid = grid_status(
             index,
             stack.relayer_service.inbox,

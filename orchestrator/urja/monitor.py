@@ -54,8 +54,10 @@ def grid_status(
     feeder_capacity_wh: dict[int, int],
     now: int,
     slots: int = 24,
+    log_flags: bool = False,
 ) -> list[FeederSlot]:
-    """Feeder rows for the last `slots` ended slots, newest first."""
+    """Feeder rows for the last `slots` ended slots, newest first (flags also logged when
+    `log_flags`, as `urja monitor` does)."""
     meters = {r["meter"]: r for r in index.rows("SELECT * FROM meters")}
     last = clock.current(now) - 1
     first = last - slots + 1
@@ -116,7 +118,7 @@ def grid_status(
                 ):
                     r.flag("meter_silent", f"meter {mid[:12]} sent nothing")
     out = sorted(rows.values(), key=lambda r: (-r.slot, r.feeder))
-    for r in out:
+    for r in out if log_flags else ():
         if r.flags:
             log.warning("slot %d feeder %d: %s", r.slot, r.feeder, "; ".join(r.details))
     return out

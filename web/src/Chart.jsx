@@ -31,9 +31,14 @@ export function SupplyDemand({ supply, demand, price }) {
       <path d={path(supply)} stroke="#2a8a2a" fill="none" strokeWidth="2" data-testid="supply" />
       <path d={path(demand)} stroke="#2255cc" fill="none" strokeWidth="2" data-testid="demand" />
       {price != null && (
-        <line x1={PAD} x2={W - PAD} y1={H - PAD - y(price)} y2={H - PAD - y(price)}
-          stroke="#cc3333" strokeDasharray="4 3" />
+        <>
+          <line x1={PAD} x2={W - PAD} y1={H - PAD - y(price)} y2={H - PAD - y(price)}
+            stroke="#cc3333" strokeDasharray="4 3" />
+          <text x={W - PAD + 2} y={H - PAD - y(price) + 3} fontSize="10" fill="#cc3333">{price}</text>
+        </>
       )}
+      <text x={PAD - 4} y={H - PAD - y(maxP / 1.1) + 3} fontSize="10" textAnchor="end">{Math.round(maxP / 1.1)}</text>
+      <text x={PAD - 4} y={H - PAD + 3} fontSize="10" textAnchor="end">0</text>
       <text x={W / 2} y={H - 6} fontSize="10" textAnchor="middle">cumulative Wh (max {maxWh})</text>
       <text x={4} y={PAD - 8} fontSize="10">price/Wh</text>
     </svg>
@@ -59,6 +64,7 @@ export function Bars({ items, label, limit }) {
         <line x1={PAD} x2={W - PAD} y1={H - PAD - y(limit)} y2={H - PAD - y(limit)}
           stroke="#cc3333" strokeDasharray="4 3" />
       ) : null}
+      <text x={PAD - 4} y={PAD + 3} fontSize="10" textAnchor="end">{max}</text>
       <line x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} stroke="#888" />
       <text x={W / 2} y={H - 6} fontSize="10" textAnchor="middle">{label}</text>
     </svg>

@@ -103,6 +103,7 @@ def monitor(slots: int, as_json: bool) -> None:
         {int(f["id"]): int(f["capacity_wh"]) for f in s.dep.feeders},
         s.chain.ledger_time(),
         slots,
+        log_flags=True,
     )
     if as_json:
         click.echo(json.dumps([r.__dict__ for r in rows], indent=1))
