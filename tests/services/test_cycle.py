@@ -178,6 +178,43 @@ def test_services_wait_out_a_network_outage_and_catch_up(community):
     assert clock.end(slot) <= c.now()
 
 
+def test_matcher_splits_a_settlement_to_fit_the_transaction_limits(community):
+    from urja.indexer.store import Index
+    from urja.limits import TxLimits
+    from urja.matcher import Matcher
+
+    c = community
+    c.kill9("matcher")  # this test settles the slot itself, with tight limits
+    try:
+        slot = c.next_slot(lead=10)
+        for key, side, wh, price in (
+            ("d1", "offer", 150, 3),
+            ("d1", "offer", 150, 4),
+            ("d2", "offer", 100, 4),
+            ("d2", "offer", 100, 5),
+            ("r1", "bid", 120, 8),
+            ("r1", "bid", 130, 7),
+            ("r2", "bid", 100, 6),
+            ("r2", "bid", 90, 6),
+        ):
+            c.urja(side, "--key", key, "--slot", str(slot), "--wh", str(wh), "--price", str(price))
+        c.wait_time(c.stack.clock.gate(slot))
+        c.wait(lambda: c.index().synced()[1] >= c.stack.clock.gate(slot), timeout=30)
+        m = Matcher(
+            c.market,
+            Index(c.data / "index.sqlite"),
+            c.stack.operator,
+            c.stack.clock,
+            limits=TxLimits(write_entries=16),
+        )
+        report = m.settle(slot)
+        assert len(report.batches) > 1 and sum(report.batches) == report.trades >= 4
+        c.wait(lambda: len(trades(c, slot)) == report.trades, timeout=30)
+        assert {t["price"] for t in trades(c, slot)} == {report.price}
+    finally:
+        c.start("matcher")
+
+
 def test_audit_fails_loudly_on_a_doctored_database(community, tmp_path):
     c = community
     copy = tmp_path / "data"
