@@ -7,6 +7,7 @@ docs/api.md describes every endpoint.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,6 +248,22 @@ def create_app(ctx: ApiContext) -> FastAPI:
             "deliveries": [{**d, "verified": True} for d in delivered],
             "totals": totals,
         }
+
+    @app.get("/api/events", summary="Raw contract events (e.g. governance), newest first")
+    def events(
+        kind: str | None = Query(None, description="token, registry, market, verifier, governance"),
+        name: str | None = Query(None, description="event name, e.g. proposed, vk_set, order"),
+        limit: int = Query(100, ge=1, le=1000),
+    ) -> list[dict]:
+        sql, args = "SELECT * FROM events WHERE 1=1", []
+        for col, v in (("kind", kind), ("name", name)):
+            if v is not None:
+                sql += f" AND {col} = ?"
+                args.append(v)
+        rows = q(sql + " ORDER BY ledger DESC, id DESC LIMIT ?", (*args, limit))
+        return [
+            {**r, "topics": json.loads(r["topics"]), "data": json.loads(r["data"])} for r in rows
+        ]
 
     @app.get("/api/grid", summary="Per-feeder export/import per slot with anomaly flags")
     def grid(limit: int = Query(20, ge=1, le=500)) -> list[dict]:

@@ -272,8 +272,18 @@ def test_read_api_serves_the_dashboard_data(community: Community):
     me = api.get(f"/api/accounts/{c.addr('r1')}").json()
     assert me["member"]["role"] == "receiver" and me["totals"]["kwh_received_wh"] > 0
     assert api.get(f"/api/deliveries?account={c.addr('d1')}").json()[0]["verified"] is True
+    night = c.stack.clock.current(c.now()) - 9  # 02:00 on the test's sky
+    publish(
+        [sign_slot(c.meters["d2"], night, [25] * 15, [0] * 15, None)],
+        "127.0.0.1",
+        c.mqtt_port,
+        "test",
+    )
+    c.wait(lambda: "sun was down" in c.urja("relayer", "dead-letters"), timeout=30)
     grid = api.get("/api/grid?limit=30").json()
     assert any(g["export_wh"] > 0 for g in grid)
     assert any("export_at_night" in g["flags"] for g in grid)  # the refused night message
     assert api.get("/api/accounts/GNOTANADDRESS").status_code == 422
+    gov = api.get("/api/events?kind=governance").json()
+    assert {e["name"] for e in gov} >= {"bootstrap", "bootstrap_ended"}
     assert "/api/slots/{slot}/book" in api.get("/openapi.json").json()["paths"]
