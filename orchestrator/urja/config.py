@@ -53,6 +53,7 @@ class Config:
     rpc_url: str | None = PRESETS["local"].rpc_url
     passphrase: str | None = None
     friendbot_url: str | None = PRESETS["local"].friendbot_url
+    """Where new accounts get funded; on the local network `<rpc_url>/friendbot` unless set."""
     data_dir: Path = Path(".urja")
     keystore: Path = Path(".urja/keystore.json")
     contracts: dict[str, str] = field(default_factory=dict)
@@ -117,8 +118,66 @@ def _preset(name: str) -> NetworkPreset:
         raise ConfigError(f"unknown network {name!r}; expected one of {sorted(PRESETS)}") from None
 
 
+TABLES: dict[str, tuple[str, ...]] = {
+    "network": ("name", "rpc_url", "passphrase", "friendbot_url"),
+    "data": ("dir", "keystore", "operator_key"),
+    "contracts": CONTRACT_NAMES,
+    "mqtt": ("host", "port", "community", "username", "ca_file"),
+    "api": ("host", "port"),
+    "market": ("mechanism", "grid_tariff"),
+}
+"""Every table and key the config file may hold; anything else is refused as a typo."""
+
+
+def friendbot_for(network: str, rpc_url: str | None) -> str | None:
+    """The friendbot a network has when none is configured: the local network serves it on
+    the RPC's own host and port (`<rpc_url>/friendbot`), testnet at SDF's address, others
+    have none."""
+    if network == "local":
+        return f"{rpc_url.rstrip('/')}/friendbot" if rpc_url else None
+    return PRESETS[network].friendbot_url
+
+
+def _check_keys(doc: dict, file: Path) -> None:
+    """Refuses unknown tables and keys, naming them and what is allowed."""
+    for table, body in doc.items():
+        if table not in TABLES:
+            raise ConfigError(f"{file}: unknown table [{table}]; expected one of {sorted(TABLES)}")
+        if not isinstance(body, dict):
+            raise ConfigError(f"{file}: [{table}] must be a table")
+        for key in body:
+            if key not in TABLES[table]:
+                raise ConfigError(
+                    f"{file}: unknown key [{table}].{key}; "
+                    f"[{table}] takes {', '.join(TABLES[table])}"
+                )
+
+
+def _text(value, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where} must be a non-empty string, not {value!r}")
+    return value
+
+
+def _int(value, where: str, lo: int, hi: int | None = None) -> int:
+    """An integer setting in [lo, hi]; environment values arrive as text."""
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise ConfigError(f"{where} must be an integer, not {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{where} must be an integer, not {value!r}")
+    if value < lo or (hi is not None and value > hi):
+        span = f"{lo}..{hi}" if hi is not None else f">= {lo}"
+        raise ConfigError(f"{where} must be in {span}, not {value}")
+    return value
+
+
 def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None) -> Config:
-    """Builds the Config from a preset, the TOML file and the environment."""
+    """Builds the Config from a preset, the TOML file and the environment, checking every
+    setting: an unknown table or key, a wrong type or a value out of range is an error naming
+    the setting (or the environment variable) it came from."""
     env = dict(os.environ) if env is None else env
     file = Path(path) if path else (Path(env["URJA_CONFIG"]) if env.get("URJA_CONFIG") else None)
     if file is None and Path("urja.toml").exists():
@@ -131,35 +190,42 @@ def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None 
             raise ConfigError(f"config file {file} does not exist") from None
         except tomllib.TOMLDecodeError as e:
             raise ConfigError(f"config file {file} is not valid TOML: {e}") from None
+        _check_keys(doc, file)
 
     net = doc.get("network", {})
-    if not isinstance(net, dict):
-        raise ConfigError("[network] must be a table")
     name = env.get("URJA_NETWORK") or net.get("name") or "local"
     preset = _preset(name)
     data = doc.get("data", {})
-    data_dir = Path(env.get("URJA_DATA_DIR") or data.get("dir") or ".urja")
+    data_dir = Path(env.get("URJA_DATA_DIR") or _text(data.get("dir", ".urja"), "[data].dir"))
     contracts = doc.get("contracts", {})
-    unknown = sorted(set(contracts) - set(CONTRACT_NAMES))
-    if unknown:
-        raise ConfigError(f"[contracts] has unknown names {unknown}; expected {CONTRACT_NAMES}")
-
+    for k, v in contracts.items():
+        _text(v, f"[contracts].{k}")
+    for key in ("rpc_url", "passphrase", "friendbot_url"):
+        if key in net:
+            _text(net[key], f"[network].{key}")
+    rpc_url = env.get("URJA_RPC_URL") or net.get("rpc_url") or preset.rpc_url
+    if rpc_url and not rpc_url.startswith(("http://", "https://")):
+        raise ConfigError(f"[network].rpc_url must be an http(s) URL, not {rpc_url!r}")
     cfg = Config(
         network=name,
-        rpc_url=env.get("URJA_RPC_URL") or net.get("rpc_url") or preset.rpc_url,
+        rpc_url=rpc_url,
         passphrase=(
             env.get("URJA_NETWORK_PASSPHRASE") or net.get("passphrase") or preset.passphrase
         ),
         friendbot_url=(
-            env.get("URJA_FRIENDBOT_URL") or net.get("friendbot_url") or preset.friendbot_url
+            env.get("URJA_FRIENDBOT_URL")
+            or net.get("friendbot_url")
+            or friendbot_for(name, rpc_url)
         ),
         data_dir=data_dir,
         keystore=Path(
-            env.get("URJA_KEYSTORE") or data.get("keystore") or data_dir / "keystore.json"
+            env.get("URJA_KEYSTORE")
+            or _text(data.get("keystore", str(data_dir / "keystore.json")), "[data].keystore")
         ),
         contracts={k: str(v) for k, v in contracts.items()},
         source=file,
-        operator_key=env.get("URJA_OPERATOR_KEY") or data.get("operator_key") or "operator",
+        operator_key=env.get("URJA_OPERATOR_KEY")
+        or _text(data.get("operator_key", "operator"), "[data].operator_key"),
         **_services(doc, env),
     )
     if name != "local" and not cfg.passphrase:
@@ -168,27 +234,37 @@ def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None 
 
 
 def _services(doc: dict, env: dict[str, str]) -> dict:
-    """Settings of the long-running services: [mqtt], [api] and [market]."""
+    """Settings of the long-running services: [mqtt], [api] and [market], each checked."""
+    from .matching import MECHANISMS
+
     mqtt, api, market = (doc.get(k, {}) for k in ("mqtt", "api", "market"))
-    for name, t in (("mqtt", mqtt), ("api", api), ("market", market)):
-        if not isinstance(t, dict):
-            raise ConfigError(f"[{name}] must be a table")
-    try:
-        return {
-            "mqtt_host": env.get("URJA_MQTT_HOST") or mqtt.get("host", "127.0.0.1"),
-            "mqtt_port": int(env.get("URJA_MQTT_PORT") or mqtt.get("port", 1883)),
-            "mqtt_community": mqtt.get("community", "urja"),
-            "mqtt_username": env.get("URJA_MQTT_USERNAME") or mqtt.get("username"),
-            # A password lives in the environment, never in a file under version control.
-            "mqtt_password": env.get("URJA_MQTT_PASSWORD"),
-            "mqtt_ca_file": mqtt.get("ca_file"),
-            "api_host": api.get("host", "127.0.0.1"),
-            "api_port": int(env.get("URJA_API_PORT") or api.get("port", 8080)),
-            "mechanism": market.get("mechanism", "uniform"),
-            "grid_tariff": int(market.get("grid_tariff", 8)),
-        }
-    except (TypeError, ValueError) as e:
-        raise ConfigError(f"a port or tariff in the config is not an integer: {e}") from None
+
+    def port(env_name: str, table: dict, where: str, default: int) -> int:
+        if env.get(env_name):
+            return _int(env[env_name], f"${env_name} (overrides {where})", 1, 65535)
+        return _int(table.get("port", default), where, 1, 65535)
+
+    def opt_text(table: dict, key: str, where: str) -> str | None:
+        return _text(table[key], where) if key in table else None
+
+    mechanism = _text(market.get("mechanism", "uniform"), "[market].mechanism")
+    if mechanism not in MECHANISMS:
+        raise ConfigError(f"[market].mechanism {mechanism!r} is not one of {', '.join(MECHANISMS)}")
+    return {
+        "mqtt_host": env.get("URJA_MQTT_HOST")
+        or _text(mqtt.get("host", "127.0.0.1"), "[mqtt].host"),
+        "mqtt_port": port("URJA_MQTT_PORT", mqtt, "[mqtt].port", 1883),
+        "mqtt_community": _text(mqtt.get("community", "urja"), "[mqtt].community"),
+        "mqtt_username": env.get("URJA_MQTT_USERNAME")
+        or opt_text(mqtt, "username", "[mqtt].username"),
+        # A password lives in the environment, never in a file under version control.
+        "mqtt_password": env.get("URJA_MQTT_PASSWORD"),
+        "mqtt_ca_file": opt_text(mqtt, "ca_file", "[mqtt].ca_file"),
+        "api_host": _text(api.get("host", "127.0.0.1"), "[api].host"),
+        "api_port": port("URJA_API_PORT", api, "[api].port", 8080),
+        "mechanism": mechanism,
+        "grid_tariff": _int(market.get("grid_tariff", 8), "[market].grid_tariff", 0),
+    }
 
 
 def with_contracts(cfg: Config, ids: dict[str, str]) -> Config:

@@ -12,24 +12,32 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import requests
 
-from . import zk
 from .chain import Chain, ChainUnavailable
 from .config import Config, ConfigError
 from .contracts import Market, Registry
-from .deploy import Deployment
-from .indexer.follow import Indexer
-from .indexer.store import Index
 from .keystore import Keystore
-from .matcher import Matcher
-from .relayer.inbox import Inbox
-from .relayer.service import Relayer, subscribe
 from .slots import SlotClock
-from .solar import SiteClock
+
+if TYPE_CHECKING:  # the services themselves are imported when started, not by every command
+    from .deploy import Deployment
+    from .indexer.follow import Indexer
+    from .matcher import Matcher
+    from .relayer.service import Relayer
+    from .solar import SiteClock
 
 log = logging.getLogger("urja.services")
+
+REPO = Path(__file__).resolve().parents[2]
+"""The source checkout this package runs from (built contracts, the dashboard)."""
+
+
+class ServiceError(RuntimeError):
+    """A service cannot start; the message says what is missing and how to provide it."""
+
 
 RELAYER_KEY = "relayer"
 """Keystore name of the account that submits deliveries."""
@@ -64,6 +72,8 @@ def deployment(cfg: Config) -> Deployment:
 
 def site_clock(dep: Deployment) -> SiteClock:
     """The community's site and slot-to-time mapping recorded at deployment."""
+    from .solar import SiteClock
+
     return SiteClock(slot_secs=int(dep.market["slot_secs"]), **dep.site)
 
 
@@ -114,9 +124,15 @@ class Stack:
         return Registry(self.chain, self.dep.contracts["registry"])
 
     def indexer(self) -> Indexer:
+        from .indexer.follow import Indexer
+        from .indexer.store import Index
+
         return Indexer(self.chain, self.dep.contracts, Index(self.index_path), self.dep.ledger)
 
     def matcher(self) -> Matcher:
+        from .indexer.store import Index
+        from .matcher import Matcher
+
         network = None
         if self.cfg.mechanism == "network":
             nodes = {"grid": {"parent": None, "capacity_wh": 0, "fee": 0}}
@@ -137,6 +153,10 @@ class Stack:
         )
 
     def relayer(self) -> Relayer:
+        from . import zk
+        from .relayer.inbox import Inbox
+        from .relayer.service import Relayer
+
         key = zk.load_proving_key(self.cfg.data_dir / "keys" / "delivery.pk")
         return Relayer(
             self.market(),
@@ -165,17 +185,26 @@ class Stack:
             r = self.relayer()
             self.spawn("relayer", r.run, self.stop, interval)
             if mqtt:
+                from .relayer.service import subscribe
+
                 c = self.cfg
-                client = subscribe(
-                    r,
-                    c.mqtt_host,
-                    c.mqtt_port,
-                    c.mqtt_community,
-                    f"urja-relayer-{self.dep.contracts['market'][:8]}",
-                    username=c.mqtt_username,
-                    password=c.mqtt_password,
-                    ca_file=c.mqtt_ca_file,
-                )
+                try:
+                    client = subscribe(
+                        r,
+                        c.mqtt_host,
+                        c.mqtt_port,
+                        c.mqtt_community,
+                        f"urja-relayer-{self.dep.contracts['market'][:8]}",
+                        username=c.mqtt_username,
+                        password=c.mqtt_password,
+                        ca_file=c.mqtt_ca_file,
+                    )
+                except OSError as e:
+                    self.shutdown()
+                    raise ServiceError(
+                        f"cannot connect to the MQTT broker at {c.mqtt_host}:{c.mqtt_port} "
+                        f"([mqtt] host and port): {e}"
+                    ) from None
             self.relayer_service = r
         return client
 

@@ -12,9 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pandas as pd
-import pvlib
-
 DELHI = (28.61, 77.21)
 """Latitude and longitude of the default community (Delhi NCR)."""
 
@@ -43,6 +40,9 @@ class SiteClock:
 
 @lru_cache(maxsize=4096)
 def _clear_sky(lat: float, lon: float, t0: float, n: int, span: float) -> tuple[float, ...]:
+    import pandas as pd  # imported here: most commands never need the sky (and pvlib is slow)
+    import pvlib
+
     times = pd.to_datetime([t0 + span * (i + 0.5) / n for i in range(n)], unit="s", utc=True)
     cs = pvlib.location.Location(lat, lon).get_clearsky(times, model="ineichen")
     return tuple(float(x) for x in cs["ghi"].to_numpy())

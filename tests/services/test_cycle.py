@@ -38,6 +38,8 @@ def report(c: Community, slot: int, d1_wh: int, d2_wh: int) -> None:
             str(slot),
             "--wh",
             str(wh),
+            "--wait",
+            "0",  # publish only, as a meter does: the tests watch the services themselves
         )
 
 

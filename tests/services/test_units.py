@@ -54,7 +54,7 @@ def test_config_errors_name_the_setting(tmp_path):
     with pytest.raises(ConfigError, match="unknown network 'moon'"):
         load(bad, env={})
     bad.write_text("[mqtt]\nport = 'x'\n")
-    with pytest.raises(ConfigError, match="not an integer"):
+    with pytest.raises(ConfigError, match=r"\[mqtt\]\.port must be an integer"):
         load(bad, env={})
     bad.write_text("[network]\nname = 'testnet'\n")
     cfg = load(bad, env={"URJA_RPC_URL": "https://rpc.example"})

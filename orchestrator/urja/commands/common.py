@@ -1,18 +1,37 @@
-"""What every command shares: the loaded configuration and friendly error reporting."""
+"""What every command shares: the loaded configuration and friendly error reporting.
+
+Nothing here imports the Stellar SDK or the services: commands import what they need when they
+run, so `urja --help` and `urja offer --help` stay fast.
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
+import sys
 
 import click
 
-from ..chain import ChainError
 from ..config import Config, ConfigError, load
-from ..deploy import DeployError
-from ..keystore import KeystoreError
 
-KNOWN_ERRORS = (ConfigError, KeystoreError, ChainError, DeployError, ValueError, OSError)
+KNOWN_ERRORS = (ConfigError, ValueError, OSError)
+"""Errors every command turns into one line; see `known_errors` for the rest."""
+
+LAZY_ERRORS = (
+    ("urja.chain", "ChainError"),
+    ("urja.deploy", "DeployError"),
+    ("urja.keystore", "KeystoreError"),
+    ("urja.services", "ServiceError"),
+    ("urja.broker", "BrokerError"),
+    ("urja.localnet", "LocalnetError"),
+)
+"""Error classes of modules a command may have imported (only those can have been raised)."""
+
+
+def known_errors() -> tuple[type[BaseException], ...]:
+    """`KNOWN_ERRORS` plus the error classes of every Urja module loaded so far."""
+    extra = [getattr(sys.modules[m], name) for m, name in LAZY_ERRORS if m in sys.modules]
+    return (*KNOWN_ERRORS, *extra)
 
 
 def config() -> Config:
@@ -42,8 +61,10 @@ def friendly(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except KNOWN_ERRORS as e:
-            raise click.ClickException(str(e)) from e
+        except Exception as e:
+            if isinstance(e, known_errors()):
+                raise click.ClickException(str(e)) from e
+            raise
 
     return wrapper
 

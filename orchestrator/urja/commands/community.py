@@ -1,23 +1,26 @@
-"""Operator commands: keys, `urja deploy`, members and meters."""
+"""Operator commands: keys, `urja deploy`, members and meters (and a simulated meter's
+report). The Stellar SDK and the services are imported inside the commands that use them."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import click
-import requests
-from nacl.signing import SigningKey
 
-from ..chain import ChainUnavailable
-from ..contracts import ROLES
-from ..deploy import GovernanceSettings, MarketSettings, deploy_and_record
-from ..keystore import Keystore
-from ..services import RELAYER_KEY, Stack, connect
 from .common import config, friendly
+
+ROLE_NAMES = ("both", "donor", "receiver")
+"""Registry roles (urja.contracts.ROLES, listed here so --help needs no SDK)."""
 
 
 def fund_if_new(cfg, chain, public_key: str) -> None:
     """Creates the account through the network's friendbot when it does not exist yet."""
+    import requests
+
+    from ..chain import ChainUnavailable
+
     try:
         chain.server.load_account(public_key)
         return
@@ -48,6 +51,9 @@ def keys() -> None:
 @friendly
 def keys_add(name: str, secret_stdin: bool, fund: bool) -> None:
     """Create (or import) the key NAME and print its public key."""
+    from ..keystore import Keystore
+    from ..services import connect
+
     cfg = config()
     secret = click.get_text_stream("stdin").readline().strip() if secret_stdin else None
     kp = Keystore(cfg.keystore).add(name, secret)
@@ -60,8 +66,31 @@ def keys_add(name: str, secret_stdin: bool, fund: bool) -> None:
 @friendly
 def keys_list() -> None:
     """Print every key's name and public key."""
+    from ..keystore import Keystore
+
     for name, pk in Keystore(config().keystore).public_keys().items():
         click.echo(f"{name}\t{pk}")
+
+
+@keys.command("show")
+@click.argument("name")
+@friendly
+def keys_show(name: str) -> None:
+    """Print the public key (G...) of the key NAME alone (for scripts: `$(urja keys show x)`)."""
+    from ..keystore import Keystore
+
+    click.echo(Keystore(config().keystore).get(name).public_key)
+
+
+def parse_feeders(feeders: tuple[str, ...]) -> list[dict]:
+    """`ID:CAPACITY_WH` options as feeder records (default: feeder 0 with 50,000 Wh)."""
+    out = []
+    for f in feeders or ("0:50000",):
+        fid, _, cap = f.partition(":")
+        if not fid.isdigit() or not cap.isdigit():
+            raise click.BadParameter(f"{f!r}: expected ID:CAPACITY_WH", param_hint="--feeder")
+        out.append({"id": int(fid), "capacity_wh": int(cap)})
+    return out
 
 
 @click.command("deploy")
@@ -136,17 +165,63 @@ def deploy_cmd(
 ) -> None:
     """Upload and deploy all contracts, hand them to governance, install the verifying key,
     and write the deployment record (DATA_DIR/deployment.json) every other command reads."""
+    # Every argument is checked before anything touches the network or the keystore.
+    feeder_list = parse_feeders(feeders)
+    from ..deploy import MarketSettings
+
+    settings = MarketSettings(**market)
+    check_market(settings)
     cfg = config()
+    run_deploy(
+        cfg,
+        settings,
+        feeder_list,
+        {"latitude": latitude, "longitude": longitude},
+        governance=(quorum_bps, voting_secs, timelock_secs),
+        payment=payment,
+        keep_bootstrap=keep_bootstrap,
+        insecure_dev_seed=insecure_dev_seed,
+    )
+    click.echo("next: admit households with `urja member add ADDRESS --role donor|receiver`,")
+    click.echo("      register meters with `urja meter register`, then run `urja serve`")
+    click.echo("      in a terminal of its own (docs/operations.md)")
+
+
+def check_market(m) -> None:
+    """Refuses market settings the contract would refuse, naming the option."""
+    if m.slot_secs <= 0 or m.slot_secs % 15:
+        raise click.BadParameter(f"{m.slot_secs}: a positive multiple of 15", "--slot-secs")
+    if not 0 <= m.gate_lead_secs < 10 * m.slot_secs:
+        raise click.BadParameter(f"{m.gate_lead_secs}: must be >= 0", "--gate-lead")
+    if m.delivery_deadline_secs <= 0:
+        raise click.BadParameter(f"{m.delivery_deadline_secs}: must be > 0", "--delivery-deadline")
+    if not 1 <= m.price_floor <= m.price_cap:
+        raise click.BadParameter(
+            f"floor {m.price_floor}, cap {m.price_cap}: need 1 <= floor <= cap", "--price-cap"
+        )
+
+
+def run_deploy(
+    cfg,
+    market,
+    feeder_list: list[dict],
+    site: dict,
+    *,
+    governance: tuple[int, int, int] = (5000, 3 * 24 * 3600, 24 * 3600),
+    payment: str = "native",
+    keep_bootstrap: bool = False,
+    insecure_dev_seed: int | None = None,
+):
+    """Funds operator and relayer, deploys, and prints the contract ids (`urja deploy` and
+    `urja quickstart`); returns the deployment record."""
+    from ..deploy import GovernanceSettings, deploy_and_record
+    from ..keystore import Keystore
+    from ..services import RELAYER_KEY, connect
+
     chain = connect(cfg)
     op = Keystore(cfg.keystore).get_or_create(cfg.operator_key)
     fund_if_new(cfg, chain, op.public_key)
     fund_if_new(cfg, chain, Keystore(cfg.keystore).get_or_create(RELAYER_KEY).public_key)
-    feeder_list = []
-    for f in feeders or ("0:50000",):
-        fid, _, cap = f.partition(":")
-        if not fid.isdigit() or not cap.isdigit():
-            raise click.BadParameter(f"{f!r}: expected ID:CAPACITY_WH", param_hint="--feeder")
-        feeder_list.append({"id": int(fid), "capacity_wh": int(cap)})
     if insecure_dev_seed is not None:
         click.secho(
             "WARNING: deterministic trusted setup - anyone can forge proofs.", fg="red", err=True
@@ -157,10 +232,10 @@ def deploy_cmd(
         op,
         cfg.data_dir,
         cfg.network,
-        MarketSettings(**market),
-        GovernanceSettings(quorum_bps, voting_secs, timelock_secs),
+        market,
+        GovernanceSettings(*governance),
         feeder_list,
-        {"latitude": latitude, "longitude": longitude},
+        site,
         payment=payment,
         end_bootstrap=not keep_bootstrap,
         insecure_seed=insecure_dev_seed,
@@ -171,6 +246,7 @@ def deploy_cmd(
     for name, cid in ids.items():
         click.echo(f"  {name:10s} {cid}")
     click.echo(f"deployment record: {path}")
+    return dep
 
 
 @click.group("member")
@@ -180,11 +256,13 @@ def member() -> None:
 
 @member.command("add")
 @click.argument("address")
-@click.option("--role", type=click.Choice(sorted(ROLES)), required=True)
+@click.option("--role", type=click.Choice(ROLE_NAMES), required=True)
 @click.option("--feeder", type=int, default=0, show_default=True)
 @friendly
 def member_add(address: str, role: str, feeder: int) -> None:
     """Admit ADDRESS (G...) as a donor, receiver or both on FEEDER."""
+    from ..services import Stack
+
     s = Stack.open(config())
     s.registry().add_member(s.operator, address, role, feeder)
     click.echo(f"admitted {address} as {role} on feeder {feeder}")
@@ -219,24 +297,49 @@ def _meter_id(text: str) -> bytes:
     "--new-key",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Generate a meter key into this file (for simulated meters).",
+    help="Generate a meter key into this new file (for simulated meters; an existing file"
+    " is never overwritten).",
 )
 @friendly
 def meter_register(owner, feeder, max_wh_per_minute, meter_id, new_key) -> None:
     """Bind a meter's ed25519 key to its owner."""
+    from ..services import Stack
+
     if (meter_id is None) == (new_key is None):
         raise click.UsageError("give exactly one of --meter-id and --new-key")
+    if new_key is not None and new_key.exists():
+        new_meter_key(new_key)  # refuses, naming the file
+    s = Stack.open(config())
     if new_key is not None:
-        sk = SigningKey.generate()
-        new_key.parent.mkdir(parents=True, exist_ok=True)
-        new_key.touch(mode=0o600)
-        new_key.write_text(bytes(sk).hex() + "\n")
-        mid = bytes(sk.verify_key)
+        mid = new_meter_key(new_key)
+        click.echo(f"meter key written to {new_key} (keep it: it is the meter's identity)")
     else:
         mid = _meter_id(meter_id)
-    s = Stack.open(config())
     s.registry().register_meter(s.operator, mid, owner, feeder, max_wh_per_minute)
     click.echo(f"meter {mid.hex()} registered to {owner}")
+
+
+def new_meter_key(path: Path) -> bytes:
+    """Generates a meter's ed25519 key into the new owner-only file `path` and returns its
+    public key. An existing file is refused, never overwritten: it may hold a registered
+    meter's only key."""
+    from nacl.signing import SigningKey
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise click.BadParameter(
+            f"{path} already exists and may be another meter's only key: choose a new file"
+            " name (or register that key with --meter-id)",
+            param_hint="--new-key",
+        ) from None
+    sk = SigningKey.generate()
+    with os.fdopen(fd, "w") as f:
+        f.write(bytes(sk).hex() + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    return bytes(sk.verify_key)
 
 
 @meter.command("suspend")
@@ -245,6 +348,160 @@ def meter_register(owner, feeder, max_wh_per_minute, meter_id, new_key) -> None:
 @friendly
 def meter_suspend(meter_id: str, resume: bool) -> None:
     """Suspend (or with --resume reactivate) a meter: its deliveries are refused meanwhile."""
+    from ..services import Stack
+
     s = Stack.open(config())
     s.registry().set_meter_active(s.operator, _meter_id(meter_id), resume)
     click.echo(f"meter {meter_id} {'active' if resume else 'suspended'}")
+
+
+@meter.command("report")
+@click.option(
+    "--key-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="The meter's key file (from `meter register --new-key`).",
+)
+@click.option("--slot", type=int, required=True)
+@click.option(
+    "--wh",
+    type=click.IntRange(min=0),
+    required=True,
+    help="Energy exported in the slot, spread over its 15 readings.",
+)
+@click.option(
+    "--wait",
+    "wait_secs",
+    type=click.FloatRange(min=0),
+    default=180,
+    show_default=True,
+    help="How long to wait for the relayer's verdict and the proven delivery (0: publish only).",
+)
+@friendly
+def meter_report(key_file: Path, slot: int, wh: int, wait_secs: float) -> None:
+    """Publish one signed meter message over MQTT, as a meter would (simulated meters).
+
+    Like a meter, it publishes once the slot has ended (waiting for that on the chain's
+    clock). When the relayer keeps its inbox in this data directory, it then waits for the
+    verdict: refused (with the reason, exit status 1), or accepted and then proven on-chain.
+    The relayer checks every reading against the chain's clock, the meter's registered
+    capacity and the sun at the community's site: export while the sun is down is refused."""
+    from nacl.signing import SigningKey
+
+    from ..fleet import publish, sign_slot
+
+    cfg = config()
+    sk = SigningKey(bytes.fromhex(key_file.read_text().strip()))
+    meter_hex = bytes(sk.verify_key).hex()
+    stack = _local_stack(cfg)
+    if stack is not None and wait_secs > 0:
+        _wait_slot_end(stack, slot)
+    inbox_path = cfg.data_dir / "inbox.sqlite"
+    seen = _last_dead_letter(inbox_path)
+    base, extra = divmod(wh, 15)
+    export = [base + (1 if i < extra else 0) for i in range(15)]
+    msg = sign_slot(sk, slot, export, [0] * 15, None)
+    try:
+        publish([msg], cfg.mqtt_host, cfg.mqtt_port, cfg.mqtt_community)
+    except OSError as e:
+        raise click.ClickException(
+            f"cannot publish to the MQTT broker at {cfg.mqtt_host}:{cfg.mqtt_port} "
+            f"([mqtt] host and port): {e}"
+        ) from None
+    click.echo(f"published slot {slot}: {wh} Wh from meter {meter_hex}")
+    if wait_secs == 0 or not inbox_path.exists():
+        click.echo(
+            "queued for the relayer, which checks it against the chain's clock, the meter's"
+            " capacity and the sun at the site; refusals: `urja relayer dead-letters`"
+        )
+        return
+    _await_verdict(cfg, inbox_path, meter_hex, slot, seen, time.monotonic() + wait_secs)
+
+
+def _local_stack(cfg):
+    """The deployment's services when this data directory has a deployment record."""
+    from ..services import Stack
+
+    return Stack.open(cfg) if (cfg.data_dir / "deployment.json").exists() else None
+
+
+def _wait_slot_end(stack, slot: int) -> None:
+    from .trading import clock_time
+
+    end = stack.clock.end(slot)
+    now = stack.chain.ledger_time()
+    if now < end:
+        click.echo(f"slot {slot} ends at {clock_time(end)}: publishing then (in {end - now} s)")
+    while now < end:
+        time.sleep(min(1.0, end - now))
+        now = stack.chain.ledger_time()
+
+
+def _read(path: Path, sql: str, args: tuple = ()) -> list:
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        return db.execute(sql, args).fetchall()
+    except sqlite3.OperationalError:  # the relayer has not created its tables yet
+        return []
+    finally:
+        db.close()
+
+
+def _last_dead_letter(inbox: Path) -> int:
+    if not inbox.exists():
+        return 0
+    rows = _read(inbox, "SELECT coalesce(max(id), 0) FROM dead_letters")
+    return rows[0][0] if rows else 0
+
+
+def _await_verdict(cfg, inbox: Path, meter_hex: str, slot: int, seen: int, deadline: float):
+    """Follows the relayer's inbox (and then the index) until the message is refused,
+    delivered on-chain, or `deadline` passes."""
+    accepted = False
+    while time.monotonic() < deadline:
+        refused = _read(
+            inbox,
+            "SELECT reason FROM dead_letters WHERE id > ? AND meter = ? AND slot = ? ORDER BY id",
+            (seen, meter_hex, slot),
+        )
+        if refused:
+            raise click.ClickException(
+                f"the relayer refused slot {slot} of meter {meter_hex[:12]}: {refused[-1][0]}"
+            )
+        row = _read(
+            inbox,
+            "SELECT delivered_tx FROM slots WHERE meter = ? AND slot = ?",
+            (bytes.fromhex(meter_hex), slot),
+        )
+        if row and not accepted:
+            accepted = True
+            click.echo("accepted by the relayer; waiting for the delivery proof on-chain ...")
+        if row and row[0][0]:
+            tx = row[0][0]
+            if tx.startswith("refused"):
+                raise click.ClickException(f"the market refused the delivery: {tx}")
+            if _indexed(cfg, meter_hex, slot, deadline):
+                click.echo(f"delivery proven on-chain (transaction {tx})")
+                return
+            break
+        time.sleep(0.3)
+    raise click.ClickException(
+        f"no verdict on slot {slot} within the wait: is `urja serve` (or `urja relayer run`)"
+        " running? Refusals: `urja relayer dead-letters`"
+        if not accepted
+        else f"slot {slot} was accepted but is not proven yet; see `urja trades --slot {slot}`"
+    )
+
+
+def _indexed(cfg, meter_hex: str, slot: int, deadline: float) -> bool:
+    """Waits until the index shows the delivery, so `urja trades` agrees right after."""
+    index = cfg.data_dir / "index.sqlite"
+    while time.monotonic() < deadline:
+        if index.exists() and _read(
+            index, "SELECT 1 FROM deliveries WHERE meter = ? AND slot = ?", (meter_hex, slot)
+        ):
+            return True
+        time.sleep(0.3)
+    return False

@@ -1,31 +1,80 @@
-"""Household commands: place and cancel orders, list orders and trades."""
+"""Household commands: see upcoming slots, place and cancel orders, list orders and trades.
+
+The Stellar SDK and the services are imported inside the commands that need them, so
+`urja offer --help` and `urja orders` start without them.
+"""
 
 from __future__ import annotations
 
 import json
+import time
+from datetime import datetime
 
 import click
 
-from ..indexer.store import Index
-from ..keystore import Keystore
-from ..services import Stack
+from ..slots import SlotClock
 from .common import config, friendly
 
 KEY = click.option("--key", "key_name", required=True, help="Keystore name of your key.")
 
+MIN_LEAD_SECS = 60
+"""The default slot's gate is at least this far away, so an offer and the matching bid typed
+one after the other land in the same open slot (`urja slots`)."""
 
-def _slot(s: Stack, slot: int | None) -> int:
-    return slot if slot is not None else s.clock.next_open(s.chain.ledger_time())
+
+def default_slot(clock: SlotClock, now: int, min_lead: int = MIN_LEAD_SECS) -> int:
+    """The first slot whose gate closes at least `min_lead` seconds after `now`."""
+    s = clock.next_open(now)
+    while clock.gate(s) - now < min_lead:
+        s += 1
+    return s
+
+
+def clock_time(t: int) -> str:
+    """A unix time as this machine's local clock time (households think in clock times)."""
+    return datetime.fromtimestamp(t).astimezone().strftime("%H:%M:%S %Z")
+
+
+def describe_slot(clock: SlotClock, slot: int, now: int) -> str:
+    """`slot 123 (delivery 14:30:00–14:45:00 UTC; gate closes 14:25:00 UTC, in 95 s)`."""
+    gate = clock.gate(slot)
+    when = f"in {gate - now} s" if gate > now else "closed"
+    return (
+        f"slot {slot} (delivery {clock_time(clock.start(slot))}–{clock_time(clock.end(slot))};"
+        f" gate closes {clock_time(gate)}, {when})"
+    )
+
+
+def _stack():
+    from ..services import Stack
+
+    return Stack.open(config())
+
+
+def check_price(market: dict, price: int) -> None:
+    """Refuses a price outside the market's floor and cap, naming both."""
+    floor, cap = int(market["price_floor"]), int(market["price_cap"])
+    if not floor <= price <= cap:
+        raise click.BadParameter(
+            f"{price} is outside the market's range {floor}..{cap} per Wh "
+            f"(price_floor {floor}, price_cap {cap})",
+            param_hint="--price",
+        )
 
 
 def _place(side: str, key_name: str, slot: int | None, wh: int, price: int) -> None:
-    s = Stack.open(config())
+    from ..keystore import Keystore
+
+    s = _stack()
+    check_price(s.dep.market, price)
     kp = Keystore(s.cfg.keystore).get(key_name)
-    slot = _slot(s, slot)
+    now = s.chain.ledger_time()
+    clock = s.clock
+    slot = default_slot(clock, now) if slot is None else slot
     oid = s.market().order(kp, side, slot, wh, price)
     what = "offer" if side == "sell" else "bid"
-    extra = f", {wh * price} locked in escrow" if side == "buy" else ""
-    click.echo(f"{what} {oid}: slot {slot}, {wh} Wh at {price}/Wh{extra}")
+    extra = f", {wh * price} payment-token units locked in escrow" if side == "buy" else ""
+    click.echo(f"{what} {oid}: {describe_slot(clock, slot, now)}, {wh} Wh at {price}/Wh{extra}")
 
 
 def _order_command(name: str, side: str, what: str, limit_help: str, doc: str):
@@ -33,7 +82,13 @@ def _order_command(name: str, side: str, what: str, limit_help: str, doc: str):
 
     @click.command(name, help=doc)
     @KEY
-    @click.option("--slot", type=int, default=None, help="Delivery slot (default: next open).")
+    @click.option(
+        "--slot",
+        type=int,
+        default=None,
+        help=f"Delivery slot (default: the first whose gate is {MIN_LEAD_SECS} s or more away;"
+        " see `urja slots`).",
+    )
     @click.option("--wh", type=click.IntRange(min=1), required=True, help=f"Energy to {what}, Wh.")
     @click.option("--price", type=click.IntRange(min=1), required=True, help=limit_help)
     @friendly
@@ -59,18 +114,62 @@ bid = _order_command(
 )
 
 
+@click.command("slots")
+@click.option("--count", type=click.IntRange(min=1), default=4, show_default=True)
+@click.option(
+    "--next",
+    "next_only",
+    is_flag=True,
+    help="Print only the number of the slot `offer` and `bid` would choose (for scripts).",
+)
+@click.option(
+    "--wait-end",
+    "wait_end",
+    type=int,
+    default=None,
+    metavar="SLOT",
+    help="Wait until SLOT has ended on the chain's clock, then return.",
+)
+@friendly
+def slots(count: int, next_only: bool, wait_end: int | None) -> None:
+    """Upcoming delivery slots: clock times and when each gate closes."""
+    s = _stack()
+    clock = s.clock
+    now = s.chain.ledger_time()
+    if wait_end is not None:
+        end = clock.end(wait_end)
+        if now < end:
+            click.echo(f"slot {wait_end} ends at {clock_time(end)}; waiting {end - now} s ...")
+        while now < end:
+            time.sleep(min(1.0, end - now))
+            now = s.chain.ledger_time()
+        click.echo(f"slot {wait_end} has ended")
+        return
+    first = default_slot(clock, now)
+    if next_only:
+        click.echo(first)
+        return
+    for k in range(clock.next_open(now), first + count):
+        mark = "  <- default for offer/bid" if k == first else ""
+        click.echo(describe_slot(clock, k, now) + mark)
+
+
 @click.command("cancel")
 @KEY
 @click.argument("order_id", type=int)
 @friendly
 def cancel(key_name, order_id) -> None:
     """Withdraw an order before its gate closes (a bid's escrow comes back)."""
-    s = Stack.open(config())
+    from ..keystore import Keystore
+
+    s = _stack()
     s.market().cancel(Keystore(s.cfg.keystore).get(key_name), order_id)
     click.echo(f"order {order_id} cancelled")
 
 
 def _rows(table: str, order: str, slot: int | None, account: str | None, who: tuple) -> list:
+    from ..indexer.store import Index
+
     cfg = config()
     ix = Index(cfg.data_dir / "index.sqlite", readonly=True)
     sql, args = f"SELECT * FROM {table} WHERE 1=1", []

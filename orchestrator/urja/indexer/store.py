@@ -9,7 +9,9 @@ file read-only: SQLite's WAL mode lets them read while the indexer writes.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import tempfile
 from pathlib import Path
 
 SCHEMA = """
@@ -73,6 +75,25 @@ def dumps(v) -> str:
     return json.dumps(_jsonable(v), separators=(",", ":"))
 
 
+def _create(path: Path) -> None:
+    """Creates the index with its whole schema under a temporary name, then links it into
+    place, so a reader never sees a file without tables. If another writer got there first,
+    its file stays and this one is dropped (a link never replaces an existing file)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".sqlite")
+    os.close(fd)
+    try:
+        db = sqlite3.connect(tmp)
+        db.executescript(SCHEMA)
+        db.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        for leftover in (tmp, tmp + "-wal", tmp + "-shm"):
+            Path(leftover).unlink(missing_ok=True)
+
+
 class Index:
     """The indexer's SQLite file; writable by the indexer, read-only for everyone else."""
 
@@ -85,6 +106,8 @@ class Index:
             self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                _create(self.path)
             self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             self.db.executescript(SCHEMA)
             self.db.execute("PRAGMA synchronous=FULL")

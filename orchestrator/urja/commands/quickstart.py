@@ -1,0 +1,161 @@
+"""`urja quickstart`: a whole local trial in one command.
+
+Starts the embedded local network and a loopback MQTT broker (both in the background, in the
+data directory), writes `urja.toml` naming them, deploys Urja with timings that let a first
+slot settle within a minute or two, creates two households (a donor with a meter and a
+receiver) and prints the commands to type next. docs/operations.md walks through the rest;
+tests/walkthrough runs that walkthrough exactly as written.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from .common import friendly
+
+TRIAL = {"slot_secs": 30, "gate_lead_secs": 10, "delivery_deadline_secs": 600}
+"""Trial timings: 30 s slots whose gate closes 10 s before they start, deliveries accepted
+for 10 minutes after (a real community would use 900 / 300 / 3,600)."""
+
+HOUSEHOLDS = (("alice", "donor"), ("bob", "receiver"))
+"""The trial's households: alice sells from her rooftop (with a meter), bob buys."""
+
+
+def site_time_origin(hhmm: str, longitude: float, now: int) -> int:
+    """Unix time of today's `hhmm` in local solar time at `longitude` (UTC shifted by
+    longitude / 15 hours), the moment the trial's current slot stands for."""
+    try:
+        h, m = (int(x) for x in hhmm.split(":"))
+        if not (0 <= h < 24 and 0 <= m < 60):
+            raise ValueError
+    except ValueError:
+        raise click.BadParameter(f"{hhmm!r}: expected HH:MM", param_hint="--site-time") from None
+    day = datetime.fromtimestamp(now, UTC).replace(hour=0, minute=0, second=0)
+    return int(day.timestamp() + h * 3600 + m * 60 - longitude / 15 * 3600)
+
+
+def _stop(data_dir: Path) -> None:
+    from .. import broker, localnet
+
+    node = localnet.stop(data_dir / "localnet")
+    mqtt = broker.stop(data_dir / "mqtt")
+    click.echo(f"local network: {'stopped' if node else 'not running'}")
+    click.echo(f"MQTT broker: {'stopped' if mqtt else 'not running'}")
+
+
+@click.command("quickstart")
+@click.option(
+    "--site-time",
+    default=None,
+    metavar="HH:MM",
+    help="Let the first slot stand for this solar time at the site (a daytime trial at any"
+    " hour); default: the real clock, so meters at night are refused.",
+)
+@click.option("--latitude", type=float, default=28.61, show_default=True)
+@click.option("--longitude", type=float, default=77.21, show_default=True)
+@click.option("--port", type=int, default=0, help="Local network port (default: a free one).")
+@click.option("--stop", is_flag=True, help="Stop the trial's network and broker.")
+@friendly
+def quickstart(site_time, latitude, longitude, port, stop) -> None:
+    """A local trial in one command: network, broker, deployment, two households, a meter.
+
+    Writes urja.toml (or the --config file) in the current directory and keeps everything
+    else in the data directory (.urja). Prints the commands to type next."""
+    from .. import broker, localnet
+    from ..config import load
+    from ..deploy import MarketSettings
+    from ..services import Stack
+    from .community import fund_if_new, new_meter_key, run_deploy
+
+    root = click.get_current_context().find_root().params
+    conf = Path(root.get("config_path") or "urja.toml")
+    data_dir = Path(root.get("data_dir") or ".urja")
+    if stop:
+        _stop(data_dir)
+        return
+    for existing in (conf, data_dir / "deployment.json"):
+        if existing.exists():
+            raise click.ClickException(
+                f"{existing} already exists: this directory holds a trial (or a community)"
+                " already; run quickstart in an empty directory (`urja quickstart --stop`"
+                " stops a trial's network and broker)"
+            )
+    meter_file = data_dir / "alice-meter.key"
+    node = localnet.start(data_dir / "localnet", port or broker.free_port(), ledger_close_ms=500)
+    click.echo(f"local network: {node.url} (data {data_dir / 'localnet'})")
+    _, mqtt_port = broker.start(data_dir / "mqtt", detach=True)
+    click.echo(f"MQTT broker: 127.0.0.1:{mqtt_port} (mosquitto, loopback only)")
+    conf.write_text(
+        "# Written by `urja quickstart`: a local trial (docs/operations.md).\n"
+        f'[network]\nname = "local"\nrpc_url = "{node.url}"\n'
+        f'[data]\ndir = "{data_dir}"\n'
+        f"[mqtt]\nport = {mqtt_port}\n"
+        f"[api]\nport = {broker.free_port()}\n"
+    )
+    click.echo(f"config: {conf}")
+    cfg = load(conf)
+    site: dict = {"latitude": latitude, "longitude": longitude}
+    run_deploy(
+        cfg,
+        MarketSettings(**TRIAL),
+        [{"id": 0, "capacity_wh": 50_000}],
+        site,
+    )
+    s = Stack.open(cfg)
+    now = s.chain.ledger_time()
+    if site_time is not None:
+        s.dep.site.update(
+            origin_slot=s.clock.current(now),
+            origin_unix=site_time_origin(site_time, longitude, now),
+            sim_slot_secs=s.clock.slot_secs,
+        )
+        s.dep.save(cfg.data_dir)
+    from ..keystore import Keystore
+
+    ks = Keystore(cfg.keystore)
+    for name, role in HOUSEHOLDS:
+        kp = ks.get_or_create(name)
+        fund_if_new(cfg, s.chain, kp.public_key)
+        s.registry().add_member(s.operator, kp.public_key, role, 0)
+        click.echo(f"household {name}: {kp.public_key} ({role}, feeder 0)")
+    alice = ks.get("alice").public_key
+    mid = new_meter_key(meter_file)
+    s.registry().register_meter(s.operator, mid, alice, 0, 100)
+    click.echo(f"meter {mid.hex()[:16]}... of alice (up to 100 Wh a minute), key in {meter_file}")
+    _say_sky(s, now)
+    click.echo(
+        "\nnext:\n"
+        "  in a second terminal:  urja serve      (indexer, matcher, relayer, read API)\n"
+        "  then, here:\n"
+        "    urja slots                           (upcoming slots and their gates)\n"
+        "    SLOT=$(urja slots --next)\n"
+        "    urja offer --key alice --slot $SLOT --wh 500 --price 6\n"
+        "    urja bid --key bob --slot $SLOT --wh 400 --price 8\n"
+        f"    urja meter report --key-file {meter_file} --slot $SLOT --wh 450\n"
+        "    urja trades --slot $SLOT\n"
+        "    urja audit\n"
+        "  stop the trial:          urja quickstart --stop\n"
+        "  walkthrough:             docs/operations.md"
+    )
+
+
+def _say_sky(s, now: int) -> None:
+    """Warns when the relayer will refuse export because the sun is down at the site."""
+    from ..services import site_clock
+    from ..solar import sun_down
+
+    site = site_clock(s.dep)
+    slot = s.clock.current(now) + 4
+    t = datetime.fromtimestamp(site.unix(slot), UTC)
+    solar = (t.hour * 60 + t.minute + site.longitude * 4) % 1440
+    where = f"{site.latitude:.2f}, {site.longitude:.2f}"
+    hhmm = f"{int(solar // 60):02d}:{int(solar % 60):02d}"
+    click.echo(f"site {where}: the next slots stand for {hhmm} solar time there")
+    if sun_down(site, slot):
+        click.echo(
+            "  the sun is down there: the relayer refuses export reported now. For a daytime"
+            " trial start over with `urja quickstart --site-time 12:00`."
+        )

@@ -1,0 +1,262 @@
+"""A newcomer's first hour (issue 18): each trap they fell into, reproduced step by step and
+shown fixed. These need no network; the steps that do (quickstart, serve, a refused meter
+report, consistent order/trade/slot states) are in tests/walkthrough."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from urja import broker
+from urja.cli import COMMANDS, load_command, main
+from urja.commands.services import default_web_dir, ensure_broker, where_dashboard
+from urja.commands.trading import default_slot
+from urja.config import ConfigError, load
+from urja.indexer.store import Index
+from urja.services import REPO, ServiceError
+from urja.slots import SlotClock
+
+
+def run(*args: str, cwd: Path | None = None):
+    old = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+def closed_port() -> int:
+    return broker.free_port()  # nothing listens there
+
+
+# 1. Friendbot ignored rpc_url; a bad --feeder hid behind the friendbot error.
+
+
+def test_friendbot_follows_the_rpc_url_on_a_non_default_port(tmp_path):
+    conf = tmp_path / "urja.toml"
+    conf.write_text('[network]\nname = "local"\nrpc_url = "http://127.0.0.1:18000"\n')
+    assert load(conf, {}).friendbot_url == "http://127.0.0.1:18000/friendbot"
+    conf.write_text(
+        '[network]\nrpc_url = "http://127.0.0.1:18000/"\n'
+        'friendbot_url = "http://127.0.0.1:9/fund"\n'
+    )
+    assert load(conf, {}).friendbot_url == "http://127.0.0.1:9/fund"  # explicit wins
+    assert load(conf, {"URJA_FRIENDBOT_URL": "http://x/f"}).friendbot_url == "http://x/f"
+
+
+def test_deploy_names_a_bad_feeder_before_touching_network_or_keystore(tmp_path):
+    conf = tmp_path / "urja.toml"
+    port = closed_port()
+    conf.write_text(f'[network]\nrpc_url = "http://127.0.0.1:{port}"\n[data]\ndir = "d"\n')
+    r = run("--config", str(conf), "deploy", "--feeder", "north:5000", cwd=tmp_path)
+    assert r.exit_code == 2, r.output
+    assert "--feeder" in r.output and "'north:5000': expected ID:CAPACITY_WH" in r.output
+    assert not (tmp_path / "d").exists()  # no keystore with an unfunded operator
+
+
+# 2. `urja serve` without a broker said only "[Errno 111] Connection refused".
+
+
+def _deployment(data: Path, network: str) -> None:
+    data.mkdir(parents=True)
+    rec = {
+        "network": network,
+        "rpc_url": "http://127.0.0.1:9",
+        "passphrase": "Test SDF Network ; September 2015",
+        "contracts": {"market": "C" * 56},
+        "market": {"slot_secs": 900, "gate_lead_secs": 300, "delivery_deadline_secs": 3600},
+        "operator": "G" * 56,
+    }
+    (data / "deployment.json").write_text(json.dumps(rec))
+
+
+def test_serve_names_the_missing_broker_and_how_to_start_one(tmp_path):
+    mqtt = closed_port()
+    conf = tmp_path / "urja.toml"
+    conf.write_text(
+        '[network]\nname = "testnet"\nrpc_url = "http://127.0.0.1:9"\n'
+        f'[data]\ndir = "{tmp_path / "d"}"\n[mqtt]\nport = {mqtt}\n'
+    )
+    _deployment(tmp_path / "d", "testnet")
+    r = run("--config", str(conf), "serve")
+    assert r.exit_code == 1, r.output
+    assert f"no MQTT broker answers at 127.0.0.1:{mqtt}" in r.output
+    assert "[mqtt] host and port" in r.output and f"mosquitto -p {mqtt}" in r.output
+    assert "urja serve --no-mqtt" in r.output
+
+
+def test_serve_on_the_local_network_starts_its_own_broker(tmp_path):
+    port = closed_port()
+    cfg = load(None, {"URJA_DATA_DIR": str(tmp_path), "URJA_MQTT_PORT": str(port)})
+    said: list[str] = []
+    proc = ensure_broker(cfg, said.append)
+    try:
+        assert proc is not None and broker.reachable("127.0.0.1", port)
+        assert said == [
+            f"started an MQTT broker (mosquitto) on 127.0.0.1:{port} for the local network"
+        ]
+        assert ensure_broker(cfg, said.append) is None  # one answers now: nothing started
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    remote = load(None, {"URJA_MQTT_HOST": "192.0.2.1", "URJA_MQTT_PORT": str(port)})
+    with pytest.raises(ServiceError, match="no MQTT broker answers at 192.0.2.1"):
+        ensure_broker(remote, said.append)
+
+
+# 3. `meter register --new-key FILE` overwrote an existing meter's key.
+
+
+def test_new_meter_key_never_overwrites_a_key_file(tmp_path):
+    key = tmp_path / "alice.meter"
+    key.write_text("ab" * 32 + "\n")
+    before = key.read_bytes()
+    conf = tmp_path / "urja.toml"
+    conf.write_text(f'[data]\ndir = "{tmp_path / "d"}"\n')
+    _deployment(tmp_path / "d", "local")
+    r = run(
+        "--config", str(conf), "meter", "register", "--owner", "G" * 56,
+        "--max-wh-per-minute", "90", "--new-key", str(key),
+    )  # fmt: skip
+    assert r.exit_code == 2, r.output
+    assert f"{key} already exists and may be another meter's only key" in r.output
+    assert key.read_bytes() == before
+
+
+# 5. The default slot raced the gate: an offer and the matching bid fell on either side.
+
+
+def test_default_slot_leaves_a_minute_before_its_gate():
+    clock = SlotClock(900, 300)
+    for now in range(10_000, 10_000 + 2 * 900, 7):
+        s = default_slot(clock, now)
+        assert clock.gate(s) - now >= 60
+        assert clock.gate(s - 1) - now < 60 or s == clock.next_open(now)
+    now = clock.gate(20) - 1  # one second before a gate: the old default was that slot
+    assert clock.next_open(now) == 20 and default_slot(clock, now) == 21
+
+
+# 6. Every command took seconds: --help imported pvlib, pandas, matplotlib and FastAPI.
+
+HEAVY = ("pvlib", "pandas", "matplotlib", "fastapi", "stellar_sdk", "py_ecc", "uvicorn")
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["offer", "--help"], ["bid", "--help"], ["orders", "--help"]]
+)
+def test_help_imports_no_heavy_module(argv):
+    code = (
+        "import sys\nfrom urja.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_orders_and_keys_list_need_no_pvlib_pandas_matplotlib_or_fastapi(tmp_path):
+    code = (
+        "import sys\nfrom urja.cli import main\n"
+        "for argv in (['keys', 'list'], ['orders']):\n"
+        "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+        "print(sorted(m for m in ('pvlib', 'pandas', 'matplotlib', 'fastapi') if m in sys.modules))"
+    )
+    env = {**os.environ, "URJA_DATA_DIR": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_lazy_command_loads_and_its_listed_help_is_its_own():
+    for name, (spec, short) in COMMANDS.items():
+        cmd = load_command(spec)
+        assert cmd.name == name or name in ("deploy", "demo", "zk")
+        assert cmd.get_short_help_str(60) == short, name
+
+
+# 8. The dashboard vanished outside the repository (--web was a relative path).
+
+
+def test_dashboard_is_found_from_the_package_not_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv("URJA_WEB_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert default_web_dir() == REPO / "web" / "dist"
+    assert default_web_dir().is_absolute()
+    empty = tmp_path / "dist"
+    empty.mkdir()
+    assert where_dashboard(empty, "http://h:1").startswith(
+        f"no dashboard: {empty / 'index.html'} does not exist"
+    )
+    (empty / "index.html").write_text("<html></html>")
+    assert where_dashboard(empty, "http://h:1") == f"dashboard on http://h:1/ (from {empty})"
+
+
+# 10. A typo in the config was accepted; a bad port did not name its key.
+
+
+@pytest.mark.parametrize(
+    "text, error",
+    [
+        ('[market]\nmechanism = "uniforn"\n', "[market].mechanism 'uniforn' is not one of"),
+        ('[mqtt]\nport = "1883x"\n', "[mqtt].port must be an integer, not '1883x'"),
+        ("[api]\nport = 70000\n", "[api].port must be in 1..65535, not 70000"),
+        ("[market]\ngrid_tarif = 8\n", "unknown key [market].grid_tarif"),
+        ('[netwrok]\nname = "local"\n', "unknown table [netwrok]"),
+        ("[market]\ngrid_tariff = -1\n", "[market].grid_tariff must be in >= 0, not -1"),
+        ('[network]\nrpc_url = "127.0.0.1:8000"\n', "[network].rpc_url must be an http(s) URL"),
+    ],
+)
+def test_config_is_checked_in_full_at_load(tmp_path, text, error):
+    conf = tmp_path / "urja.toml"
+    conf.write_text(text)
+    with pytest.raises(ConfigError) as e:
+        load(conf, {})
+    assert error in str(e.value)
+
+
+def test_config_error_names_the_environment_variable():
+    with pytest.raises(ConfigError, match=r"\$URJA_API_PORT \(overrides \[api\].port\)"):
+        load(None, {"URJA_API_PORT": "eighty"})
+
+
+def test_a_config_typo_stops_orders_at_once(tmp_path):
+    conf = tmp_path / "urja.toml"
+    conf.write_text('[market]\nmechanism = "uniforn"\n')
+    r = run("--config", str(conf), "orders")
+    assert r.exit_code == 1
+    assert "[market].mechanism 'uniforn' is not one of uniform, pay_as_bid, network" in r.output
+
+
+# Issue 17's race: a reader opened the index while the indexer was still creating it.
+
+
+def test_a_reader_never_sees_a_half_created_index(tmp_path):
+    failures = []
+    for i in range(30):
+        path = tmp_path / f"i{i}" / "index.sqlite"
+        path.parent.mkdir()
+
+        def reader(p=path):
+            while not p.exists():  # starts before the indexer and opens the file at once
+                pass
+            try:
+                Index(p, readonly=True).synced()
+            except Exception as e:  # noqa: BLE001 - any failure is what this test looks for
+                failures.append(e)
+
+        t = threading.Thread(target=reader)
+        t.start()
+        Index(path)
+        t.join(30)
+    assert failures == []
