@@ -24,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Rebuild the market from events, re-verify every delivery...",
     ),
     "bid": ("urja.commands.trading:bid", "Bid for energy in a slot (receivers)."),
+    "broker": (
+        "urja.commands.node:broker_group",
+        "A loopback MQTT broker (mosquitto) for a local trial's...",
+    ),
     "cancel": (
         "urja.commands.trading:cancel",
         "Withdraw an order before its gate closes (a bid's escrow...",

@@ -59,3 +59,46 @@ def status_cmd(data_dir: Path) -> None:
         f"protocol: {s['network']['protocolVersion']}\n"
         f"latest ledger: {s['latest_ledger']['sequence']}"
     )
+
+
+@click.group("broker")
+def broker_group() -> None:
+    """A loopback MQTT broker (mosquitto) for a local trial's meter messages."""
+
+
+BROKER_DIR = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(".urja/mqtt"),
+    show_default=True,
+    help="Where the broker keeps its config, log and pid.",
+)
+
+
+@broker_group.command("start")
+@click.option("--port", type=int, default=1883, show_default=True)
+@BROKER_DIR
+def broker_start(port: int, data_dir: Path) -> None:
+    """Start mosquitto on 127.0.0.1:PORT in the background (anonymous, loopback only)."""
+    from .. import broker
+
+    found = broker.running(data_dir)
+    if found is not None:
+        click.echo(f"MQTT broker already running on 127.0.0.1:{found[1]} (pid {found[0]})")
+        return
+    try:
+        proc, port = broker.start(data_dir, port, detach=True)
+    except broker.BrokerError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(
+        f"MQTT broker running on 127.0.0.1:{port} (pid {proc.pid}); set [mqtt] port = {port}"
+    )
+
+
+@broker_group.command("stop")
+@BROKER_DIR
+def broker_stop(data_dir: Path) -> None:
+    """Stop the broker started from this data directory."""
+    from .. import broker
+
+    click.echo("stopped" if broker.stop(data_dir) else "no broker running")
