@@ -18,6 +18,10 @@ from . import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: ("module:attribute", short help shown by `urja --help`); keep alphabetical.
     # Short help as click gives it with a 60-character limit (tests/services/test_newcomer.py).
+    "agent": (
+        "urja.agent.commands:agent",
+        "A household's trading agent, and the scenario simulator.",
+    ),
     "api": ("urja.commands.services:api", "Serve the read-only HTTP API (and the dashboard)."),
     "audit": (
         "urja.commands.audit:audit",
@@ -61,6 +65,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "A local trial in one command: network, broker,...",
     ),
     "relayer": ("urja.commands.services:relayer", "Meter messages to proven deliveries."),
+    "report": (
+        "urja.agent.commands:report_cmd",
+        "What the market did for each household and the community,...",
+    ),
     "serve": (
         "urja.commands.services:serve",
         "Run indexer, matcher, relayer and the read API together.",
