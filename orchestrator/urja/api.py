@@ -279,6 +279,18 @@ def create_app(ctx: ApiContext) -> FastAPI:
             inbox.db.close()
         return [r.__dict__ for r in rows]
 
+    @app.get("/api/kpi", summary="Households' and the community's KPIs per day (agents' flows)")
+    def kpi_report() -> dict:
+        from .kpi import read_flow_files, report
+
+        files = sorted((ctx.index_path.parent / "agents").glob("*.jsonl"))
+        if not files:
+            raise HTTPException(404, "no agent flows recorded yet (urja agent run writes them)")
+        try:
+            return report(read_flow_files(files))
+        except ValueError as e:
+            raise HTTPException(500, str(e)) from None
+
     if ctx.web_dir is not None and (ctx.web_dir / "index.html").exists():
         app.mount("/assets", StaticFiles(directory=ctx.web_dir / "assets"), name="assets")
         index_html: Callable = lambda: FileResponse(ctx.web_dir / "index.html")  # noqa: E731
