@@ -57,6 +57,19 @@ def _curve(orders: list[dict], side: str) -> list[dict]:
     return out
 
 
+def slot_status(clock: SlotClock, slot: int, now: int, trades: int, deliveries: int) -> str:
+    """open (book open), gate_closed or settled (before the slot ends), delivering (ended,
+    trades awaiting a proof before the deadline), done (delivered, past the deadline, or
+    nothing to deliver: a slot without trades is done once it ends)."""
+    if now < clock.gate(slot):
+        return "open"
+    if now < clock.end(slot):
+        return "settled" if trades else "gate_closed"
+    if trades and not deliveries and now < clock.deadline(slot):
+        return "delivering"
+    return "done"
+
+
 def _account(address: str) -> str:
     if not (StrKey.is_valid_ed25519_public_key(address) or StrKey.is_valid_contract(address)):
         raise HTTPException(422, f"{address!r} is not a Stellar account (G...) or contract (C...)")
@@ -86,15 +99,6 @@ def create_app(ctx: ApiContext) -> FastAPI:
             return ix.rows(sql, args)
         finally:
             ix.db.close()
-
-    def status_of(slot: int, now: int, settled: bool, delivered: int) -> str:
-        if now < clock.gate(slot):
-            return "open"
-        if now < clock.end(slot):
-            return "settled" if settled else "gate_closed"
-        if now < clock.deadline(slot) and not delivered:
-            return "delivering"
-        return "done"
 
     def chain_now() -> tuple[int, int]:
         try:
@@ -160,7 +164,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
                 "start": clock.start(r["slot"]),
                 "gate": clock.gate(r["slot"]),
                 "end": clock.end(r["slot"]),
-                "status": status_of(r["slot"], now, r["trades"] > 0, r["deliveries"]),
+                "status": slot_status(clock, r["slot"], now, r["trades"], r["deliveries"]),
             }
             for r in rows
         ]

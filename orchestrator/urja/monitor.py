@@ -98,6 +98,7 @@ def grid_status(
         if info is None:
             continue
         r = row(m.slot, info["feeder"])
+        reported[m.slot].add(m.meter.hex())  # refused, but not silent
         if "sun was down" in dl["reason"]:
             r.flag("export_at_night", f"meter {m.meter.hex()[:12]}: {m.energy_wh} Wh at night")
         elif "above the meter's limit" in dl["reason"]:

@@ -260,3 +260,54 @@ def test_a_reader_never_sees_a_half_created_index(tmp_path):
         Index(path)
         t.join(30)
     assert failures == []
+
+
+# 9. Data that disagreed with itself: orders `open` with refund 0 beside a delivered trade
+# with refund 400; a slot with only an unmatched offer stayed `delivering`.
+
+
+def test_order_state_agrees_with_its_trades_and_the_clock():
+    from urja.commands.trading import order_state
+
+    clock = SlotClock(30, 10, 600)
+    slot = 100
+    bid = {"id": 2, "slot": slot, "side": "buy", "wh": 400, "price": 8, "escrow": 3200,
+           "filled": 400, "status": "open", "refund": 0}  # fmt: skip
+    offer = {**bid, "id": 1, "side": "sell", "wh": 500, "price": 6, "escrow": 0}
+    trade = {"buy": 2, "sell": 1, "wh": 400, "price": 7, "state": "delivered",
+             "delivered_wh": 400, "refund": 400}  # fmt: skip
+    after = clock.end(slot) + 5
+    assert order_state(bid, [trade], clock, after) == {
+        **bid,
+        "state": "delivered",
+        "refund": 400,
+    }
+    assert order_state(offer, [trade], clock, after)["state"] == "delivered"
+    assert order_state(offer, [trade], clock, after)["refund"] == 0  # sellers lock nothing
+    assert order_state(bid, [], clock, clock.gate(slot) - 1)["state"] == "open"
+    lone = {**offer, "id": 3, "filled": 0}
+    assert order_state(lone, [], clock, after)["state"] == "unmatched"
+    matched = {**trade, "state": "matched", "delivered_wh": 0, "refund": 0}
+    assert order_state(bid, [matched], clock, after)["state"] == "matched"
+    short = {**trade, "delivered_wh": 300}
+    assert order_state(bid, [short], clock, after)["state"] == "part-delivered"
+    expired = {**matched, "state": "expired", "refund": 3200}
+    assert order_state(bid, [expired], clock, after) == {
+        **bid,
+        "state": "expired",
+        "refund": 3200,
+    }
+
+
+def test_a_slot_without_trades_is_done_once_it_ends():
+    from urja.api import slot_status
+
+    clock = SlotClock(30, 10, 600)
+    s = 100
+    assert slot_status(clock, s, clock.end(s) + 1, trades=0, deliveries=0) == "done"
+    assert slot_status(clock, s, clock.end(s) + 1, trades=1, deliveries=0) == "delivering"
+    assert slot_status(clock, s, clock.end(s) + 1, trades=1, deliveries=1) == "done"
+    assert slot_status(clock, s, clock.deadline(s), trades=1, deliveries=0) == "done"
+    assert slot_status(clock, s, clock.gate(s), trades=0, deliveries=0) == "gate_closed"
+    assert slot_status(clock, s, clock.gate(s), trades=2, deliveries=0) == "settled"
+    assert slot_status(clock, s, clock.gate(s) - 1, trades=0, deliveries=0) == "open"

@@ -167,11 +167,49 @@ def cancel(key_name, order_id) -> None:
     click.echo(f"order {order_id} cancelled")
 
 
-def _rows(table: str, order: str, slot: int | None, account: str | None, who: tuple) -> list:
+def _latest(rpc_url: str) -> tuple[int, int] | None:
+    """(sequence, close time) of the chain's latest ledger, or None when unreachable."""
+    import requests
+
+    body = {"jsonrpc": "2.0", "id": 1, "method": "getLatestLedger"}
+    try:
+        r = requests.post(rpc_url, json=body, timeout=5).json()["result"]
+        return int(r["sequence"]), int(r["closeTime"])
+    except (requests.RequestException, KeyError, ValueError, TypeError):
+        return None
+
+
+def current_index(wait_secs: float = 15.0):
+    """The index once it has caught up with the chain's latest ledger as of this call, so
+    what a household just did shows; with the chain's time and the market's clock. Says so
+    on stderr when the indexer lags (is a service running?) and shows what is indexed."""
     from ..indexer.store import Index
 
     cfg = config()
+    path = cfg.data_dir / "deployment.json"
+    if not path.exists():
+        raise click.ClickException(f"nothing deployed from {cfg.data_dir}: run `urja deploy`")
+    dep = json.loads(path.read_text())
+    clock = SlotClock.from_params(dep["market"])
+    rpc = dep["rpc_url"] if cfg.network == "local" else (cfg.rpc_url or dep["rpc_url"])
+    latest = _latest(rpc)
     ix = Index(cfg.data_dir / "index.sqlite", readonly=True)
+    if latest is None:
+        click.echo(f"network unreachable at {rpc}: showing the index as it is", err=True)
+        return ix, clock, ix.synced()[1]
+    deadline = time.monotonic() + wait_secs
+    while ix.synced()[0] < latest[0] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if ix.synced()[0] < latest[0]:
+        click.echo(
+            f"the index is at ledger {ix.synced()[0]}, the chain at {latest[0]}: is `urja serve`"
+            " (or `urja indexer run`) running? Showing what is indexed.",
+            err=True,
+        )
+    return ix, clock, latest[1]
+
+
+def _rows(ix, table: str, order: str, slot: int | None, account: str | None, who: tuple) -> list:
     sql, args = f"SELECT * FROM {table} WHERE 1=1", []
     if slot is not None:
         sql, args = sql + " AND slot = ?", [slot]
@@ -179,6 +217,35 @@ def _rows(table: str, order: str, slot: int | None, account: str | None, who: tu
         sql += " AND (" + " OR ".join(f"{c} = ?" for c in who) + ")"
         args += [account] * len(who)
     return ix.rows(sql + f" ORDER BY {order}", tuple(args))
+
+
+def order_state(order: dict, trades: list[dict], clock: SlotClock, now: int) -> dict:
+    """An order as its owner sees it, agreeing with its trades and the slot's clock:
+    `state` is cancelled, open (book still open), unmatched, matched or part-matched (gate
+    closed), then delivered (every matched Wh), part-delivered (a shortfall) or expired once
+    its trades are; `filled` says how much of it was matched; `refund` adds
+    the refunds of its trades (a buyer's escrow above the price paid or not delivered) to the
+    order's own released escrow. Amounts are in payment-token units (stroops for XLM)."""
+    mine = [t for t in trades if order["id"] in (t["buy"], t["sell"])]
+    refund = int(order["refund"]) + sum(int(t["refund"]) for t in mine if t["buy"] == order["id"])
+    if order["status"] == "cancelled":
+        state = "cancelled"
+    elif now < clock.gate(order["slot"]):
+        state = "open"
+    elif not mine:
+        state = "unmatched"
+    else:
+        states = {t["state"] for t in mine}
+        if states == {"matched"}:
+            state = "matched" if order["filled"] == order["wh"] else "part-matched"
+        elif states == {"expired"}:
+            state = "expired"
+        elif "matched" in states:
+            state = "part-delivered"
+        else:
+            full = all(t["delivered_wh"] == t["wh"] for t in mine)
+            state = "delivered" if full else "part-delivered"
+    return {**order, "state": state, "refund": refund}
 
 
 def _print(rows: list[dict], cols: list[str], as_json: bool) -> None:
@@ -196,9 +263,20 @@ def _print(rows: list[dict], cols: list[str], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @friendly
 def orders(slot, account, as_json) -> None:
-    """List orders from the index."""
-    rows = _rows("orders", "id", slot, account, ("owner",))
-    _print(rows, ["id", "slot", "side", "wh", "price", "filled", "status", "owner"], as_json)
+    """List orders from the index.
+
+    An order's state agrees with its trades and the slot's clock (open, unmatched, matched,
+    part-matched, delivered, part-delivered, expired, cancelled); escrow and refund are in
+    payment-token units (stroops for XLM). Waits briefly for the index to reach the chain's
+    latest ledger, so an order just placed shows."""
+    ix, clock, now = current_index()
+    rows = _rows(ix, "orders", "id", slot, account, ("owner",))
+    trades = _rows(ix, "trades", "trade_id", slot, None, ())
+    ids = {r["id"] for r in rows}
+    trades = [t for t in trades if t["buy"] in ids or t["sell"] in ids]
+    rows = [order_state(r, trades, clock, now) for r in rows]
+    cols = ["id", "slot", "side", "wh", "price", "filled", "state", "escrow", "refund", "owner"]
+    _print(rows, cols, as_json)
 
 
 @click.command("trades")
@@ -207,7 +285,11 @@ def orders(slot, account, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @friendly
 def trades(slot, account, as_json) -> None:
-    """List settled trades from the index."""
-    rows = _rows("trades", "trade_id", slot, account, ("buyer", "seller"))
+    """List settled trades from the index.
+
+    Paid, fee and refund are in payment-token units (stroops for XLM)."""
+    ix, _, _ = current_index()
+    rows = _rows(ix, "trades", "trade_id", slot, account, ("buyer", "seller"))
     cols = ["trade_id", "slot", "buy", "sell", "wh", "price", "state", "delivered_wh"]
+    cols += ["paid", "fee", "refund"]
     _print(rows, cols, as_json)
