@@ -311,3 +311,14 @@ def test_a_slot_without_trades_is_done_once_it_ends():
     assert slot_status(clock, s, clock.gate(s), trades=0, deliveries=0) == "gate_closed"
     assert slot_status(clock, s, clock.gate(s), trades=2, deliveries=0) == "settled"
     assert slot_status(clock, s, clock.gate(s) - 1, trades=0, deliveries=0) == "open"
+
+
+def test_an_out_of_range_price_names_floor_and_cap():
+    import click
+
+    from urja.commands.trading import check_price
+
+    market = {"price_floor": 1, "price_cap": 100_000}
+    check_price(market, 100_000)
+    with pytest.raises(click.BadParameter, match=r"range 1\.\.100000 per Wh .*price_cap 100000"):
+        check_price(market, 100_001)
