@@ -43,9 +43,10 @@ def run_cmd(settings_path: Path, interval: float, once: bool) -> None:
     from .service import AgentService, index_ports
 
     logging_setup()
+    agent_settings.load(settings_path)  # every check before touching the network
     s = Stack.open(config())
     clock = s.clock
-    st = agent_settings.load(settings_path, clock.slot_secs)  # all checks before any order
+    st = agent_settings.load(settings_path, clock.slot_secs)
     kp = Keystore(s.cfg.keystore).get(st.key)
     site = s.dep.site or {}
     a = Agent(
