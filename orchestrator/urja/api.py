@@ -1,8 +1,8 @@
 """The read-only HTTP API the dashboard (and anyone) uses: config, slots, books, trades,
-deliveries, a household's history and grid status. OpenAPI at `/openapi.json`, docs at
-`/docs`. It only reads the indexer's SQLite file (and the relayer's, for grid status) and asks
-the RPC for the latest ledger; writes go from wallets straight to the contracts.
-docs/api.md describes every endpoint.
+deliveries, a household's history, meters and credit, and grid status. OpenAPI at
+`/openapi.json`, docs at `/docs`. It reads the indexer's SQLite file (and the relayer's, for
+grid status) and asks the RPC for the latest ledger and a household's withdrawable credit;
+writes go from wallets straight to the contracts. docs/api.md describes every endpoint.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from stellar_sdk import StrKey
 
-from .chain import Chain, ChainUnavailable
+from .chain import Chain, ChainError, ChainUnavailable, addr
+from .contracts import native
 from .deploy import Deployment
 from .indexer.store import ROLE_NAMES, Index
 from .monitor import grid_status
@@ -68,6 +69,86 @@ def slot_status(clock: SlotClock, slot: int, now: int, trades: int, deliveries: 
     if trades and not deliveries and now < clock.deadline(slot):
         return "delivering"
     return "done"
+
+
+METER_FIELDS = ("owner", "feeder", "max_wh_per_minute", "active", "accepted")
+"""Data of the registry's `["meter", meter_id]` event, in order."""
+
+
+def meter_status(active: bool, accepted: bool) -> str:
+    """pending (registered by the operator, waiting for its owner's signature), active
+    (accepted and delivering), or suspended (accepted, then suspended or retired)."""
+    if not accepted:
+        return "pending"
+    return "active" if active else "suspended"
+
+
+def household_meters(ix: Index, owner: str) -> list[dict]:
+    """The meters registered to `owner`, each as its latest registry `meter` event says
+    (oldest registration first): `meter` (hex id), the event's fields, `status`,
+    `registered_ledger` and `ledger` (of the latest change). Read from the raw events, which
+    hold every field the registry emits."""
+    latest: dict[str, dict] = {}
+    rows = ix.rows(
+        "SELECT topics, data, ledger FROM events WHERE kind = 'registry' AND name = 'meter'"
+        " AND json_extract(data, '$[0]') = ? ORDER BY ledger, id",
+        (owner,),
+    )
+    for r in rows:
+        data = json.loads(r["data"])
+        if len(data) != len(METER_FIELDS):
+            raise HTTPException(
+                500,
+                f"registry meter event at ledger {r['ledger']} has {len(data)} fields, expected"
+                f" {len(METER_FIELDS)} ({', '.join(METER_FIELDS)})",
+            )
+        meter = json.loads(r["topics"])[0]
+        first = latest.get(meter, {}).get("registered_ledger", r["ledger"])
+        latest[meter] = {
+            "meter": meter,
+            **dict(zip(METER_FIELDS, data, strict=True)),
+            "registered_ledger": first,
+            "ledger": r["ledger"],
+        }
+    out = list(latest.values())
+    for m in out:
+        m["active"], m["accepted"] = bool(m["active"]), bool(m["accepted"])
+        m["status"] = meter_status(m["active"], m["accepted"])
+    return sorted(out, key=lambda m: (m["registered_ledger"], m["meter"]))
+
+
+def household_withdrawals(ix: Index, owner: str) -> list[dict]:
+    """The market's `["withdraw", owner]` events of `owner`, newest first: `amount`,
+    `ledger`, `ledger_time`, `tx_hash`."""
+    rows = ix.rows(
+        "SELECT data, ledger, ledger_time, tx_hash FROM events WHERE kind = 'market'"
+        " AND name = 'withdraw' AND json_extract(topics, '$[0]') = ? ORDER BY ledger DESC, id DESC",
+        (owner,),
+    )
+    return [
+        {
+            "amount": int(json.loads(r["data"])),
+            "ledger": r["ledger"],
+            "ledger_time": r["ledger_time"],
+            "tx_hash": r["tx_hash"],
+        }
+        for r in rows
+    ]
+
+
+def order_meters(ix: Index, owner: str) -> dict[int, str | None]:
+    """Order id -> the meter an offer of `owner` delivers from (None for bids), from the
+    market's `order` events (their last field)."""
+    rows = ix.rows(
+        "SELECT data FROM events WHERE kind = 'market' AND name = 'order'"
+        " AND json_extract(data, '$[1]') = ?",
+        (owner,),
+    )
+    out = {}
+    for r in rows:
+        d = json.loads(r["data"])
+        out[int(d[0])] = d[6] if len(d) > 6 else None
+    return out
 
 
 def _account(address: str) -> str:
@@ -222,16 +303,30 @@ def create_app(ctx: ApiContext) -> FastAPI:
             " WHERE donor = ? ORDER BY ledger DESC",
             (a,),
         )
+        ix = index()
+        try:
+            meters = household_meters(ix, a)
+            withdrawals = household_withdrawals(ix, a)
+            offer_meter = order_meters(ix, a)
+        finally:
+            ix.db.close()
         sold = [t for t in trades if t["seller"] == a]
         bought = [t for t in trades if t["buyer"] == a]
         received = sum(t["delivered_wh"] for t in bought)
         spent = sum(t["delivered_wh"] * t["price"] for t in bought if t["state"] == "delivered")
+        earned = sum(t["paid"] for t in sold)
+        trade_refunds = sum(t["refund"] for t in bought)
+        released = sum(o["refund"] for o in orders if o["status"] == "closed")
+        credited = earned + trade_refunds + released
+        withdrawn = sum(w["amount"] for w in withdrawals)
         totals = {
             "sold_wh": sum(t["delivered_wh"] for t in sold),
             "bought_wh": received,
-            "earned": sum(t["paid"] for t in sold),
+            "earned": earned,
             "spent": spent,
-            "refunded": sum(o["refund"] for o in orders) + sum(t["refund"] for t in bought),
+            "refunded": sum(o["refund"] for o in orders) + trade_refunds,
+            "credited": credited,
+            "withdrawn": withdrawn,
             "kwh_received_wh": received,
             "savings": received * ctx.grid_tariff - spent,
         }
@@ -247,10 +342,48 @@ def create_app(ctx: ApiContext) -> FastAPI:
                 if m
                 else None
             ),
-            "orders": orders,
+            "meters": meters,
+            "orders": [{**o, "meter": offer_meter.get(o["id"])} for o in orders],
             "trades": trades,
+            "withdrawals": withdrawals,
             "deliveries": [{**d, "verified": True} for d in delivered],
             "totals": totals,
+        }
+
+    @app.get("/api/accounts/{address}/meters", summary="A household's meters and their state")
+    def meters(address: str) -> list[dict]:
+        a = _account(address)
+        ix = index()
+        try:
+            return household_meters(ix, a)
+        finally:
+            ix.db.close()
+
+    @app.get(
+        "/api/accounts/{address}/credit",
+        summary="A household's payment-token credit in the market (read from the chain)",
+    )
+    def credit(address: str) -> dict:
+        a = _account(address)
+        seq, t = chain_now()
+        try:
+            value = native(ctx.chain.read(dep.contracts["market"], "credit", [addr(a)]))
+        except ChainUnavailable as e:
+            raise HTTPException(503, f"network unreachable: {e}") from None
+        except ChainError as e:
+            raise HTTPException(502, f"market.credit refused: {e}") from None
+        ix = index()
+        try:
+            withdrawals = household_withdrawals(ix, a)
+        finally:
+            ix.db.close()
+        return {
+            "address": a,
+            "credit": int(value),
+            "ledger": seq,
+            "ledger_time": t,
+            "withdrawn": sum(w["amount"] for w in withdrawals),
+            "withdrawals": withdrawals,
         }
 
     @app.get("/api/events", summary="Raw contract events (e.g. governance), newest first")
