@@ -133,8 +133,8 @@ def community(tmp_path_factory) -> Community:
     data = root / "data"
     config = root / "urja.toml"
     config.write_text(
+        # No friendbot_url: on the local network it follows rpc_url (issue 18).
         f'[network]\nname = "local"\nrpc_url = "http://127.0.0.1:{port}"\n'
-        f'friendbot_url = "http://127.0.0.1:{port}/friendbot"\n'
         f'[data]\ndir = "{data}"\n[mqtt]\nport = {mqtt_port}\ncommunity = "test"\n'
     )
     runner = CliRunner()
@@ -144,7 +144,7 @@ def community(tmp_path_factory) -> Community:
         assert r.exit_code == 0, r.output + repr(r.exception)
         return r.output
 
-    urja(
+    deployed = urja(
         "deploy",
         "--slot-secs",
         str(SLOT_SECS),
@@ -159,6 +159,7 @@ def community(tmp_path_factory) -> Community:
         "--insecure-dev-seed",
         "7",
     )
+    assert "next: admit households with `urja member add" in deployed  # issue 18, point 7
     # The sky: slot (current + 3) stands for 12:00 in Delhi, one hour per slot, so slots
     # ahead are daylight and slots seven or more back are night.
     rec = json.loads((data / "deployment.json").read_text())

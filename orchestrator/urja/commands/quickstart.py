@@ -64,12 +64,6 @@ def quickstart(site_time, latitude, longitude, port, stop) -> None:
 
     Writes urja.toml (or the --config file) in the current directory and keeps everything
     else in the data directory (.urja). Prints the commands to type next."""
-    from .. import broker, localnet
-    from ..config import load
-    from ..deploy import MarketSettings
-    from ..services import Stack
-    from .community import fund_if_new, new_meter_key, run_deploy
-
     root = click.get_current_context().find_root().params
     conf = Path(root.get("config_path") or "urja.toml")
     data_dir = Path(root.get("data_dir") or ".urja")
@@ -83,48 +77,16 @@ def quickstart(site_time, latitude, longitude, port, stop) -> None:
                 " already; run quickstart in an empty directory (`urja quickstart --stop`"
                 " stops a trial's network and broker)"
             )
-    meter_file = data_dir / "alice-meter.key"
-    node = localnet.start(data_dir / "localnet", port or broker.free_port(), ledger_close_ms=500)
-    click.echo(f"local network: {node.url} (data {data_dir / 'localnet'})")
-    _, mqtt_port = broker.start(data_dir / "mqtt", detach=True)
-    click.echo(f"MQTT broker: 127.0.0.1:{mqtt_port} (mosquitto, loopback only)")
-    conf.write_text(
-        "# Written by `urja quickstart`: a local trial (docs/operations.md).\n"
-        f'[network]\nname = "local"\nrpc_url = "{node.url}"\n'
-        f'[data]\ndir = "{data_dir}"\n'
-        f"[mqtt]\nport = {mqtt_port}\n"
-        f"[api]\nport = {broker.free_port()}\n"
-    )
-    click.echo(f"config: {conf}")
-    cfg = load(conf)
-    site: dict = {"latitude": latitude, "longitude": longitude}
-    run_deploy(
-        cfg,
-        MarketSettings(**TRIAL),
-        [{"id": 0, "capacity_wh": 50_000}],
-        site,
-    )
-    s = Stack.open(cfg)
-    now = s.chain.ledger_time()
     if site_time is not None:
-        s.dep.site.update(
-            origin_slot=s.clock.current(now),
-            origin_unix=site_time_origin(site_time, longitude, now),
-            sim_slot_secs=s.clock.slot_secs,
-        )
-        s.dep.save(cfg.data_dir)
-    from ..keystore import Keystore
-
-    ks = Keystore(cfg.keystore)
-    for name, role in HOUSEHOLDS:
-        kp = ks.get_or_create(name)
-        fund_if_new(cfg, s.chain, kp.public_key)
-        s.registry().add_member(s.operator, kp.public_key, role, 0)
-        click.echo(f"household {name}: {kp.public_key} ({role}, feeder 0)")
-    alice = ks.get("alice").public_key
-    mid = new_meter_key(meter_file)
-    s.registry().register_meter(s.operator, mid, alice, 0, 100)
-    click.echo(f"meter {mid.hex()[:16]}... of alice (up to 100 Wh a minute), key in {meter_file}")
+        site_time_origin(site_time, longitude, 0)  # a bad --site-time stops us before anything
+    meter_file = data_dir / "alice-meter.key"
+    try:
+        s, now = _set_up(conf, data_dir, meter_file, site_time, latitude, longitude, port)
+    except BaseException:
+        click.echo("quickstart failed: stopping the network and broker it started", err=True)
+        _stop(data_dir)
+        conf.unlink(missing_ok=True)  # written by this run; the data directory is kept
+        raise
     _say_sky(s, now)
     click.echo(
         "\nnext:\n"
@@ -159,3 +121,54 @@ def _say_sky(s, now: int) -> None:
             "  the sun is down there: the relayer refuses export reported now. For a daytime"
             " trial start over with `urja quickstart --site-time 12:00`."
         )
+
+
+def _set_up(conf, data_dir, meter_file, site_time, latitude, longitude, port):
+    """Network, broker, config, deployment, households and meter; returns (stack, now)."""
+    from .. import broker, localnet
+    from ..config import load
+    from ..deploy import MarketSettings
+    from ..keystore import Keystore
+    from ..services import Stack
+    from .community import fund_if_new, new_meter_key, run_deploy
+
+    node = localnet.start(data_dir / "localnet", port or broker.free_port(), ledger_close_ms=500)
+    click.echo(f"local network: {node.url} (data {data_dir / 'localnet'})")
+    _, mqtt_port = broker.start(data_dir / "mqtt", detach=True)
+    click.echo(f"MQTT broker: 127.0.0.1:{mqtt_port} (mosquitto, loopback only)")
+    conf.write_text(
+        "# Written by `urja quickstart`: a local trial (docs/operations.md).\n"
+        f'[network]\nname = "local"\nrpc_url = "{node.url}"\n'
+        f'[data]\ndir = "{data_dir}"\n'
+        f"[mqtt]\nport = {mqtt_port}\n"
+        f"[api]\nport = {broker.free_port()}\n"
+    )
+    click.echo(f"config: {conf}")
+    cfg = load(conf)
+    site: dict = {"latitude": latitude, "longitude": longitude}
+    run_deploy(
+        cfg,
+        MarketSettings(**TRIAL),
+        [{"id": 0, "capacity_wh": 50_000}],
+        site,
+    )
+    s = Stack.open(cfg)
+    now = s.chain.ledger_time()
+    if site_time is not None:
+        s.dep.site.update(
+            origin_slot=s.clock.current(now),
+            origin_unix=site_time_origin(site_time, longitude, now),
+            sim_slot_secs=s.clock.slot_secs,
+        )
+        s.dep.save(cfg.data_dir)
+    ks = Keystore(cfg.keystore)
+    for name, role in HOUSEHOLDS:
+        kp = ks.get_or_create(name)
+        fund_if_new(cfg, s.chain, kp.public_key)
+        s.registry().add_member(s.operator, kp.public_key, role, 0)
+        click.echo(f"household {name}: {kp.public_key} ({role}, feeder 0)")
+    alice = ks.get("alice").public_key
+    mid = new_meter_key(meter_file)
+    s.registry().register_meter(s.operator, mid, alice, 0, 100)
+    click.echo(f"meter {mid.hex()[:16]}... of alice (up to 100 Wh a minute), key in {meter_file}")
+    return s, now
