@@ -60,10 +60,6 @@ class Schedule:
     solve_secs: float = field(default=0.0, compare=False)
 
 
-def _var(kind: int, t: int, horizon: int) -> int:
-    return kind * horizon + t
-
-
 IMP, EXP, CH, DIS, SOC = range(5)
 
 
@@ -100,53 +96,55 @@ def plan(
         lo[SOC * T : (SOC + 1) * T] = battery.min_wh
         hi[SOC * T : (SOC + 1) * T] = battery.max_wh
         cost[DIS * T : (DIS + 1) * T] = wear
-        cost[_var(SOC, T - 1, T)] = -max(0.0, float(np.mean(sell)) * eta - wear)
+        cost[SOC * T + T - 1] = -max(0.0, float(np.mean(sell)) * eta - wear)
     else:
         eta, soc0 = 1.0, 0.0
         hi[CH * T : (SOC + 1) * T] = 0.0
-    rows: list[tuple[int, int, float]] = []
-    rlo: list[float] = []
-    rhi: list[float] = []
-    for t in range(T):  # balance
-        r = len(rlo)
-        rows += [(r, _var(IMP, t, T), 1.0), (r, _var(EXP, t, T), -1.0)]
-        rows += [(r, _var(CH, t, T), -1.0), (r, _var(DIS, t, T), 1.0)]
-        rows += [(r, _var(5 + j, t, T), -1.0) for j in range(len(flex))]
-        rhs = float(load_wh[t] - pv_wh[t])
-        rlo.append(rhs)
-        rhi.append(rhs)
-    for t in range(T):  # peak
-        r = len(rlo)
-        rows += [(r, _var(IMP, t, T), 1.0), (r, peak, -1.0)]
-        rlo.append(-highspy.kHighsInf)
-        rhi.append(0.0)
-    for t in range(T):  # storage
-        r = len(rlo)
-        rows += [
-            (r, _var(SOC, t, T), 1.0),
-            (r, _var(CH, t, T), -eta),
-            (r, _var(DIS, t, T), 1 / eta),
-        ]
-        if t > 0:
-            rows.append((r, _var(SOC, t - 1, T), -1.0))
-        rlo.append(soc0 if t == 0 else 0.0)
-        rhi.append(soc0 if t == 0 else 0.0)
-    for j, f in enumerate(flex):  # deferrable loads
+    t = np.arange(T)
+    r_parts, c_parts, v_parts = [], [], []
+
+    def add(rows_, cols_, vals_) -> None:
+        r_parts.append(np.asarray(rows_, dtype=np.int64))
+        c_parts.append(np.asarray(cols_, dtype=np.int64))
+        v_parts.append(np.broadcast_to(np.asarray(vals_, dtype=float), len(r_parts[-1])))
+
+    # balance rows 0..T-1
+    for kind, coef in ((IMP, 1.0), (EXP, -1.0), (CH, -1.0), (DIS, 1.0)):
+        add(t, kind * T + t, coef)
+    for j in range(len(flex)):
+        add(t, (5 + j) * T + t, -1.0)
+    rhs = np.asarray(load_wh, float) - np.asarray(pv_wh, float)
+    rlo, rhi = [rhs], [rhs]
+    # peak rows T..2T-1: imp_t - peak <= 0
+    add(T + t, IMP * T + t, 1.0)
+    add(T + t, np.full(T, peak), -1.0)
+    rlo.append(np.full(T, -highspy.kHighsInf))
+    rhi.append(np.zeros(T))
+    # storage rows 2T..3T-1
+    add(2 * T + t, SOC * T + t, 1.0)
+    add(2 * T + t, CH * T + t, -eta)
+    add(2 * T + t, DIS * T + t, 1 / eta)
+    add(2 * T + t[1:], SOC * T + t[:-1], -1.0)
+    first = np.zeros(T)
+    first[0] = soc0
+    rlo.append(first)
+    rhi.append(first)
+    # one row per deferrable load
+    for j, f in enumerate(flex):
         base = (5 + j) * T
         hi[base : base + T] = 0.0
         a, b = max(0, f.first), min(T - 1, f.last)
-        r = len(rlo)
-        for t in range(a, b + 1):
-            hi[base + t] = f.max_wh_per_slot
-            rows.append((r, base + t, 1.0))
-        if f.last <= T - 1:
-            rlo.append(f.remaining_wh)  # the whole window is in the horizon: finish it
-        else:
-            rlo.append(0.0)  # the deadline is beyond the horizon: do what pays
-        rhi.append(f.remaining_wh)
-    r_idx = np.array([x[0] for x in rows], dtype=np.int32)
-    c_idx = np.array([x[1] for x in rows], dtype=np.int32)
-    vals = np.array([x[2] for x in rows])
+        inside = np.arange(a, b + 1)
+        hi[base + inside] = f.max_wh_per_slot
+        add(np.full(len(inside), 3 * T + j), base + inside, 1.0)
+        # the whole window in the horizon: finish it; else do what pays
+        rlo.append(np.array([f.remaining_wh if f.last <= T - 1 else 0.0]))
+        rhi.append(np.array([f.remaining_wh]))
+    r_idx = np.concatenate(r_parts).astype(np.int32)
+    c_idx = np.concatenate(c_parts).astype(np.int32)
+    vals = np.concatenate(v_parts)
+    rlo = np.concatenate(rlo)
+    rhi = np.concatenate(rhi)
     order = np.lexsort((r_idx, c_idx))
     lp = highspy.HighsLp()
     lp.num_col_ = nv
@@ -154,14 +152,18 @@ def plan(
     lp.col_cost_ = cost
     lp.col_lower_ = lo
     lp.col_upper_ = hi
-    lp.row_lower_ = np.array(rlo)
-    lp.row_upper_ = np.array(rhi)
+    lp.row_lower_ = rlo
+    lp.row_upper_ = rhi
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = np.searchsorted(c_idx[order], np.arange(nv + 1)).astype(np.int32)
     lp.a_matrix_.index_ = r_idx[order]
     lp.a_matrix_.value_ = vals[order]
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    # Small, well-scaled LPs: primal simplex without presolve is the fastest setting measured
+    # (bench/agents.py); the optimum is the same.
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("simplex_strategy", 4)
     h.passModel(lp)
     t0 = time.perf_counter()
     h.run()
