@@ -80,7 +80,7 @@ def test_agents_do_better_than_manual_orders_and_no_market(outcome):
     assert kpi["no_market"].saved == pytest.approx(0, abs=1e-6)
     assert kpi["no_market"].traded_kwh == 0
     order = ["no_market", "manual", "agents", "agents_battery"]
-    for a, b in zip(order, order[1:]):
+    for a, b in zip(order, order[1:], strict=False):
         assert kpi[b].self_sufficiency > kpi[a].self_sufficiency, (a, b)
         assert kpi[b].saved > kpi[a].saved, (a, b)
         assert kpi[b].co2_avoided_kg > kpi[a].co2_avoided_kg, (a, b)
