@@ -20,5 +20,6 @@ export const api = {
   slots: (limit = 20) => get(`/api/slots?limit=${limit}`),
   book: (slot) => get(`/api/slots/${slot}/book`),
   account: (address) => get(`/api/accounts/${address}`),
+  credit: (address) => get(`/api/accounts/${address}/credit`),
   grid: (limit = 20) => get(`/api/grid?limit=${limit}`),
 };

@@ -12,9 +12,11 @@ export function toCsv(rows, columns) {
   return lines.join("\r\n") + "\r\n";
 }
 
-/** A household's trades as history rows (one per trade, from its side). */
+/** A household's history rows, newest ledger first: one per trade, from its side (what the
+ * trade credited it inside the market: `earned` for a sale, `refund` for a purchase), and one
+ * per withdrawal of its credit to its wallet (`withdrawn`). */
 export function historyRows(account, grid_tariff) {
-  return account.trades.map((t) => {
+  const trades = account.trades.map((t) => {
     const sold = t.seller === account.address;
     return {
       slot: t.slot,
@@ -29,11 +31,30 @@ export function historyRows(account, grid_tariff) {
       spent: sold ? 0 : t.delivered_wh * t.price,
       refund: sold ? 0 : t.refund,
       saving_vs_grid: sold ? 0 : t.delivered_wh * (grid_tariff - t.price),
+      withdrawn: 0,
+      ledger: t.ledger,
     };
   });
+  const withdrawals = (account.withdrawals || []).map((w) => ({
+    slot: "",
+    trade_id: "",
+    side: "withdrawal",
+    counterparty: "",
+    matched_wh: 0,
+    delivered_wh: 0,
+    price: "",
+    state: "withdrawn",
+    earned: 0,
+    spent: 0,
+    refund: 0,
+    saving_vs_grid: 0,
+    withdrawn: w.amount,
+    ledger: w.ledger,
+  }));
+  return [...trades, ...withdrawals].sort((a, b) => b.ledger - a.ledger);
 }
 
 export const HISTORY_COLUMNS = [
   "slot", "trade_id", "side", "counterparty", "matched_wh", "delivered_wh", "price", "state",
-  "earned", "spent", "refund", "saving_vs_grid",
+  "earned", "spent", "refund", "saving_vs_grid", "withdrawn", "ledger",
 ];

@@ -16,6 +16,12 @@ const PLAIN = {
   UnknownOrder: "That order does not exist.",
   NotOrderOwner: "Only the household that placed an order can cancel it.",
   OrderNotOpen: "That order is already cancelled or closed.",
+  UnknownMeter: "That meter is not registered in this community.",
+  NotMeterOwner: "That meter belongs to another household: offer from one of your own meters.",
+  MeterNotAccepted: "Accept this meter first: it delivers only after you sign for it.",
+  MeterSuspended: "This meter is suspended. Contact your community operator.",
+  AlreadyAccepted: "You have already accepted this meter.",
+  NothingToWithdraw: "There is no credit to withdraw yet.",
 };
 
 /** The contract error {contract, code, name, text} in a host error string, or null. */
@@ -28,7 +34,8 @@ export function contractError(detail, contract = "market") {
   return { contract, code: Number(code), name: entry.name, text: PLAIN[entry.name] || entry.doc };
 }
 
-/** A household-facing message for any error thrown while ordering. */
+/** A household-facing message for any error thrown by a call to `contract` (market,
+ * registry, ...). */
 export function explain(err, contract = "market") {
   const detail = [err?.message, err?.detail, typeof err === "string" ? err : ""]
     .filter(Boolean)

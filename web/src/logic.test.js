@@ -1,11 +1,13 @@
-import { Keypair } from "@stellar/stellar-sdk";
+import { existsSync, readFileSync } from "node:fs";
+
+import { Keypair, contract, scValToNative } from "@stellar/stellar-sdk";
 import { describe, expect, it } from "vitest";
 
 import { HISTORY_COLUMNS, historyRows, toCsv } from "./csv.js";
 import { curve, forecast } from "./curves.js";
 import { contractError, explain } from "./errors.js";
 import { energy, money, short } from "./format.js";
-import { orderArgs } from "./market.js";
+import { acceptMeterArgs, bidArgs, cancelArgs, meterArg, offerArgs, ownerArgs } from "./market.js";
 import { openSlots, orderProblem, times } from "./slots.js";
 import { DevWallet } from "./wallet.js";
 
@@ -72,6 +74,18 @@ describe("history CSV", () => {
     expect(rows[0]).toMatchObject({ side: "bought", spent: 400, saving_vs_grid: 240, refund: 400 });
     expect(rows[1]).toMatchObject({ side: "sold", earned: 297, spent: 0 });
   });
+  it("includes withdrawals, newest ledger first", () => {
+    const withLedgers = {
+      ...account,
+      trades: account.trades.map((t, i) => ({ ...t, ledger: 10 + i })),
+      withdrawals: [{ amount: 697, ledger: 30 }, { amount: 5, ledger: 10 }],
+    };
+    const rows = historyRows(withLedgers, 8);
+    expect(rows.map((r) => [r.side, r.ledger])).toEqual([["withdrawal", 30], ["sold", 11], ["bought", 10], ["withdrawal", 10]]);
+    expect(rows[0]).toMatchObject({ state: "withdrawn", withdrawn: 697, earned: 0, refund: 0 });
+    const csv = toCsv(rows, HISTORY_COLUMNS).split("\r\n");
+    expect(csv[1]).toBe(",,withdrawal,,0,0,,withdrawn,0,0,0,0,697,30");
+  });
   it("quotes fields per RFC 4180", () => {
     const csv = toCsv([{ a: 'x,"y"', b: 1 }], ["a", "b"]);
     expect(csv).toBe('a,b\r\n"x,""y""",1\r\n');
@@ -86,11 +100,55 @@ describe("formatting and encoding", () => {
     expect(money(25_000_000)).toBe("2.5 XLM");
     expect(short("GABCDEFGHIJKLMNOP")).toBe("GABC…MNOP");
   });
-  it("encodes order arguments as the market expects", () => {
-    const kp = Keypair.random();
-    const args = orderArgs(kp.publicKey(), 10, 300, 4);
-    expect(args.map((a) => a.constructor.name)).toEqual(["ScValAddress", "ScValU64", "ScValI128", "ScValI128"]);
-    expect(args[1].toXDR("base64")).toBe("AAAABQAAAAAAAAAK"); // u64 10
+  it("encodes the market's and the registry's arguments with their SCVal types", () => {
+    const me = Keypair.random().publicKey();
+    const meter = "ab".repeat(31) + "0f";
+    const offer = offerArgs(me, meter, 10, 300, 4);
+    expect(offer.map((a) => a.constructor.name)).toEqual(["ScValAddress", "ScValBytes", "ScValU64", "ScValI128", "ScValI128"]);
+    expect(offer[2].toXDR("base64")).toBe("AAAABQAAAAAAAAAK"); // u64 10
+    expect(Buffer.from(scValToNative(offer[1])).toString("hex")).toBe(meter);
+    expect(scValToNative(offer[0])).toBe(me);
+    expect(bidArgs(me, 10, 300, 8).map((a) => a.constructor.name)).toEqual(["ScValAddress", "ScValU64", "ScValI128", "ScValI128"]);
+    expect(cancelArgs(me, 7).map(scValToNative)).toEqual([me, 7n]);
+    expect(ownerArgs(me).map(scValToNative)).toEqual([me]);
+    expect(acceptMeterArgs(meter)[0].toXDR("hex")).toBe(meterArg(meter).toXDR("hex"));
+  });
+  it("refuses a meter id that is not 32 bytes of hex, naming it", () => {
+    expect(() => meterArg("ab".repeat(31))).toThrow(/64 hex digits.*"abab/);
+    expect(() => meterArg("zz".repeat(32))).toThrow(/64 hex digits/);
+    expect(() => meterArg(undefined)).toThrow(/64 hex digits/);
+  });
+});
+
+// The contracts' own interface, read from the spec embedded in the built WASM (`make
+// contracts` builds target/wasm before the web tests run in `make test`): the hand-written
+// encodings must equal what the spec makes of the same arguments.
+const WASM = new URL("../../target/wasm/", import.meta.url);
+const built = ["urja_market.wasm", "urja_registry.wasm"].every((f) => existsSync(new URL(f, WASM)));
+describe.skipIf(!built && !process.env.CI)("encodings match the contracts' specs (target/wasm)", () => {
+  const spec = (name) => contract.Spec.fromWasm(readFileSync(new URL(`urja_${name}.wasm`, WASM)));
+  const me = Keypair.random().publicKey();
+  const meter = "c0".repeat(32);
+  const same = (a, b) => expect(a.map((v) => v.toXDR("base64"))).toEqual(b.map((v) => v.toXDR("base64")));
+  it("market.offer, bid, cancel, withdraw and credit", () => {
+    const m = spec("market");
+    const bytes = Buffer.from(meter, "hex");
+    same(offerArgs(me, meter, 12, 300, 4), m.funcArgsToScVals("offer", { donor: me, meter: bytes, slot: 12n, wh: 300n, min_price: 4n }));
+    same(bidArgs(me, 12, 200, 8), m.funcArgsToScVals("bid", { receiver: me, slot: 12n, wh: 200n, max_price: 8n }));
+    same(cancelArgs(me, 3), m.funcArgsToScVals("cancel", { owner: me, order_id: 3n }));
+    same(ownerArgs(me), m.funcArgsToScVals("withdraw", { owner: me }));
+    same(ownerArgs(me), m.funcArgsToScVals("credit", { owner: me }));
+  });
+  it("registry.accept_meter", () => {
+    same(acceptMeterArgs(meter), spec("registry").funcArgsToScVals("accept_meter", { meter_id: Buffer.from(meter, "hex") }));
+  });
+  it("the order event's data ends with the offer's meter", () => {
+    const fields = spec("market").entries
+      .filter((e) => e.type === "scSpecEntryEventV0")
+      .map((e) => e.value)
+      .find((e) => e.name.toString() === "OrderPlaced")
+      .params.map((p) => p.name.toString());
+    expect(fields.at(-1)).toBe("meter");
   });
 });
 

@@ -7,7 +7,7 @@ import { HISTORY_COLUMNS, historyRows, toCsv } from "./csv.js";
 import { forecast } from "./curves.js";
 import { explain } from "./errors.js";
 import { clock, energy, money, price, short } from "./format.js";
-import { cancelOrder, placeOrder } from "./market.js";
+import { prepareAcceptMeter, prepareCancel, prepareOrder, prepareWithdraw } from "./market.js";
 import { openSlots, orderProblem, times } from "./slots.js";
 
 /** Fetches `load()` again whenever `version` changes (live updates). */
@@ -89,36 +89,107 @@ export function MarketView({ config, version }) {
   );
 }
 
-function OrderForm({ config, status, wallet, side, suggestion, onDone }) {
+/** Network fees are paid in the network's own asset, whatever the market pays in. */
+const NETWORK_ASSET = { symbol: "XLM", decimals: 7 };
+
+/** One signed action at a time: `start(what, prepare, done)` simulates the call and shows
+ * its network fee with "Sign and send" and "Back"; signing sends it and shows `done(result)`.
+ * Errors are explained in words for `contract`'s error table. */
+export function useSigner() {
+  const [pending, setPending] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState(null);
+  const [err, setErr] = useState(null);
+  const start = async (what, prep, done, contract = "market") => {
+    setMsg(null);
+    setErr(null);
+    setPending(null);
+    setBusy(true);
+    try {
+      setPending({ what, prepared: await prep(), done, contract });
+    } catch (e) {
+      setErr(explain(e, contract));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const sign = async () => {
+    const p = pending;
+    setBusy(true);
+    try {
+      const result = await p.prepared.send();
+      setPending(null);
+      setMsg(p.done(result));
+    } catch (e) {
+      setPending(null);
+      setErr(explain(e, p.contract));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const ui = (
+    <>
+      {pending && (
+        <div role="group" aria-label={`confirm ${pending.what}`} className="confirm">
+          <p data-testid="network-fee">
+            {pending.what}: network fee up to <strong>{money(pending.prepared.fee, NETWORK_ASSET)}</strong>, paid from your wallet when you sign.
+          </p>
+          <button type="button" onClick={sign} disabled={busy}>{busy ? "Signing…" : "Sign and send"}</button>{" "}
+          <button type="button" onClick={() => setPending(null)} disabled={busy}>Back</button>
+        </div>
+      )}
+      {msg && <p role="status">{msg}</p>}
+      {err && <p role="alert" className="error">{err}</p>}
+    </>
+  );
+  return { start, busy, pending, ui, setErr };
+}
+
+/** Meters a donor can offer from: accepted by it and not suspended. */
+export function offerMeters(account) {
+  return (account.meters || []).filter((m) => m.accepted && m.active);
+}
+
+function OrderForm({ config, status, wallet, side, suggestion, meters, onDone }) {
   const m = config.market;
   const slots = openSlots(m, status.ledger_time, 8, 2);
   const [slot, setSlot] = useState(slots[1] ?? slots[0]);
   const [wh, setWh] = useState(suggestion ?? 300);
   const [limit, setLimit] = useState(side === "sell" ? 4 : 8);
-  const [busy, setBusy] = useState(false);
-  const [msg, setMsg] = useState(null);
-  const [err, setErr] = useState(null);
+  const [meter, setMeter] = useState(null);
+  const signer = useSigner();
   const what = side === "sell" ? "offer" : "bid";
-  const submit = async (e) => {
+  const chosenMeter = meter ?? meters?.[0]?.meter;
+  const submit = (e) => {
     e.preventDefault();
-    setMsg(null);
-    setErr(null);
     const problem = orderProblem(m, status.ledger_time, Number(slot));
-    if (problem) return setErr(problem);
-    if (!(wh > 0) || !(limit > 0)) return setErr("Energy and price must be more than zero.");
-    setBusy(true);
-    try {
-      const id = await placeOrder(config, wallet, side, Number(slot), Number(wh), Number(limit));
-      setMsg(`${what === "offer" ? "Offer" : "Bid"} ${id} placed for slot ${slot}.`);
-      onDone();
-    } catch (e2) {
-      setErr(explain(e2));
-    } finally {
-      setBusy(false);
-    }
+    if (problem) return signer.setErr(problem);
+    if (!(wh > 0) || !(limit > 0)) return signer.setErr("Energy and price must be more than zero.");
+    if (side === "sell" && !chosenMeter) return signer.setErr("Choose the meter this offer delivers from.");
+    const order = { slot: Number(slot), wh: Number(wh), price: Number(limit), meter: chosenMeter };
+    return signer.start(
+      `Place ${what}`,
+      () => prepareOrder(config, wallet, side, order),
+      (id) => {
+        onDone();
+        return `${what === "offer" ? "Offer" : "Bid"} ${id} placed for slot ${order.slot}.`;
+      },
+    );
   };
   return (
     <form onSubmit={submit} aria-label={`place ${what}`}>
+      {side === "sell" && (
+        <label>
+          Meter
+          <select name="meter" value={chosenMeter ?? ""} onChange={(e) => setMeter(e.target.value)}>
+            {meters.map((x) => (
+              <option key={x.meter} value={x.meter}>
+                {short(x.meter, 6)} (feeder {x.feeder}, up to {x.max_wh_per_minute} Wh/min)
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         Delivery slot
         <select name="slot" value={slot} onChange={(e) => setSlot(Number(e.target.value))}>
@@ -138,36 +209,36 @@ function OrderForm({ config, status, wallet, side, suggestion, onDone }) {
         <input name="price" type="number" min={m.price_floor} value={limit}
           onChange={(e) => setLimit(Number(e.target.value))} />
       </label>
-      {side === "buy" && (
-        <p data-testid="escrow">Locks {money(wh * limit, config.payment)} in escrow until the slot is delivered; the unused part comes back.</p>
+      {side === "sell" && (
+        <p>Your offer is paid when this meter's delivery for the slot is proven.</p>
       )}
-      <button type="submit" disabled={busy}>{busy ? "Signing…" : `Place ${what}`}</button>
-      {msg && <p role="status">{msg}</p>}
-      {err && <p role="alert" className="error">{err}</p>}
+      {side === "buy" && (
+        <p data-testid="escrow">Locks {money(wh * limit, config.payment)} in escrow until the slot is delivered; the unused part is credited back to you.</p>
+      )}
+      <button type="submit" disabled={signer.busy || !!signer.pending}>{`Place ${what}`}</button>
+      {signer.ui}
     </form>
   );
 }
 
 function Orders({ config, status, wallet, orders, onDone }) {
-  const [err, setErr] = useState(null);
-  const cancel = async (id) => {
-    setErr(null);
-    try {
-      await cancelOrder(config, wallet, id);
+  const signer = useSigner();
+  const cancel = (id) =>
+    signer.start(`Cancel order ${id}`, () => prepareCancel(config, wallet, id), () => {
       onDone();
-    } catch (e) {
-      setErr(explain(e));
-    }
-  };
+      return `Order ${id} cancelled.`;
+    });
+  const sell = orders.some((o) => o.side === "sell");
   return (
     <>
       <table>
         <caption>Your orders</caption>
-        <thead><tr><th>id</th><th>slot</th><th>energy</th><th>price</th><th>matched</th><th>status</th><th></th></tr></thead>
+        <thead><tr><th>id</th><th>slot</th>{sell && <th>meter</th>}<th>energy</th><th>price</th><th>matched</th><th>status</th><th></th></tr></thead>
         <tbody>
           {orders.map((o) => (
             <tr key={o.id}>
-              <td>{o.id}</td><td>{o.slot}</td><td>{energy(o.wh)}</td><td>{price(o.price)}</td>
+              <td>{o.id}</td><td>{o.slot}</td>{sell && <td title={o.meter}>{short(o.meter, 6)}</td>}
+              <td>{energy(o.wh)}</td><td>{price(o.price)}</td>
               <td>{energy(o.filled)}</td><td>{o.status}</td>
               <td>
                 {o.status === "open" && times(config.market, o.slot).gate > status.ledger_time && (
@@ -178,23 +249,23 @@ function Orders({ config, status, wallet, orders, onDone }) {
           ))}
         </tbody>
       </table>
-      {err && <p role="alert" className="error">{err}</p>}
+      {signer.ui}
     </>
   );
 }
 
-function Trades({ trades, me }) {
+function Trades({ trades, me, payment }) {
   return (
     <table>
       <caption>Your matches</caption>
-      <thead><tr><th>slot</th><th>with</th><th>matched</th><th>price</th><th>state</th><th>delivered</th><th>paid / refund</th></tr></thead>
+      <thead><tr><th>slot</th><th>with</th><th>matched</th><th>price</th><th>state</th><th>delivered</th><th>credited to you</th></tr></thead>
       <tbody>
         {trades.map((t) => (
           <tr key={t.trade_id} data-testid="trade">
             <td>{t.slot}</td><td title={t.seller === me ? t.buyer : t.seller}>{short(t.seller === me ? t.buyer : t.seller)}</td>
             <td>{energy(t.wh)}</td><td>{price(t.price)}</td><td>{t.state}</td>
             <td>{energy(t.delivered_wh)}</td>
-            <td>{t.seller === me ? t.paid : t.refund}</td>
+            <td>{money(t.seller === me ? t.paid : t.refund, payment)}</td>
           </tr>
         ))}
       </tbody>
@@ -202,44 +273,134 @@ function Trades({ trades, me }) {
   );
 }
 
-export function DonorView({ config, status, wallet, account, refresh }) {
+/** The household's meters; a pending one (registered by the operator) waits for its owner's
+ * signature before it can deliver. */
+export function Meters({ config, wallet, meters, onDone }) {
+  const signer = useSigner();
+  const accept = (meter) =>
+    signer.start(
+      `Accept meter ${short(meter, 6)}`,
+      () => prepareAcceptMeter(config, wallet, meter),
+      () => {
+        onDone();
+        return `Meter ${short(meter, 6)} accepted: it can now deliver and your offers from it can be paid.`;
+      },
+      "registry",
+    );
+  const pending = meters.some((m) => m.status === "pending");
+  return (
+    <>
+      <table>
+        <caption>Your meters</caption>
+        <thead><tr><th>meter</th><th>feeder</th><th>limit</th><th>state</th><th></th></tr></thead>
+        <tbody>
+          {meters.map((m) => (
+            <tr key={m.meter} data-testid="meter">
+              <td title={m.meter}><code>{short(m.meter, 6)}</code></td><td>{m.feeder}</td>
+              <td>{m.max_wh_per_minute} Wh/min</td>
+              <td>{{ pending: "waiting for your acceptance", active: "active", suspended: "suspended" }[m.status]}</td>
+              <td>
+                {m.status === "pending" && (
+                  <button type="button" disabled={signer.busy} onClick={() => accept(m.meter)}>Accept meter {short(m.meter, 6)}</button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {pending && (
+        <p role="note" className="note">
+          Your community operator registered a meter for your household. It delivers, and your
+          offers from it are paid, only once you accept it with your wallet's signature — so
+          nobody can attach a meter to your household or be paid through it without you.
+          Check that the id matches the one on your meter before accepting.
+        </p>
+      )}
+      {signer.ui}
+    </>
+  );
+}
+
+/** The payment-token credit waiting for the household inside the market, with Withdraw. */
+export function Credit({ config, wallet, account, version, onDone }) {
+  const [credit, error] = useLive(() => api.credit(account.address), [account.address, version]);
+  const signer = useSigner();
+  const withdraw = () =>
+    signer.start(
+      "Withdraw",
+      () => prepareWithdraw(config, wallet),
+      (amount) => {
+        onDone();
+        return `Withdrew ${money(amount, config.payment)} to your wallet.`;
+      },
+    );
+  const amount = credit?.credit;
+  return (
+    <div aria-label="credit" className="credit">
+      <p>
+        Credit waiting for you in the market:{" "}
+        <strong data-testid="credit">{amount == null ? (error ? "not available" : "…") : money(amount, config.payment)}</strong>{" "}
+        <button type="button" disabled={!(amount > 0) || signer.busy || !!signer.pending} onClick={withdraw}>Withdraw</button>
+      </p>
+      <p><small>Payments for delivered energy and refunds of unused escrow are credited here; withdraw them to your wallet whenever you like.</small></p>
+      {error && <p role="alert" className="error">{explain(new Error(error))}</p>}
+      {signer.ui}
+    </div>
+  );
+}
+
+export function DonorView({ config, status, wallet, account, refresh, version }) {
   const mine = account.orders.filter((o) => o.side === "sell");
   const f = forecast(account.deliveries);
+  const meters = account.meters || [];
+  const usable = offerMeters(account);
   return (
     <section aria-labelledby="donor-h">
       <h2 id="donor-h">Sell your surplus</h2>
+      <Credit config={config} wallet={wallet} account={account} version={version} onDone={refresh} />
+      <Meters config={config} wallet={wallet} meters={meters} onDone={refresh} />
       <p>Forecast surplus per slot (from your recent proven deliveries): <strong data-testid="forecast">{f == null ? "no history yet" : energy(f)}</strong></p>
-      <OrderForm config={config} status={status} wallet={wallet} side="sell" suggestion={f ?? 300} onDone={refresh} />
+      {usable.length ? (
+        <OrderForm config={config} status={status} wallet={wallet} side="sell" suggestion={f ?? 300}
+          meters={usable} onDone={refresh} />
+      ) : (
+        <p role="note" className="note">
+          {meters.length
+            ? "You can offer once one of your meters is active: accept it above."
+            : "You have no meter yet. Ask your community operator to register your meter."}
+        </p>
+      )}
       <Orders config={config} status={status} wallet={wallet} orders={mine} onDone={refresh} />
-      <Trades trades={account.trades.filter((t) => t.seller === account.address)} me={account.address} />
+      <Trades trades={account.trades.filter((t) => t.seller === account.address)} me={account.address} payment={config.payment} />
       <table>
         <caption>Deliveries proven on-chain</caption>
-        <thead><tr><th>slot</th><th>energy</th><th>verification</th><th>transaction</th></tr></thead>
+        <thead><tr><th>slot</th><th>meter</th><th>energy</th><th>verification</th><th>transaction</th></tr></thead>
         <tbody>
           {account.deliveries.map((d) => (
             <tr key={`${d.meter}-${d.slot}`} data-testid="delivery">
-              <td>{d.slot}</td><td>{energy(d.energy_wh)}</td>
+              <td>{d.slot}</td><td title={d.meter}>{short(d.meter, 6)}</td><td>{energy(d.energy_wh)}</td>
               <td>{d.verified ? "✓ zero-knowledge proof verified by the market contract" : "not verified"}</td>
               <td title={d.tx_hash}>{short(d.tx_hash, 6)}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p>Payments received: <strong data-testid="earned">{money(account.totals.earned, config.payment)}</strong></p>
+      <p>Payments credited for your deliveries: <strong data-testid="earned">{money(account.totals.earned, config.payment)}</strong></p>
     </section>
   );
 }
 
-export function ReceiverView({ config, status, wallet, account, refresh }) {
+export function ReceiverView({ config, status, wallet, account, refresh, version }) {
   const mine = account.orders.filter((o) => o.side === "buy");
   const locked = mine.filter((o) => o.status === "open").reduce((s, o) => s + o.escrow, 0);
   return (
     <section aria-labelledby="receiver-h">
       <h2 id="receiver-h">Buy energy from your neighbours</h2>
+      <Credit config={config} wallet={wallet} account={account} version={version} onDone={refresh} />
       <OrderForm config={config} status={status} wallet={wallet} side="buy" onDone={refresh} />
       <p>In escrow for open bids: {money(locked, config.payment)}</p>
       <Orders config={config} status={status} wallet={wallet} orders={mine} onDone={refresh} />
-      <Trades trades={account.trades.filter((t) => t.buyer === account.address)} me={account.address} />
+      <Trades trades={account.trades.filter((t) => t.buyer === account.address)} me={account.address} payment={config.payment} />
       <p>Energy received as kWh tokens: <strong data-testid="received">{energy(account.totals.kwh_received_wh)}</strong>;
         refunds: {money(account.totals.refunded, config.payment)}</p>
     </section>
@@ -264,15 +425,17 @@ export function HistoryView({ config, account }) {
         <dt>Earned</dt><dd>{money(t.earned, config.payment)}</dd>
         <dt>Bought</dt><dd>{energy(t.bought_wh)}</dd>
         <dt>Spent</dt><dd>{money(t.spent, config.payment)}</dd>
+        <dt>Credited in the market</dt><dd>{money(t.credited, config.payment)}</dd>
+        <dt>Withdrawn to your wallet</dt><dd data-testid="withdrawn">{money(t.withdrawn, config.payment)}</dd>
         <dt>Saved against the grid tariff</dt><dd data-testid="savings">{money(t.savings, config.payment)}</dd>
       </dl>
       <button type="button" onClick={download}>Export CSV</button>
       <table>
-        <caption>Trades</caption>
+        <caption>Trades and withdrawals</caption>
         <thead><tr>{HISTORY_COLUMNS.map((c) => <th key={c}>{c}</th>)}</tr></thead>
         <tbody>
-          {rows.map((r) => (
-            <tr key={r.trade_id}>{HISTORY_COLUMNS.map((c) => <td key={c}>{c === "counterparty" ? short(r[c]) : r[c]}</td>)}</tr>
+          {rows.map((r, i) => (
+            <tr key={r.side === "withdrawal" ? `w${i}` : r.trade_id}>{HISTORY_COLUMNS.map((c) => <td key={c}>{c === "counterparty" ? short(r[c]) : r[c]}</td>)}</tr>
           ))}
         </tbody>
       </table>
