@@ -78,6 +78,11 @@ def test_households_trade_in_the_browser(community, tmp_path):  # noqa: F811
         assert "full-stack browser test passed" in r.stdout
         shots = {p.name for p in artifacts.glob("*.png")}
         for view in (
+            "donor-meter-pending-desktop",
+            "donor-accept-fee-desktop",
+            "receiver-bid-fee-375",
+            "donor-withdrawn-desktop",
+            "receiver-withdrawn-375",
             "market-desktop",
             "market-375",
             "donor-delivered-desktop",

@@ -1,7 +1,9 @@
 // Full-stack browser test: real local network, real orchestrator services, Debian's Chromium.
-// A donor offers and a receiver bids from their own development wallets; the matcher settles;
-// the donor's meter reports; the relayer proves the delivery and the market verifies it; both
-// households see the result. Screenshots of every view go to $ARTIFACTS.
+// The operator registers the donor's meter; the donor accepts it in the browser (signing
+// registry.accept_meter after seeing the network fee) and offers from it; a receiver bids; the
+// matcher settles; the meter reports; the relayer proves the delivery and the market verifies
+// it and credits both households; each withdraws its credit. Screenshots of every view go to
+// $ARTIFACTS.
 //
 // Env: APP_URL (the served app), ADMIN_CMD (prefix of an `urja` command line with the
 // operator's config), ARTIFACTS (screenshot directory), WORK (a scratch directory).
@@ -21,6 +23,7 @@ mkdirSync(OUT, { recursive: true });
 const admin = (args) => execSync(`${ADMIN} ${args}`, { stdio: ["ignore", "pipe", "inherit"] }).toString();
 const log = (...a) => console.log(new Date().toISOString().slice(11, 19), ...a);
 const status = async () => (await fetch(`${APP}/api/status`)).json();
+const getJson = async (path) => (await fetch(`${APP}${path}`)).json();
 const config = await (await fetch(`${APP}/api/config`)).json();
 
 const browser = await chromium.launch({
@@ -49,6 +52,47 @@ async function shoot(h, name) {
   await h.page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 }
 
+/** Clicks "Sign and send" in the confirmation showing `what`'s network fee; returns the fee text. */
+async function signAfterFee(h, what, shot) {
+  const confirm = h.page.getByRole("group", { name: `confirm ${what}` });
+  await confirm.waitFor({ timeout: 60000 });
+  const fee = (await confirm.getByTestId("network-fee").textContent()).trim();
+  if (!/network fee up to \d[\d.]* XLM/.test(fee)) await fail(`${what}: no network fee shown (${fee})`);
+  if (shot) await shoot(h, shot);
+  await confirm.getByRole("button", { name: "Sign and send" }).click();
+  return fee;
+}
+
+/** Waits until the API reports `address`'s chain credit as `amount` (stroops). */
+async function creditIs(address, amount) {
+  const deadline = Date.now() + 60000;
+  let last = null;
+  while (Date.now() < deadline) {
+    last = (await getJson(`/api/accounts/${address}/credit`)).credit;
+    if (last === amount) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await fail(`credit of ${address} is ${last}, expected ${amount}`);
+}
+
+/** The household withdraws its whole credit (`amount` stroops) from the view it is on. */
+async function withdraw(h, amount) {
+  await h.page.getByTestId("credit").filter({ hasNotText: /^(0 XLM|…)$/ }).waitFor({ timeout: 30000 });
+  await h.page.getByRole("button", { name: "Withdraw" }).click();
+  const fee = await signAfterFee(h, "Withdraw");
+  await h.page.getByRole("status").filter({ hasText: "Withdrew" }).waitFor({ timeout: 60000 });
+  await h.page.getByTestId("credit").filter({ hasText: /^0 XLM$/ }).waitFor({ timeout: 30000 });
+  await creditIs(h.address, 0);
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    const w = (await getJson(`/api/accounts/${h.address}`)).withdrawals;
+    if (w.length === 1 && w[0].amount === amount) break;
+    if (Date.now() > deadline) await fail(`withdrawals of ${h.address}: ${JSON.stringify(w)}, expected one of ${amount}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  log(`withdrew ${amount} stroops after being shown "${fee}"`);
+}
+
 const donor = await household("donor", { width: 1280, height: 900 });
 const receiver = await household("receiver", { width: 375, height: 812 }); // a phone
 
@@ -62,17 +106,39 @@ admin(`member add ${receiver.address} --role receiver --feeder 0`);
 const meterKey = join(WORK, "e2e-meter.key");
 admin(`meter register --owner ${donor.address} --feeder 0 --max-wh-per-minute 100 --new-key ${meterKey}`);
 
-// Donor offers.
+// The registered meter waits for its owner: the donor accepts it, seeing the fee first.
 await donor.page.getByRole("button", { name: "Sell" }).click();
+const pending = donor.page.getByTestId("meter").filter({ hasText: "waiting for your acceptance" });
+await pending.waitFor({ timeout: 30000 });
+await donor.page.getByText("only once you accept it with your wallet's signature").waitFor();
+const meterId = (await pending.locator("td").first().getAttribute("title")).trim();
+const [listed] = await getJson(`/api/accounts/${donor.address}/meters`);
+if (listed?.meter !== meterId || listed.status !== "pending") await fail(`meters: ${JSON.stringify(listed)}`);
+await shoot(donor, "donor-meter-pending-desktop");
+await pending.getByRole("button", { name: /^Accept meter/ }).click();
+await signAfterFee(donor, `Accept meter ${meterId.slice(0, 6)}…${meterId.slice(-6)}`, "donor-accept-fee-desktop");
+await donor.page.getByRole("status").filter({ hasText: "accepted: it can now deliver" }).waitFor({ timeout: 60000 });
+await donor.page.getByTestId("meter").filter({ hasText: "active" }).waitFor({ timeout: 30000 });
+log(`donor accepted meter ${meterId}`);
+
+// Donor offers from that meter.
 const form = donor.page.getByRole("form", { name: "place offer" });
 await form.waitFor({ timeout: 30000 });
+if ((await form.getByLabel("Meter").inputValue()) !== meterId) await fail("the offer form did not default to the donor's meter");
 const slot = Number(await form.getByLabel("Delivery slot").inputValue());
 await form.getByLabel("Energy (Wh)").fill("300");
 await form.getByLabel("Lowest price per Wh").fill("4");
 await form.getByRole("button", { name: "Place offer" }).click();
+await signAfterFee(donor, "Place offer");
 await donor.page.getByRole("status").filter({ hasText: `placed for slot ${slot}` }).waitFor({ timeout: 60000 });
-log(`donor offered 300 Wh at 4 in slot ${slot}`);
+log(`donor offered 300 Wh at 4 in slot ${slot} from its meter`);
 await shoot(donor, "donor-offer-desktop");
+for (let i = 0; ; i++) {
+  const offer = (await getJson(`/api/accounts/${donor.address}`)).orders.find((o) => o.slot === slot);
+  if (offer?.meter === meterId) break;
+  if (i > 120) await fail(`the offer is not bound to meter ${meterId}: ${JSON.stringify(offer)}`);
+  await new Promise((r) => setTimeout(r, 500));
+}
 
 // Receiver: a price above the cap is refused by the contract and explained.
 await receiver.page.getByRole("button", { name: "Buy" }).click();
@@ -82,12 +148,14 @@ await bid.getByLabel("Delivery slot").selectOption(String(slot));
 await bid.getByLabel("Energy (Wh)").fill("200");
 await bid.getByLabel("Highest price per Wh").fill(String(config.market.price_cap + 1));
 await bid.getByRole("button", { name: "Place bid" }).click();
+// Refused by the contract's simulation, before anything is signed.
 await receiver.page.getByRole("alert").filter({ hasText: "outside what this market allows" }).waitFor({ timeout: 30000 });
 log("a bid above the price cap was explained in words");
 await bid.getByLabel("Highest price per Wh").fill("8");
 const escrow = await receiver.page.getByTestId("escrow").textContent();
 if (!escrow.includes("0.00016 XLM")) await fail(`escrow shown as ${escrow}`);
 await bid.getByRole("button", { name: "Place bid" }).click();
+await signAfterFee(receiver, "Place bid", "receiver-bid-fee-375");
 await receiver.page.getByRole("status").filter({ hasText: `placed for slot ${slot}` }).waitFor({ timeout: 60000 });
 log("receiver bid 200 Wh at 8");
 await shoot(receiver, "receiver-bid-375");
@@ -108,6 +176,21 @@ log("receiver sees 200 Wh received as kWh tokens");
 await shoot(donor, "donor-delivered-desktop");
 await shoot(receiver, "receiver-received-375");
 
+// The delivery credited both inside the market: the donor the price less the fee, the
+// receiver the escrow its bid locked above the price paid. Each withdraws its credit.
+const [trade] = await getJson(`/api/trades?slot=${slot}`);
+const gross = trade.delivered_wh * trade.price;
+const paid = gross - Math.floor((gross * config.market.fee_bps) / 10000);
+const refund = trade.wh * 8 - gross;
+if (trade.paid !== paid || trade.refund !== refund || refund <= 0)
+  await fail(`trade ${JSON.stringify(trade)}: expected paid ${paid}, refund ${refund}`);
+await creditIs(donor.address, paid);
+await creditIs(receiver.address, refund);
+await withdraw(donor, paid);
+await shoot(donor, "donor-withdrawn-desktop");
+await withdraw(receiver, refund);
+await shoot(receiver, "receiver-withdrawn-375");
+
 // Market dashboard and history, CSV export.
 for (const h of [donor, receiver]) {
   await h.page.getByRole("button", { name: "Market" }).click();
@@ -117,12 +200,14 @@ await donor.page.getByTestId("clearing-price").filter({ hasText: "per Wh" }).wai
 await shoot(donor, "market-desktop");
 await shoot(receiver, "market-375");
 await receiver.page.getByRole("button", { name: "History" }).click();
+await receiver.page.getByRole("cell", { name: "withdrawal", exact: true }).waitFor({ timeout: 30000 });
 const [download] = await Promise.all([
   receiver.page.waitForEvent("download"),
   receiver.page.getByRole("button", { name: "Export CSV" }).click(),
 ]);
 const csv = readFileSync(await download.path(), "utf8");
-if (!csv.startsWith("slot,trade_id,side") || !csv.includes(",bought,")) await fail(`CSV: ${csv}`);
+if (!csv.startsWith("slot,trade_id,side") || !csv.includes(",bought,") || !csv.includes(`,withdrawal,,0,0,,withdrawn,0,0,0,0,${refund},`))
+  await fail(`CSV: ${csv}`);
 await shoot(receiver, "history-375");
 await donor.page.getByRole("button", { name: "History" }).click();
 await shoot(donor, "history-desktop");
