@@ -178,6 +178,8 @@ function OrderForm({ config, status, wallet, side, suggestion, meters, onDone })
   };
   return (
     <form onSubmit={submit} aria-label={`place ${what}`}>
+      {/* Locked while a prepared order waits for its signature, so what is signed is what is shown. */}
+      <fieldset className="plain" disabled={signer.busy || !!signer.pending}>
       {side === "sell" && (
         <label>
           Meter
@@ -215,7 +217,8 @@ function OrderForm({ config, status, wallet, side, suggestion, meters, onDone })
       {side === "buy" && (
         <p data-testid="escrow">Locks {money(wh * limit, config.payment)} in escrow until the slot is delivered; the unused part is credited back to you.</p>
       )}
-      <button type="submit" disabled={signer.busy || !!signer.pending}>{`Place ${what}`}</button>
+      <button type="submit">{`Place ${what}`}</button>
+      </fieldset>
       {signer.ui}
     </form>
   );

@@ -111,6 +111,7 @@ describe("donor view", () => {
     const confirm = await within(form).findByRole("group", { name: "confirm Place offer" });
     expect(prepareOrder).toHaveBeenCalledWith(CONFIG, expect.anything(), "sell", { slot: 102, wh: 250, price: 4, meter: M1 });
     expect(confirm.textContent).toMatch(/0\.002 XLM/);
+    expect(within(form).getByLabelText("Energy (Wh)").matches(":disabled")).toBe(true); // what is signed is what is shown
     expect(p.sent).toBe(0);
     fireEvent.click(within(confirm).getByRole("button", { name: "Sign and send" }));
     expect((await within(form).findByRole("status")).textContent).toBe("Offer 5 placed for slot 102.");
