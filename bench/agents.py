@@ -93,8 +93,14 @@ def planning() -> None:
     b_secs, _, _, _ = plan_all(base, slot)
     s_secs, solve, lps, steps = plan_all(smart, slot)
     orders = [
-        {"id": f"{i}/{w.side}", "side": w.side, "wh": w.wh, "price": w.price, "feeder": "c",
-         "ts": i}
+        {
+            "id": f"{i}/{w.side}",
+            "side": w.side,
+            "wh": w.wh,
+            "price": w.price,
+            "feeder": "c",
+            "ts": i,
+        }
         for i, st in enumerate(steps)
         for w in st.wants
     ]
@@ -115,16 +121,20 @@ def planning() -> None:
         f"  matching the {len(orders)} orders: {clear_secs * 1000:.1f} ms, "
         f"{res.volume_wh / 1000:.1f} kWh traded"
     )
-    print(f"  gate lead time of a 15-minute market: {GATE_LEAD_SECS} s "
-          f"(planning used {s_secs / GATE_LEAD_SECS:.1%} of it)")
+    print(
+        f"  gate lead time of a 15-minute market: {GATE_LEAD_SECS} s "
+        f"(planning used {s_secs / GATE_LEAD_SECS:.1%} of it)"
+    )
 
 
 def forecasts(n: int = 20, days: int = 365) -> None:
     homes = sim.community(n, seed=11)
     t0 = time.perf_counter()
     s = sim.simulate(homes, days, seed=11)
-    print(f"\nforecast errors over a simulated year ({n} households, {days} days, "
-          f"{time.perf_counter() - t0:.1f} s to simulate), two slots ahead, Wh per slot:")
+    print(
+        f"\nforecast errors over a simulated year ({n} households, {days} days, "
+        f"{time.perf_counter() - t0:.1f} s to simulate), two slots ahead, per 15-minute slot:"
+    )
     rows = {k: [] for k in ("pv", "pv_naive", "load", "load_naive")}
     for i, h in enumerate(homes):
         e = forecast.evaluate(s.pv_wh[i], s.load_wh[i], s.clear_wh[i], lead=2)
@@ -136,8 +146,10 @@ def forecasts(n: int = 20, days: int = 365) -> None:
     for k, es in rows.items():
         mae = np.mean([e.mae_wh for e in es])
         rmse = np.sqrt(np.mean([e.rmse_wh**2 for e in es]))
-        print(f"  {k:11s} MAE {mae / 1000:.4f} kWh  RMSE {rmse / 1000:.4f} kWh  "
-              f"({len(es)} households)")
+        print(
+            f"  {k:11s} MAE {mae / 1000:.4f} kWh  RMSE {rmse / 1000:.4f} kWh  "
+            f"({len(es)} households)"
+        )
     for k in ("pv", "load"):
         m = np.mean([e.mae_wh for e in rows[k]]) / np.mean([e.mae_wh for e in rows[k + "_naive"]])
         print(f"  {k}: forecast MAE = {m:.2f} x seasonal naive")

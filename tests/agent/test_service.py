@@ -152,3 +152,20 @@ def test_malformed_readings_name_the_line(tmp_path):
         fh.write(f"{DAY0 + 41},lots,150\n")
     with pytest.raises(ReadingsError, match=r"meter\.csv:\d+: expected slot,pv_wh,load_wh"):
         svc.read_measurements()
+
+
+def test_a_compressed_day_is_followed(tmp_path):
+    """A demo's 15-second slots standing for 15 minutes from 09:00 in Delhi: the agent's sun,
+    day and printed clock times follow the represented time, not the chain's."""
+    origin_slot, origin_unix = 120_000_000, 1774063800  # 2026-03-21 09:00 IST
+    offset = origin_unix - origin_slot * 900
+    a = Agent(Household("donor", 4.0), delhi(), FixedLimits(4.0, 5.0), time_offset=offset)
+    assert a.slot_unix(origin_slot) == origin_unix
+    day, k = a.day_and_offset(origin_slot)
+    assert k == 36 and a.day_start_slot(day) == origin_slot - 36
+    noon = a.clear_sky([origin_slot + 12])[0]
+    night = a.clear_sky([origin_slot + 60])[0]  # 00:00
+    assert noon > 500 and night == 0
+    clock = SlotClock(slot_secs=15, gate_lead_secs=5, delivery_deadline_secs=600)
+    svc = AgentService(a, Book(), object(), clock, open_orders=lambda s: [])
+    assert "2026-03-21 09:00–09:15 IST" in svc._say(origin_slot, "x")

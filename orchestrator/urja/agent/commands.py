@@ -46,16 +46,22 @@ def run_cmd(settings_path: Path, interval: float, once: bool) -> None:
     agent_settings.load(settings_path)  # every check before touching the network
     s = Stack.open(config())
     clock = s.clock
-    st = agent_settings.load(settings_path, clock.slot_secs)
-    kp = Keystore(s.cfg.keystore).get(st.key)
     site = s.dep.site or {}
+    # A demo compresses a day: each slot then stands for `sim_slot_secs` of the day.
+    slot_secs = int(site.get("sim_slot_secs") or clock.slot_secs)
+    offset = 0
+    if site.get("sim_slot_secs"):
+        offset = int(site["origin_unix"]) - int(site["origin_slot"]) * slot_secs
+    st = agent_settings.load(settings_path, slot_secs)
+    kp = Keystore(s.cfg.keystore).get(st.key)
     a = Agent(
         st.home,
         st.tariff,
         st.strategy(0.0),
         st.money,
-        clock.slot_secs,
+        slot_secs,
         tz=st.timezone,
+        time_offset=offset,
         latitude=float(site.get("latitude", 28.61)),
         longitude=float(site.get("longitude", 77.21)),
     )

@@ -41,15 +41,22 @@ _UNIT: dict[tuple[float, float, int], dict[int, float]] = {}
 PREFETCH_SLOTS = 4 * SLOTS_PER_DAY
 
 
-def unit_clear_sky(slots, slot_secs: int, lat: float = DELHI[0], lon: float = DELHI[1]):
-    """Clear-sky Wh per kWp for `slots` (slot numbers), cached per site; a miss computes
-    the next few days at once (one pvlib call serves many plans and many households)."""
-    cache = _UNIT.setdefault((lat, lon, slot_secs), {})
+def unit_clear_sky(
+    slots,
+    slot_secs: int,
+    lat: float = DELHI[0],
+    lon: float = DELHI[1],
+    offset: int = 0,
+):
+    """Clear-sky Wh per kWp for `slots` (slot numbers; slot k starts at unix
+    `offset + k * slot_secs`), cached per site; a miss computes the next few days at once
+    (one pvlib call serves many plans and many households)."""
+    cache = _UNIT.setdefault((lat, lon, slot_secs, offset), {})
     slots = np.asarray(slots, dtype=np.int64)
     missing = sorted({int(s) for s in slots if int(s) not in cache})
     while missing:
         block = np.arange(missing[0], missing[0] + PREFETCH_SLOTS)
-        vals = clear_sky_pv_wh(block * slot_secs, slot_secs, 1.0, lat, lon)
+        vals = clear_sky_pv_wh(offset + block * slot_secs, slot_secs, 1.0, lat, lon)
         cache.update(zip(block.tolist(), vals.tolist(), strict=True))
         missing = [s for s in missing if s not in cache]
     return np.array([cache[int(s)] for s in slots])

@@ -71,6 +71,7 @@ class Agent:
     strategy: Strategy
     money: Money = field(default_factory=Money)
     slot_secs: int = 900
+    """The time a slot stands for (what its energy is per)."""
     horizon: int = SLOTS_PER_DAY
     tz: str = DEFAULT_TZ
     latitude: float = DELHI[0]
@@ -80,6 +81,9 @@ class Agent:
     `price_memory` clearing prices seen, else the feed-in rate."""
     price_memory: int = 8
     naive: bool = False
+    time_offset: int = 0
+    """Slot k stands for unix time `time_offset + k * slot_secs` (non-zero when a demo
+    compresses a day: see `solar.SiteClock`; `from_site` sets it)."""
     pv_method: PvForecaster = field(default_factory=PvForecaster)
     load_method: LoadForecaster = field(default_factory=LoadForecaster)
 
@@ -96,9 +100,13 @@ class Agent:
 
     # -- time -----------------------------------------------------------------------------
 
+    def slot_unix(self, slot: int) -> int:
+        """The unix time `slot` stands for (its start)."""
+        return self.time_offset + slot * self.slot_secs
+
     def day_and_offset(self, slot: int) -> tuple[int, int]:
         """(local day number, slot of the local day) of `slot`."""
-        t = datetime.fromtimestamp(slot * self.slot_secs, ZoneInfo(self.tz))
+        t = datetime.fromtimestamp(self.slot_unix(slot), ZoneInfo(self.tz))
         midnight = t.replace(hour=0, minute=0, second=0, microsecond=0)
         day = (midnight.date() - datetime(1970, 1, 1).date()).days
         return day, int((t - midnight) / timedelta(seconds=self.slot_secs))
@@ -107,7 +115,7 @@ class Agent:
         """The slot starting at local midnight of `day`."""
         d = datetime(1970, 1, 1) + timedelta(days=day)
         local = d.replace(tzinfo=ZoneInfo(self.tz))
-        return int(local.timestamp()) // self.slot_secs
+        return (int(local.timestamp()) - self.time_offset) // self.slot_secs
 
     # -- measurements ---------------------------------------------------------------------
 
@@ -142,7 +150,9 @@ class Agent:
 
     def clear_sky(self, slots: np.ndarray) -> np.ndarray:
         """Clear-sky Wh of this roof for `slots`."""
-        unit = unit_clear_sky(slots, self.slot_secs, self.latitude, self.longitude)
+        unit = unit_clear_sky(
+            slots, self.slot_secs, self.latitude, self.longitude, self.time_offset
+        )
         return unit * self.home.kwp
 
     def forecast(self, slot: int, n: int) -> tuple[np.ndarray, np.ndarray]:

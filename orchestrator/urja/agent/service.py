@@ -101,7 +101,8 @@ class AgentService:
         return new
 
     def _say(self, slot: int, text: str) -> str:
-        when = fmt_slot(self.clock.start(slot), self.clock.end(slot), self.agent.tz)
+        a = self.agent
+        when = fmt_slot(a.slot_unix(slot), a.slot_unix(slot + 1), a.tz)
         line = f"{self.agent.home.name} {when}: {text}"
         log.info(line)
         return line
@@ -181,7 +182,7 @@ class AgentService:
                 SlotFlow(
                     household=self.agent.home.name,
                     slot=s,
-                    start=self.clock.start(s),
+                    start=self.agent.slot_unix(s),
                     pv_wh=pv,
                     load_wh=load,
                     flex_wh=flex,
