@@ -63,3 +63,17 @@ def test_vectorised_evaluation_is_the_online_forecaster(year):
         lo = max(0, last - m.long_days * 96)
         online = m.forecast(pv[lo:last], clear[lo:last], clear[t : t + 1], 2)[0]
         assert f == pytest.approx(online, rel=1e-9, abs=1e-9)
+
+
+def test_history_is_bounded_and_forecasts_unchanged_by_trimming(year):
+    a = Agent(Household("donor", 4.5), delhi(), FixedLimits(4, 5), keep_days=10)
+    b = Agent(Household("donor", 4.5), delhi(), FixedLimits(4, 5), keep_days=400)
+    n = 40 * 96
+    for k in range(n):
+        s = year.first_slot + k
+        a.observe(s, year.pv_wh[0, k], year.load_wh[0, k])
+        b.observe(s, year.pv_wh[0, k], year.load_wh[0, k])
+    assert len(a.pv_hist) < 11 * 96 and len(b.pv_hist) == n
+    fa, la = a.forecast(year.first_slot + n + 1, 96)
+    fb, lb = b.forecast(year.first_slot + n + 1, 96)
+    assert np.allclose(fa, fb) and np.allclose(la, lb)

@@ -81,6 +81,8 @@ class Agent:
     `price_memory` clearing prices seen, else the feed-in rate."""
     price_memory: int = 8
     naive: bool = False
+    keep_days: int = 28
+    """Days of measurements kept (forecasts use 7; the monthly estimate uses all kept)."""
     time_offset: int = 0
     """Slot k stands for unix time `time_offset + k * slot_secs` (non-zero when a demo
     compresses a day: see `solar.SiteClock`; `from_site` sets it)."""
@@ -134,6 +136,11 @@ class Agent:
             nxt += 1
         self.pv_hist.append(float(pv_wh))
         self.load_hist.append(float(load_wh))
+        extra = len(self.pv_hist) - self.keep_days * SLOTS_PER_DAY
+        if extra >= SLOTS_PER_DAY:  # a long-running agent keeps a bounded history
+            del self.pv_hist[:extra]
+            del self.load_hist[:extra]
+            self.first_slot += extra
 
     def observe_price(self, per_kwh: float | None) -> None:
         """Records a slot's clearing price (currency per kWh; None when nothing cleared)."""
