@@ -64,6 +64,8 @@ class AgentService:
     mine: dict[int, dict[int, Open]] = field(default_factory=dict)
     """Orders this service placed, per slot (the index may not have them yet)."""
     cancelled: set[int] = field(default_factory=set)
+    soc_after: dict[int, float] = field(default_factory=dict)
+    """Battery energy (Wh) after each executed slot."""
     _offset: int = 0
     _line: int = 0
 
@@ -116,6 +118,7 @@ class AgentService:
             if s not in self.executed and self.clock.gate(s) <= now:
                 self.agent.execute(self.decided[s])
                 self.executed.add(s)
+                self.soc_after[s] = self.agent.soc_wh
         slot = self.clock.next_open(now)
         gate = self.clock.gate(slot)
         opens = gate - self.plan_ahead_slots * self.clock.slot_secs
@@ -189,7 +192,7 @@ class AgentService:
                     flex_unmanaged_wh=flex,
                     charge_wh=ch,
                     discharge_wh=dis,
-                    soc_wh=self.agent.soc_wh if b else 0.0,
+                    soc_wh=self.soc_after.get(s, self.agent.soc_wh) if b else 0.0,
                     bought_wh=bought,
                     paid=paid,
                     sold_wh=sold,
