@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { Keypair, contract, scValToNative } from "@stellar/stellar-sdk";
 import { describe, expect, it } from "vitest";
@@ -123,16 +125,16 @@ describe("formatting and encoding", () => {
 // The contracts' own interface, read from the spec embedded in the built WASM (`make
 // contracts` builds target/wasm before the web tests run in `make test`): the hand-written
 // encodings must equal what the spec makes of the same arguments.
-const WASM = new URL("../../target/wasm/", import.meta.url);
-const built = ["urja_market.wasm", "urja_registry.wasm"].every((f) => existsSync(new URL(f, WASM)));
+const WASM = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "target", "wasm");
+const built = ["urja_market.wasm", "urja_registry.wasm"].every((f) => existsSync(join(WASM, f)));
 describe.skipIf(!built && !process.env.CI)("encodings match the contracts' specs (target/wasm)", () => {
-  const spec = (name) => contract.Spec.fromWasm(readFileSync(new URL(`urja_${name}.wasm`, WASM)));
+  const spec = (name) => contract.Spec.fromWasm(readFileSync(join(WASM, `urja_${name}.wasm`)));
   const me = Keypair.random().publicKey();
   const meter = "c0".repeat(32);
   const same = (a, b) => expect(a.map((v) => v.toXDR("base64"))).toEqual(b.map((v) => v.toXDR("base64")));
   it("market.offer, bid, cancel, withdraw and credit", () => {
     const m = spec("market");
-    const bytes = Buffer.from(meter, "hex");
+    const bytes = Uint8Array.from(Buffer.from(meter, "hex"));
     same(offerArgs(me, meter, 12, 300, 4), m.funcArgsToScVals("offer", { donor: me, meter: bytes, slot: 12n, wh: 300n, min_price: 4n }));
     same(bidArgs(me, 12, 200, 8), m.funcArgsToScVals("bid", { receiver: me, slot: 12n, wh: 200n, max_price: 8n }));
     same(cancelArgs(me, 3), m.funcArgsToScVals("cancel", { owner: me, order_id: 3n }));
@@ -140,7 +142,7 @@ describe.skipIf(!built && !process.env.CI)("encodings match the contracts' specs
     same(ownerArgs(me), m.funcArgsToScVals("credit", { owner: me }));
   });
   it("registry.accept_meter", () => {
-    same(acceptMeterArgs(meter), spec("registry").funcArgsToScVals("accept_meter", { meter_id: Buffer.from(meter, "hex") }));
+    same(acceptMeterArgs(meter), spec("registry").funcArgsToScVals("accept_meter", { meter_id: Uint8Array.from(Buffer.from(meter, "hex")) }));
   });
   it("the order event's data ends with the offer's meter", () => {
     const fields = spec("market").entries
