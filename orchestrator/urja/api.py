@@ -136,6 +136,20 @@ def household_withdrawals(ix: Index, owner: str) -> list[dict]:
     ]
 
 
+def member_since(ix: Index, addr: str) -> int | None:
+    """When `addr` was admitted or last reinstated (ledger unix time), from the last field of
+    its latest registry `member` event; None without one."""
+    rows = ix.rows(
+        "SELECT data FROM events WHERE kind = 'registry' AND name = 'member'"
+        " AND json_extract(topics, '$[0]') = ? ORDER BY ledger DESC, id DESC LIMIT 1",
+        (addr,),
+    )
+    if not rows:
+        return None
+    data = json.loads(rows[0]["data"])
+    return int(data[3]) if len(data) == 4 else None
+
+
 def order_meters(ix: Index, owner: str) -> dict[int, str | None]:
     """Order id -> the meter an offer of `owner` delivers from (None for bids), from the
     market's `order` events (their last field)."""
@@ -308,6 +322,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
             meters = household_meters(ix, a)
             withdrawals = household_withdrawals(ix, a)
             offer_meter = order_meters(ix, a)
+            since = member_since(ix, a)
         finally:
             ix.db.close()
         sold = [t for t in trades if t["seller"] == a]
@@ -338,6 +353,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
                     "role": ROLE_NAMES.get(m["role"], "unknown"),
                     "feeder": m["feeder"],
                     "active": bool(m["active"]),
+                    "since": since,
                 }
                 if m
                 else None

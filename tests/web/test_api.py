@@ -56,6 +56,13 @@ def api(tmp_path):
     ev.add("registry", "meter", [bytes.fromhex(M1)], [DONOR, 0, 100, True, True], 12)
     ev.add("registry", "meter", [bytes.fromhex(M2)], [DONOR, 0, 50, True, True], 13)
     ev.add("registry", "meter", [bytes.fromhex(M2)], [DONOR, 0, 50, False, True], 14)
+    # Member events: [role, feeder, active, since]; the derived row as the indexer keeps it.
+    ev.add("registry", "member", [DONOR], [1, 0, True, 1_700_000_040], 8)
+    ev.add("registry", "member", [DONOR], [1, 0, True, 1_700_000_090], 9)
+    with ix.db:
+        ix.db.execute(
+            "INSERT INTO members(address, role, feeder, active) VALUES(?, 1, 0, 1)", (DONOR,)
+        )
     # An offer from M1 and a bid (order data ends with the offer's meter, None for bids).
     ev.add("market", "order", [40], [1, DONOR, 0, 300, 4, 0, bytes.fromhex(M1)], 15)
     ev.add("market", "order", [40], [2, OTHER, 1, 200, 8, 1600, None], 15)
@@ -125,6 +132,7 @@ def test_meter_status_words():
 
 def test_account_lists_meters_offer_meters_withdrawals_and_credit_totals(api):
     me = api.get(f"/api/accounts/{DONOR}").json()
+    assert me["member"] == {"role": "donor", "feeder": 0, "active": True, "since": 1_700_000_090}
     assert [m["meter"] for m in me["meters"]] == [M1, M2]
     assert [o["meter"] for o in me["orders"]] == [M1]
     assert [w["amount"] for w in me["withdrawals"]] == [188, 1000]  # newest first
