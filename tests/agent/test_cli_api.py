@@ -89,3 +89,73 @@ def test_read_api_kpi(tmp_path):
     doc = client.get("/api/kpi").json()
     assert doc["community"][0]["households"] == 2
     assert {h["household"] for h in doc["households"]} == {"donor", "home"}
+
+
+def test_agent_run_signs_its_order_against_the_market_on_the_local_network(tmp_path):
+    """`urja agent run --once` on the embedded local network: settings, keystore, forecast
+    from the household's measurements file, and the bid sent through `Market.order`. The
+    deployment record names a market contract that does not exist (this test deploys no
+    contracts), so the host refuses the simulated `market.bid`, and the command says so."""
+    import time
+
+    import requests
+    from stellar_sdk import StrKey
+
+    from urja import broker, localnet
+    from urja.indexer.store import Index
+    from urja.keystore import Keystore
+
+    port = broker.free_port()
+    node = localnet.start(tmp_path / "net", port, ledger_close_ms=250)
+    try:
+        data = tmp_path / "data"
+        data.mkdir()
+        kp = Keystore(data / "keystore.json").get_or_create("home-01")
+        requests.get(f"{node.url}/friendbot", params={"addr": kp.public_key}, timeout=60)
+        nowhere = StrKey.encode_contract(bytes(range(32)))
+        now_slot = int(time.time()) // 15
+        passphrase = localnet.status(node.url)["network"]["passphrase"]
+        (data / "deployment.json").write_text(
+            json.dumps(
+                {
+                    "network": "local",
+                    "rpc_url": node.url,
+                    "passphrase": passphrase,
+                    "contracts": {"market": nowhere, "registry": nowhere},
+                    "market": {"slot_secs": 15, "gate_lead_secs": 5, "delivery_deadline_secs": 600},
+                    "operator": kp.public_key,
+                    # 15-second slots standing for 15 minutes, as in the demo
+                    "site": {
+                        "latitude": 28.61,
+                        "longitude": 77.21,
+                        "origin_slot": now_slot,
+                        "origin_unix": 1774063800,
+                        "sim_slot_secs": 900,
+                    },
+                }
+            )
+        )
+        Index(data / "index.sqlite")
+        # a home without PV that used 100 Wh in each of its last 200 slots
+        lines = [f"{s},0,100" for s in range(now_slot - 200, now_slot - 1)]
+        (tmp_path / "meter.csv").write_text("slot,pv_wh,load_wh\n" + "\n".join(lines) + "\n")
+        (tmp_path / "agent.toml").write_text(
+            'key = "home-01"\nreadings = "meter.csv"\nstrategy = "fixed"\n'
+            "[fixed]\nsell = 4\nbuy = 5\n"
+        )
+        r = CliRunner().invoke(
+            main,
+            [
+                "--data-dir",
+                str(data),
+                "agent",
+                "run",
+                "--settings",
+                str(tmp_path / "agent.toml"),
+                "--once",
+            ],
+        )
+        assert r.exit_code == 1
+        assert "market.bid: HostError" in r.output and "MissingValue" in r.output
+    finally:
+        localnet.stop(tmp_path / "net")

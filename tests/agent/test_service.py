@@ -169,3 +169,8 @@ def test_a_compressed_day_is_followed(tmp_path):
     clock = SlotClock(slot_secs=15, gate_lead_secs=5, delivery_deadline_secs=600)
     svc = AgentService(a, Book(), object(), clock, open_orders=lambda s: [])
     assert "2026-03-21 09:00–09:15 IST" in svc._say(origin_slot, "x")
+
+
+def test_slots_that_do_not_stand_for_15_minutes_are_refused():
+    with pytest.raises(ValueError, match="15-minute slots .* stand for 15 s"):
+        Agent(Household("home"), delhi(), FixedLimits(4.0, 5.0), slot_secs=15)

@@ -90,6 +90,11 @@ class Agent:
     load_method: LoadForecaster = field(default_factory=LoadForecaster)
 
     def __post_init__(self) -> None:
+        if self.slot_secs * SLOTS_PER_DAY != 86400:
+            raise ValueError(
+                f"an agent plans 15-minute slots (96 a day); these slots stand for "
+                f"{self.slot_secs} s (a compressed demo day needs its site's sim_slot_secs)"
+            )
         for ld in self.home.loads:
             ld.check_feasible(self.slot_secs)
         self.first_slot: int | None = None
