@@ -242,13 +242,14 @@ def report_cmd(flow_paths, tariff_path, emission_factor, timezone, per_home, as_
     click.echo(format_table({d["day"]: d for d in doc["community"]}, cur))
     if per_home:
         click.echo(
-            "\nhousehold        day          use kWh   PV kWh  grid kWh  "
-            f"self-suff.  saved {cur}  peak kW  CO2 kg"
+            "\nhousehold        day          use kWh   PV kWh  grid kWh  self-suff.  self-cons."
+            f"  saved {cur}  peak kW  CO2 kg"
         )
+        pct = lambda v: "—" if v is None else f"{v:.1%}"  # noqa: E731
         for h in doc["households"]:
-            ss = "—" if h["self_sufficiency"] is None else f"{h['self_sufficiency']:.1%}"
             click.echo(
                 f"{h['household']:16s} {h['day']}  {h['consumption_kwh']:8.2f} {h['pv_kwh']:8.2f}"
-                f" {h['grid_import_kwh']:9.2f}  {ss:>10s} {h['saved']:9.2f} "
+                f" {h['grid_import_kwh']:9.2f}  {pct(h['self_sufficiency']):>10s}"
+                f"  {pct(h['self_consumption']):>10s} {h['saved']:9.2f} "
                 f"{h['peak_import_kw']:8.2f} {h['co2_avoided_kg']:7.2f}"
             )
