@@ -174,3 +174,39 @@ def test_a_compressed_day_is_followed(tmp_path):
 def test_slots_that_do_not_stand_for_15_minutes_are_refused():
     with pytest.raises(ValueError, match="15-minute slots .* stand for 15 s"):
         Agent(Household("home"), delhi(), FixedLimits(4.0, 5.0), slot_secs=15)
+
+
+def test_index_ports_read_the_households_rows_and_prices(tmp_path):
+    from urja.agent.service import index_ports
+    from urja.indexer.store import Index
+
+    ix = Index(tmp_path / "index.sqlite")
+    ix.db.executemany(
+        "INSERT INTO orders(id, slot, owner, side, wh, price, escrow, status, ledger) "
+        "VALUES (?, ?, ?, ?, ?, ?, 0, ?, 1)",
+        [
+            (1, 50, "GME", "sell", 500, 40000, "open"),
+            (2, 50, "GME", "buy", 100, 50000, "cancelled"),
+            (3, 50, "GOTHER", "sell", 100, 40000, "open"),
+            (4, 51, "GME", "sell", 300, 40000, "open"),
+        ],
+    )
+    ix.db.execute(
+        "INSERT INTO trades(trade_id, slot, buy, sell, buyer, seller, wh, price, state, "
+        "delivered_wh, ledger) VALUES (1, 50, 9, 1, 'GX', 'GME', 400, 45000, 'delivered', 380, 2)"
+    )
+    ix.db.executemany(
+        "INSERT INTO settles(slot, trades, clearing_price, ledger, tx_hash) VALUES (?,?,?,?,?)",
+        [(49, 0, None, 1, "a"), (50, 1, 45000, 2, "b"), (50, 1, 45000, 3, "c")],
+    )
+    ix.db.commit()
+    open_orders, trades, prices = index_ports(tmp_path / "index.sqlite", "GME")
+    assert [o.id for o in open_orders(50)] == [1]
+    assert [t["delivered_wh"] for t in trades(50)] == [380]
+    assert prices(48) == [(49, None), (50, 45000)] and prices(50) == []
+    # fed to the agent, a clearing price becomes what its surplus is expected to earn
+    svc = service(tmp_path, FixedLimits(4.0, 5.0), Book())
+    svc.prices = prices
+    svc.tick(CLOCK.gate(DAY0 + 10) - 600)
+    assert svc.agent.expected_sell() == pytest.approx(4.5)
+    assert svc.last_priced == 50

@@ -65,18 +65,19 @@ def run_cmd(settings_path: Path, interval: float, once: bool) -> None:
         latitude=float(site.get("latitude", 28.61)),
         longitude=float(site.get("longitude", 77.21)),
     )
-    open_orders, trades = index_ports(s.index_path, kp.public_key)
+    open_orders, trades, prices = index_ports(s.index_path, kp.public_key)
     svc = AgentService(
         a,
         s.market(),
         kp,
         clock,
-        open_orders,
-        trades,
-        kp.public_key,
-        st.readings,
-        s.cfg.data_dir / "agents" / f"{st.key}.jsonl",
-        st.plan_ahead_slots,
+        open_orders=open_orders,
+        trades=trades,
+        prices=prices,
+        address=kp.public_key,
+        readings=st.readings,
+        flows_path=s.cfg.data_dir / "agents" / f"{st.key}.jsonl",
+        plan_ahead_slots=st.plan_ahead_slots,
     )
 
     def tick() -> None:

@@ -53,6 +53,8 @@ class AgentService:
     """The household's open orders for a slot (from the index)."""
     trades: Callable[[int], list[dict]] = lambda slot: []
     """The household's trades of a slot (index rows: buyer, seller, delivered_wh, price)."""
+    prices: Callable[[int], list[tuple[int, int | None]]] = lambda after: []
+    """(slot, clearing price per Wh in smallest units) of settled slots after a slot."""
     address: str = ""
     readings: Path | None = None
     flows_path: Path | None = None
@@ -64,6 +66,7 @@ class AgentService:
     mine: dict[int, dict[int, Open]] = field(default_factory=dict)
     """Orders this service placed, per slot (the index may not have them yet)."""
     cancelled: set[int] = field(default_factory=set)
+    last_priced: int = -1
     soc_after: dict[int, float] = field(default_factory=dict)
     """Battery energy (Wh) after each executed slot."""
     _offset: int = 0
@@ -114,6 +117,9 @@ class AgentService:
         flows of finished slots. Returns what it did, in words."""
         said: list[str] = []
         self.read_measurements()
+        for slot, price in self.prices(self.last_priced):  # what surplus earned lately
+            self.agent.observe_price(None if price is None else self.agent.money.per_kwh(price))
+            self.last_priced = max(self.last_priced, slot)
         for s in sorted(self.decided):
             if s not in self.executed and self.clock.gate(s) <= now:
                 self.agent.execute(self.decided[s])
@@ -209,7 +215,8 @@ class AgentService:
 
 
 def index_ports(index_path: Path, address: str):
-    """(open_orders, trades) callables reading the household's rows from the event index."""
+    """(open_orders, trades, prices) callables reading the household's orders and trades and
+    the slots' clearing prices from the event index."""
     from ..indexer.store import Index
 
     def rows(sql: str, args: tuple) -> list[dict]:
@@ -231,4 +238,12 @@ def index_ports(index_path: Path, address: str):
             "SELECT * FROM trades WHERE slot=? AND (buyer=? OR seller=?)", (slot, address, address)
         )
 
-    return open_orders, trades
+    def prices(after: int) -> list[tuple[int, int | None]]:
+        got = rows(
+            "SELECT slot, MAX(clearing_price) AS p FROM settles WHERE slot > ? "
+            "GROUP BY slot ORDER BY slot",
+            (after,),
+        )
+        return [(r["slot"], r["p"]) for r in got]
+
+    return open_orders, trades, prices
