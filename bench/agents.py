@@ -36,6 +36,8 @@ GATE_LEAD_SECS = 300
 
 
 def build(setup, series, naive: bool) -> list[Agent]:
+    """One agent per home: seasonal-naive fixed-limit (`naive`) or forecasting, scheduling,
+    cost-minimising with the scenario mix of devices."""
     batteries, loads = scenarios.devices(setup, series.homes)
     agents = []
     for i, h in enumerate(series.homes):
@@ -59,12 +61,14 @@ def build(setup, series, naive: bool) -> list[Agent]:
 
 
 def feed(agents: list[Agent], series, upto: int) -> None:
+    """Gives every agent its measurements of the first `upto` slots."""
     for i, a in enumerate(agents):
         for k in range(upto):
             a.observe(series.first_slot + k, series.pv_wh[i, k], series.load_wh[i, k])
 
 
 def plan_all(agents: list[Agent], slot: int) -> tuple[float, float, int, list]:
+    """Every agent plans `slot`: (wall seconds, HiGHS seconds, schedules solved, steps)."""
     gate = slot * 900 - GATE_LEAD_SECS
     t0 = time.perf_counter()
     solve, lps, steps = 0.0, 0, []
@@ -77,6 +81,7 @@ def plan_all(agents: list[Agent], slot: int) -> tuple[float, float, int, list]:
 
 
 def planning() -> None:
+    """Part 1: 1,000 households plan one slot, against the baseline."""
     setup = scenarios.Setup(households=HOUSEHOLDS)
     homes = sim.community(HOUSEHOLDS, setup.seed)
     first_day = setup.day - 7
@@ -128,6 +133,7 @@ def planning() -> None:
 
 
 def forecasts(n: int = 20, days: int = 365) -> None:
+    """Part 2: forecast errors against seasonal naive on a simulated year."""
     homes = sim.community(n, seed=11)
     t0 = time.perf_counter()
     s = sim.simulate(homes, days, seed=11)

@@ -57,10 +57,12 @@ class Battery:
 
     @property
     def min_wh(self) -> float:
+        """Least energy the battery may hold, Wh."""
         return self.soc_min * self.capacity_kwh * 1000
 
     @property
     def max_wh(self) -> float:
+        """Most energy the battery may hold, Wh."""
         return self.soc_max * self.capacity_kwh * 1000
 
     def max_step_wh(self, slot_secs: int) -> float:

@@ -32,9 +32,11 @@ log = logging.getLogger("urja.agent")
 class MarketPort(Protocol):
     """The two market calls an agent makes (`urja.contracts.Market` has them)."""
 
-    def order(self, kp, side: str, slot: int, wh: int, price: int) -> int: ...
+    def order(self, kp, side: str, slot: int, wh: int, price: int) -> int:
+        """Places an offer ("sell") or bid ("buy"); returns the order id."""
 
-    def cancel(self, kp, order_id: int) -> None: ...
+    def cancel(self, kp, order_id: int) -> None:
+        """Withdraws an order before its gate."""
 
 
 class ReadingsError(ValueError):

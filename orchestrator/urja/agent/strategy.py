@@ -46,7 +46,9 @@ class Strategy(Protocol):
 
     name: str
 
-    def price(self, side: str, now: float, opens: float, gate: float) -> float: ...
+    def price(self, side: str, now: float, opens: float, gate: float) -> float:
+        """The limit price (currency per kWh) of `side` at `now`, for a slot whose planning
+        window opened at `opens` and whose gate closes at `gate`."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class FixedLimits:
     name: str = "fixed"
 
     def price(self, side: str, now: float, opens: float, gate: float) -> float:
+        """The fixed limit of `side`."""
         return self.sell if side == "sell" else self.buy
 
 
@@ -86,6 +89,7 @@ class LinearRamp:
             raise ValueError("ramp: buy_start must be at or below buy_limit")
 
     def price(self, side: str, now: float, opens: float, gate: float) -> float:
+        """Start price plus the ramp's fraction of the way to the limit."""
         f = ramp_fraction(now, opens, gate)
         if side == "sell":
             return self.sell_start + (self.sell_limit - self.sell_start) * f
@@ -103,6 +107,7 @@ class CostMinimising:
     name: str = "cost"
 
     def price(self, side: str, now: float, opens: float, gate: float) -> float:
+        """Feed-in plus margin to sell; marginal tariff less margin (not below that) to buy."""
         if side == "sell":
             return self.tariff.feed_in + self.margin
         return max(
