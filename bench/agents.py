@@ -6,7 +6,8 @@
    from the cost-minimising strategy. Reported: wall time, the solver's share of it, and the
    ratio against the baseline measured in the same run: seasonal-naive fixed-limit agents
    (yesterday's same slot at fixed prices, no schedule) for the same 1,000 households.
-   The slot's resulting book is then cleared with the matching engine.
+   The same plans are also timed on two worker processes (half the households each), and
+   the slot's resulting book is cleared with the matching engine.
 2. Forecast errors on a simulated year: PV and load forecasts against the seasonal-naive
    baseline (same slot yesterday), two slots ahead, MAE and RMSE per 15-minute slot.
 
@@ -80,6 +81,16 @@ def plan_all(agents: list[Agent], slot: int) -> tuple[float, float, int, list]:
     return time.perf_counter() - t0, solve, lps, steps
 
 
+_SHARED: dict = {}
+
+
+def _plan_part(bounds: tuple[int, int]) -> tuple[float, float, int]:
+    """A worker's share of the households (agents inherited from the parent by fork)."""
+    lo, hi = bounds
+    secs, solve, lps, _ = plan_all(_SHARED["agents"][lo:hi], _SHARED["slot"])
+    return secs, solve, lps
+
+
 def planning() -> None:
     """Part 1: 1,000 households plan one slot, against the baseline."""
     setup = scenarios.Setup(households=HOUSEHOLDS)
@@ -97,6 +108,16 @@ def planning() -> None:
     feed(smart, series, upto)
     b_secs, _, _, _ = plan_all(base, slot)
     s_secs, solve, lps, steps = plan_all(smart, slot)
+    # the same on both cores: two worker processes, half the households each
+    import multiprocessing as mp
+
+    _SHARED.update(agents=smart, slot=slot)
+    half = HOUSEHOLDS // 2
+    with mp.get_context("fork").Pool(2) as pool:
+        pool.map(_plan_part, [(0, 1), (1, 2)])  # workers started before timing
+        t0 = time.perf_counter()
+        parts = pool.map(_plan_part, [(0, half), (half, HOUSEHOLDS)])
+        two_core = time.perf_counter() - t0
     orders = [
         {
             "id": f"{i}/{w.side}",
@@ -121,6 +142,10 @@ def planning() -> None:
     print(
         f"  solver (HiGHS run) share: {solve / s_secs:.0%} "
         f"({solve * 1000:.1f} ms, {solve / max(lps, 1) * 1000:.2f} ms per schedule)"
+    )
+    print(
+        f"  agents on 2 worker processes: {two_core * 1000:8.1f} ms "
+        f"(the halves took {parts[0][0] * 1000:.0f} and {parts[1][0] * 1000:.0f} ms)"
     )
     print(
         f"  matching the {len(orders)} orders: {clear_secs * 1000:.1f} ms, "
