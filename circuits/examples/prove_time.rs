@@ -6,7 +6,7 @@ fn main() {
     let t = Instant::now();
     let keys = setup_insecure_deterministic(1);
     println!("setup {:?}", t.elapsed());
-    let w = DeliveryWitness::new(&[10; READINGS], [0; 32], 5, 60, [1; 32]).unwrap();
+    let w = DeliveryWitness::new(&[10; READINGS], [0; 32], 5, 60, [1; 32], [2; 32]).unwrap();
     for _ in 0..3 {
         let t = Instant::now();
         let (p, h) = prove(&keys.pk, &w).unwrap();

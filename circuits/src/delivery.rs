@@ -3,9 +3,11 @@
 //! Private: readings `r_1..r_N` (Wh per reading interval) and a salt `s`; public: `h`.
 //! Proven: every `r_i` and the meter limit `max` lie in `[0, 2^16)`, every `r_i <= max`,
 //! and `h = Poseidon(C, E, slot, max, K)` with `C = Poseidon(r_1..r_N, s)` and
-//! `E = r_1 + .. + r_N`. `K = Poseidon(key_hi, key_lo)` is the meter key's digest; the
-//! contract recomputes `h` from values it checks itself, so the proof ties the signed
-//! commitment `C` to the claimed energy `E` for that meter, slot and limit.
+//! `E = r_1 + .. + r_N`. `K = Poseidon(Poseidon(key_hi, key_lo), D)` binds the meter key
+//! and the market's domain `D` (network and market contract, docs/formats.md); `K` is a free
+//! witness, so the constraints do not depend on how it is made. The contract recomputes `h`
+//! from values it checks itself, so the proof ties the signed commitment `C` to the claimed
+//! energy `E` for that meter, slot, limit, network and market.
 
 use ark_bn254::Fr;
 use ark_ff::{BigInteger, PrimeField};
@@ -77,6 +79,8 @@ pub struct DeliveryWitness {
     pub max_wh: u64,
     /// The meter's ed25519 public key.
     pub meter_key: [u8; 32],
+    /// The market's 32-byte domain: SHA-256("URJA/domain/v1" || network_id || market).
+    pub domain: [u8; 32],
 }
 
 /// Splits a 32-byte key into its big-endian 128-bit halves as field elements.
@@ -87,10 +91,17 @@ pub fn key_halves(key: &[u8; 32]) -> (Fr, Fr) {
     )
 }
 
-/// `K = Poseidon(key_hi, key_lo)`.
-pub fn key_digest(key: &[u8; 32]) -> Fr {
+/// `D`: the first 31 bytes of the market's 32-byte domain as a big-endian integer
+/// (below 2^248, so always a field element).
+pub fn domain_scalar(domain: &[u8; 32]) -> Fr {
+    Fr::from_be_bytes_mod_order(&domain[..31])
+}
+
+/// `K = Poseidon(Poseidon(key_hi, key_lo), D)`: the meter key bound to the market's domain.
+pub fn key_digest(key: &[u8; 32], domain: &[u8; 32]) -> Fr {
     let (hi, lo) = key_halves(key);
-    urja_poseidon::hash(&[hi, lo]).expect("arity 2")
+    let inner = urja_poseidon::hash(&[hi, lo]).expect("arity 2");
+    urja_poseidon::hash(&[inner, domain_scalar(domain)]).expect("arity 2")
 }
 
 /// Big-endian 32-byte encoding of a field element.
@@ -115,6 +126,7 @@ impl DeliveryWitness {
         slot: u64,
         max_wh: u64,
         meter_key: [u8; 32],
+        domain: [u8; 32],
     ) -> Result<Self, DeliveryError> {
         if readings.len() != READINGS {
             return Err(DeliveryError::ReadingCount {
@@ -147,6 +159,7 @@ impl DeliveryWitness {
             slot,
             max_wh,
             meter_key,
+            domain,
         })
     }
 
@@ -170,18 +183,27 @@ impl DeliveryWitness {
             self.slot,
             self.max_wh,
             &self.meter_key,
+            &self.domain,
         )
     }
 }
 
-/// `h = Poseidon(C, E, slot, max, K)`, exactly as the market contract computes it.
-pub fn public_hash(c: Fr, energy: u64, slot: u64, max_wh: u64, key: &[u8; 32]) -> Fr {
+/// `h = Poseidon(C, E, slot, max, K)` with `K = key_digest(key, domain)`, exactly as the
+/// market contract computes it.
+pub fn public_hash(
+    c: Fr,
+    energy: u64,
+    slot: u64,
+    max_wh: u64,
+    key: &[u8; 32],
+    domain: &[u8; 32],
+) -> Fr {
     urja_poseidon::hash(&[
         c,
         Fr::from(energy),
         Fr::from(slot),
         Fr::from(max_wh),
-        key_digest(key),
+        key_digest(key, domain),
     ])
     .expect("arity 5")
 }
@@ -244,7 +266,7 @@ impl ConstraintSynthesizer<Fr> for DeliveryCircuit {
         inputs.push(alloc(fe(&|w| fr_from_be(&w.salt).expect("validated")))?);
         let c = urja_poseidon::gadget::hash(&inputs)?;
         let slot = alloc(fe(&|w| Fr::from(w.slot)))?;
-        let k = alloc(fe(&|w| key_digest(&w.meter_key)))?;
+        let k = alloc(fe(&|w| key_digest(&w.meter_key, &w.domain)))?;
         let computed = urja_poseidon::gadget::hash(&[c, energy, slot, max, k])?;
         computed.enforce_equal(&h)
     }

@@ -14,8 +14,11 @@ fn keys() -> &'static Keys {
 fn witness(readings: [u64; READINGS]) -> DeliveryWitness {
     let mut salt = [0x5au8; 32];
     salt[0] &= 0x1f;
-    DeliveryWitness::new(&readings, salt, 1_900_000, 500, [9u8; 32]).unwrap()
+    DeliveryWitness::new(&readings, salt, 1_900_000, 500, [9u8; 32], DOMAIN).unwrap()
 }
+
+/// A market domain (any 32 bytes; the vectors test checks how it is derived).
+const DOMAIN: [u8; 32] = [0xd0; 32];
 
 const READ: [u64; READINGS] = [10, 0, 500, 33, 7, 250, 499, 1, 2, 3, 4, 5, 6, 7, 8];
 
@@ -26,16 +29,30 @@ fn a_valid_proof_verifies_and_binds_every_public_value() {
     assert!(verify(&keys().vk, &proof, &h));
     assert_eq!(
         h,
-        public_hash(w.commitment(), w.energy(), w.slot, w.max_wh, &w.meter_key)
+        public_hash(
+            w.commitment(),
+            w.energy(),
+            w.slot,
+            w.max_wh,
+            &w.meter_key,
+            &w.domain
+        )
     );
     let c = w.commitment();
     let e = w.energy();
-    // E changed by one, another slot, another meter, another limit: another h, rejected.
+    // E changed by one, another slot, meter, limit or market domain (another network or
+    // market contract; also one differing only in byte 30, the last one D keeps):
+    // another h, rejected.
+    let mut near = DOMAIN;
+    near[30] ^= 1;
+    let k = &w.meter_key;
     for other in [
-        public_hash(c, e + 1, w.slot, w.max_wh, &w.meter_key),
-        public_hash(c, e, w.slot + 1, w.max_wh, &w.meter_key),
-        public_hash(c, e, w.slot, w.max_wh, &[8u8; 32]),
-        public_hash(c, e, w.slot, w.max_wh + 1, &w.meter_key),
+        public_hash(c, e + 1, w.slot, w.max_wh, k, &DOMAIN),
+        public_hash(c, e, w.slot + 1, w.max_wh, k, &DOMAIN),
+        public_hash(c, e, w.slot, w.max_wh, &[8u8; 32], &DOMAIN),
+        public_hash(c, e, w.slot, w.max_wh + 1, k, &DOMAIN),
+        public_hash(c, e, w.slot, w.max_wh, k, &[0xd1; 32]),
+        public_hash(c, e, w.slot, w.max_wh, k, &near),
     ] {
         assert!(!verify(&keys().vk, &proof, &other));
     }
@@ -73,17 +90,17 @@ fn every_flipped_bit_of_an_encoded_proof_is_caught() {
 fn the_witness_is_refused_out_of_range_naming_the_reading() {
     let mut r = READ;
     r[4] = 70_000;
-    let e = DeliveryWitness::new(&r, [0; 32], 1, 60_000, [0; 32]).unwrap_err();
+    let e = DeliveryWitness::new(&r, [0; 32], 1, 60_000, [0; 32], DOMAIN).unwrap_err();
     assert_eq!(e.to_string(), "reading 5 is 70000 Wh, outside 0..=65535");
     let mut r = READ;
     r[0] = 501;
-    let e = DeliveryWitness::new(&r, [0; 32], 1, 500, [0; 32]).unwrap_err();
+    let e = DeliveryWitness::new(&r, [0; 32], 1, 500, [0; 32], DOMAIN).unwrap_err();
     assert_eq!(
         e.to_string(),
         "reading 1 is 501 Wh, above the meter's limit of 500 Wh per interval"
     );
-    assert!(DeliveryWitness::new(&READ[..3], [0; 32], 1, 500, [0; 32]).is_err());
-    assert!(DeliveryWitness::new(&READ, [0xff; 32], 1, 500, [0; 32]).is_err());
+    assert!(DeliveryWitness::new(&READ[..3], [0; 32], 1, 500, [0; 32], DOMAIN).is_err());
+    assert!(DeliveryWitness::new(&READ, [0xff; 32], 1, 500, [0; 32], DOMAIN).is_err());
 }
 
 #[test]

@@ -54,6 +54,29 @@ urja::MeterKey load_or_create_key() {
   return key;
 }
 
+// The market domain this meter signs for (docs/firmware.md, "Provisioning a meter"): the
+// 32-byte NVS blob `urja/domain` when present (written at the bench), else the 64 hex digits
+// of CONFIG_URJA_MARKET_DOMAIN. Without a valid one the meter refuses to run: a slot signed
+// for no market, or the wrong one, could never be delivered.
+void load_domain(uint8_t domain[32]) {
+  nvs_handle_t h;
+  ESP_ERROR_CHECK(nvs_open("urja", NVS_READWRITE, &h));
+  size_t len = 32;
+  esp_err_t err = nvs_get_blob(h, "domain", domain, &len);
+  nvs_close(h);
+  if (err == ESP_OK && len == 32) return;
+  if (err == ESP_OK) {
+    ESP_LOGE(TAG, "NVS domain has %u bytes, expected 32: refusing to run", unsigned(len));
+    abort();
+  }
+  if (err != ESP_ERR_NVS_NOT_FOUND) ESP_ERROR_CHECK(err);
+  if (!urja::hex_decode(CONFIG_URJA_MARKET_DOMAIN, domain, 32)) {
+    ESP_LOGE(TAG, "no market domain: set 'Market domain' (64 hex digits from `urja meter "
+                  "register`) in menuconfig or write NVS urja/domain; refusing to run");
+    abort();
+  }
+}
+
 void start_wifi() {
   ESP_ERROR_CHECK(esp_netif_init());
   ESP_ERROR_CHECK(esp_event_loop_create_default());
@@ -124,6 +147,12 @@ extern "C" void app_main() {
   urja::hex_encode(key.public_key, 32, id);
   // Printed on every boot for registration (`urja meter register ... <meter_id>`).
   std::printf("URJA_METER_ID=%s\n", id);
+  static uint8_t domain[32];
+  load_domain(domain);
+  char domain_hex[65];
+  urja::hex_encode(domain, 32, domain_hex);
+  // Printed so the installer can compare it with what `urja meter register` showed.
+  std::printf("URJA_DOMAIN=%s\n", domain_hex);
   start_sntp();
 
   static urja::esp::EspFlash flash("urja_ring");
@@ -153,7 +182,7 @@ extern "C" void app_main() {
   }
   urja::EnergyConfig ecfg;
   ecfg.slot_secs = CONFIG_URJA_SLOT_SECS;
-  static urja::Meter meter(*sensor, clock, ring, key, ecfg);
+  static urja::Meter meter(*sensor, clock, ring, key, domain, ecfg);
   mqtt.ensure_connected();
 
   TickType_t wake = xTaskGetTickCount();

@@ -89,12 +89,20 @@ def poseidon(inputs: list[int]) -> int:
 
 
 def delivery_public_input(
-    commitment: bytes, energy_wh: int, slot: int, max_wh_per_minute: int, meter_key: bytes
+    commitment: bytes,
+    energy_wh: int,
+    slot: int,
+    max_wh_per_minute: int,
+    meter_key: bytes,
+    *,
+    domain: bytes,
 ) -> int:
-    """`h = Poseidon(C, E, slot, max, Poseidon(key_hi, key_lo))`."""
-    if len(meter_key) != 32 or len(commitment) != 32:
-        raise AuditError("meter key and commitment must be 32 bytes each")
-    k = poseidon([int.from_bytes(meter_key[:16], "big"), int.from_bytes(meter_key[16:], "big")])
+    """`h = Poseidon(C, E, slot, max, K)` with `K = Poseidon(Poseidon(key_hi, key_lo), D)`,
+    `D` the first 31 bytes of the market `domain` (docs/formats.md)."""
+    if len(meter_key) != 32 or len(commitment) != 32 or len(domain) != 32:
+        raise AuditError("meter key, commitment and domain must be 32 bytes each")
+    inner = poseidon([int.from_bytes(meter_key[:16], "big"), int.from_bytes(meter_key[16:], "big")])
+    k = poseidon([inner, int.from_bytes(domain[:31], "big")])
     c = int.from_bytes(commitment, "big")
     if c >= R:
         raise AuditError("commitment is not below the scalar field modulus")
@@ -179,12 +187,19 @@ def verify_groth16(vk: VerifyingKey | bytes, proof: bytes, public_inputs: list[i
     return final_exponentiate(product) == FQ12.one()
 
 
-def verify_signature(meter_key: bytes, slot: int, commitment: bytes, signature: bytes) -> bool:
-    """The meter's ed25519 signature over the documented 88-byte delivery message."""
+def verify_signature(
+    meter_key: bytes, slot: int, commitment: bytes, signature: bytes, *, domain: bytes
+) -> bool:
+    """The meter's ed25519 signature over the documented 120-byte delivery message
+    `"URJA/delivery/v2" || domain || meter || slot (u64 BE) || C`."""
     from nacl.exceptions import BadSignatureError
     from nacl.signing import VerifyKey
 
-    msg = b"URJA/delivery/v1" + meter_key + slot.to_bytes(8, "big") + commitment
+    if len(domain) != 32 or len(meter_key) != 32 or len(commitment) != 32:
+        raise AuditError("domain, meter key and commitment must be 32 bytes each")
+    if not 0 <= slot < 2**64:
+        raise AuditError(f"slot {slot} is not a u64")
+    msg = b"URJA/delivery/v2" + domain + meter_key + slot.to_bytes(8, "big") + commitment
     try:
         VerifyKey(meter_key).verify(msg, signature)
         return True
@@ -200,9 +215,14 @@ def verify_delivery(
     slot: int,
     max_wh_per_minute: int,
     meter_key: bytes,
+    *,
+    domain: bytes,
 ) -> bool:
-    """Recomputes `h` from the public values and verifies the proof against it."""
-    h = delivery_public_input(commitment, energy_wh, slot, max_wh_per_minute, meter_key)
+    """Recomputes `h` from the public values and the market `domain` and verifies the proof
+    against it."""
+    h = delivery_public_input(
+        commitment, energy_wh, slot, max_wh_per_minute, meter_key, domain=domain
+    )
     return verify_groth16(vk, proof, [h])
 
 

@@ -72,15 +72,23 @@ def _load(index: Index) -> list[dict]:
 
 
 def _verify(args) -> tuple[bool, bool]:
-    vk, proof, commitment, energy, slot, cap, meter, sig = args
-    ok_proof = audit.verify_delivery(vk, proof, commitment, energy, slot, cap, meter)
-    ok_sig = audit.verify_signature(meter, slot, commitment, sig)
+    vk, proof, commitment, energy, slot, cap, meter, sig, domain = args
+    ok_proof = audit.verify_delivery(vk, proof, commitment, energy, slot, cap, meter, domain=domain)
+    ok_sig = audit.verify_signature(meter, slot, commitment, sig, domain=domain)
     return ok_proof, ok_sig
 
 
-def run(index: Index, chain_state: dict | None = None, workers: int | None = None) -> Report:
-    """Audits the events in `index`. `chain_state` (optional) carries what the chain itself
-    says now: {"total_supply", "totals", "escrow_balance"}."""
+def run(
+    index: Index,
+    chain_state: dict | None = None,
+    workers: int | None = None,
+    *,
+    domain: bytes,
+) -> Report:
+    """Audits the events in `index` of the market whose domain (`urja.domain.market_domain`
+    of its network and address) is `domain`: every signature and proof is checked for it.
+    `chain_state` (optional) carries what the chain itself says now: {"total_supply",
+    "totals", "escrow_balance"}."""
     rep = Report()
     events = _load(index)
     orders: dict[int, dict] = {}
@@ -196,6 +204,7 @@ def run(index: Index, chain_state: dict | None = None, workers: int | None = Non
             cap(p["meter"], p["ledger"]),
             bytes.fromhex(p["meter"]),
             bytes.fromhex(p["signature"]),
+            domain,
         )
         for p in proofs
     ]

@@ -31,6 +31,7 @@ from .commands.audit import chain_state
 from .config import Config
 from .contracts import Market, Registry
 from .deploy import GovernanceSettings, MarketSettings, deploy_and_record
+from .domain import market_domain
 from .fleet import SimHousehold, Weather, make_community, publish, sign_slot
 from .indexer.store import Index
 from .keystore import Keystore
@@ -170,6 +171,7 @@ def run(
             chain, op, data_dir, "local", settings, GovernanceSettings(), feeder_caps, {}, say=say
         )
         ids = dep.contracts
+        domain = market_domain(passphrase, ids["market"])
         homes = make_community(households, feeders, rng)
         registry = Registry(chain, ids["registry"])
         keys = {}
@@ -239,7 +241,7 @@ def run(
                     placed.add(s)
                 if s not in published and now >= clock.end(s):
                     msgs = [
-                        sign_slot(h.meter, s, *community.read(h, s), None)
+                        sign_slot(h.meter, s, *community.read(h, s), None, domain=domain)
                         for h in homes
                         if h.meter is not None
                     ]
@@ -262,7 +264,7 @@ def run(
             "(py_ecc re-verifies every proof) ..."
         )
         wait_until(chain, chain.ledger_time() + 2)
-        rep = auditor.run(Index(stack.index_path, readonly=True), chain_state(stack))
+        rep = auditor.run(Index(stack.index_path, readonly=True), chain_state(stack), domain=domain)
         say(rep.text())
         grid = grid_status(
             index,

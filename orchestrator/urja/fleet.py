@@ -5,7 +5,7 @@ scaled by each roof's size and a shared cloud cover that drifts from slot to slo
 per-minute flicker; household load follows a daily profile with morning and evening peaks.
 Each simulated meter reports exactly what the firmware reports (docs/formats.md, "Meter
 message"): 15 per-minute export and import readings, a salt, the Poseidon commitment and the
-ed25519 signature over (meter, slot, commitment).
+ed25519 signature over (market domain, meter, slot, commitment).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from nacl.signing import SigningKey
 
 from . import zk
+from .domain import delivery_message
 from .relayer.message import MeterSlot, encode
 from .solar import SiteClock, clear_sky_ghi
 
@@ -88,14 +89,21 @@ class SimHousehold:
 
 
 def sign_slot(
-    meter: SigningKey, slot: int, export_wh: list[int], import_wh: list[int], salt: bytes | None
+    meter: SigningKey,
+    slot: int,
+    export_wh: list[int],
+    import_wh: list[int],
+    salt: bytes | None,
+    *,
+    domain: bytes,
 ) -> MeterSlot:
-    """Commits to and signs one slot exactly as the firmware does."""
+    """Commits to and signs one slot for the market `domain` (`urja.domain.market_domain`)
+    exactly as the firmware does."""
     salt = salt or zk.random_salt()
     c = zk.commitment(export_wh, salt)
     mid = bytes(meter.verify_key)
-    sig = meter.sign(zk.delivery_message(mid, slot, c)).signature
-    return MeterSlot(mid, slot, tuple(export_wh), tuple(import_wh), salt, c, sig)
+    sig = meter.sign(delivery_message(domain, mid, slot, c)).signature
+    return MeterSlot(domain, mid, slot, tuple(export_wh), tuple(import_wh), salt, c, sig)
 
 
 def make_community(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import _native
+from . import domain as _domain
 
 ZkError = _native.ZkError
 """Bad input to the prover, or a key or proof that cannot be read (a ValueError)."""
@@ -24,8 +25,8 @@ ProvingKey = _native.ProvingKey
 READINGS = 15
 """Readings per slot: one per minute of a 15-minute slot (a circuit constant)."""
 
-DOMAIN = b"URJA/delivery/v1"
-"""Domain separator that starts every signed delivery message."""
+DOMAIN = _domain.MESSAGE_TAG
+"""Tag that starts every signed delivery message ("URJA/delivery/v2")."""
 
 
 @dataclass(frozen=True)
@@ -59,21 +60,29 @@ def commitment(readings: list[int], salt: bytes) -> bytes:
     return _native.commitment(list(readings), salt)
 
 
-def delivery_message(meter_key: bytes, slot: int, commitment_bytes: bytes) -> bytes:
-    """The 88 bytes a meter signs: domain, meter key, slot (u64 big-endian), commitment."""
-    if len(meter_key) != 32 or len(commitment_bytes) != 32:
-        raise ZkError("meter key and commitment must be 32 bytes each")
-    if not 0 <= slot < 2**64:
-        raise ZkError(f"slot {slot} is not a u64")
-    return DOMAIN + meter_key + slot.to_bytes(8, "big") + commitment_bytes
+def delivery_message(
+    meter_key: bytes, slot: int, commitment_bytes: bytes, *, domain: bytes
+) -> bytes:
+    """The 120 bytes a meter signs: tag, market domain, meter key, slot (u64 big-endian),
+    commitment (`urja.domain.delivery_message`)."""
+    try:
+        return _domain.delivery_message(domain, meter_key, slot, commitment_bytes)
+    except _domain.DomainError as e:
+        raise ZkError(str(e)) from None
 
 
 def delivery_public_input(
-    commitment_bytes: bytes, energy_wh: int, slot: int, max_wh_per_minute: int, meter_key: bytes
+    commitment_bytes: bytes,
+    energy_wh: int,
+    slot: int,
+    max_wh_per_minute: int,
+    meter_key: bytes,
+    *,
+    domain: bytes,
 ) -> bytes:
-    """`h`, the proof's single public input, as 32 big-endian bytes."""
+    """`h`, the proof's single public input for the market `domain`, as 32 big-endian bytes."""
     return _native.delivery_public_input(
-        commitment_bytes, energy_wh, slot, max_wh_per_minute, meter_key
+        commitment_bytes, energy_wh, slot, max_wh_per_minute, meter_key, domain
     )
 
 
@@ -84,10 +93,13 @@ def prove_delivery(
     slot: int,
     max_wh_per_minute: int,
     meter_key: bytes,
+    *,
+    domain: bytes,
 ) -> DeliveryProof:
-    """Proves a meter's slot. Raises `ZkError` naming the reading when one is out of range."""
+    """Proves a meter's slot in the market `domain`. Raises `ZkError` naming the reading when
+    one is out of range."""
     proof, h, c, energy = key.prove_delivery(
-        list(readings), salt, slot, max_wh_per_minute, meter_key
+        list(readings), salt, slot, max_wh_per_minute, meter_key, domain
     )
     return DeliveryProof(proof=proof, public_input=h, commitment=c, energy_wh=energy)
 
@@ -131,7 +143,8 @@ def export_example(out_dir: str | os.PathLike, key: ProvingKey | None = None) ->
     meter_key = secrets.token_bytes(32)
     readings = [secrets.randbelow(501) for _ in range(READINGS)]
     slot = 1_900_000 + secrets.randbelow(1000)
-    p = prove_delivery(key, readings, random_salt(), slot, 500, meter_key)
+    domain = secrets.token_bytes(32)
+    p = prove_delivery(key, readings, random_salt(), slot, 500, meter_key, domain=domain)
     files = {
         "verification_key.json": json.dumps(json.loads(key.vk_snarkjs()), indent=1),
         "proof.json": json.dumps(json.loads(_native.proof_snarkjs(p.proof)), indent=1),
@@ -143,6 +156,7 @@ def export_example(out_dir: str | os.PathLike, key: ProvingKey | None = None) ->
                 "slot": slot,
                 "max_wh_per_minute": 500,
                 "meter": meter_key.hex(),
+                "domain": domain.hex(),
                 "public_input": p.public_input.hex(),
             },
             indent=1,

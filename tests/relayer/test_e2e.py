@@ -1,6 +1,6 @@
-"""Meter to chain: urja-meter-sim (the firmware's C++ core) publishes signed slots to
-mosquitto, the relayer verifies and stores them, proves each delivery and the market mints
-kWh for it on the local network."""
+"""Meter to chain: urja-meter-sim (the firmware's C++ core), provisioned with the market's
+domain, publishes signed slots to mosquitto, the relayer verifies and stores them, proves
+each delivery and the market mints kWh for it on the local network."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from urja.chain import Chain, addr
 from urja.contracts import Market, Registry
 from urja.demo import fund
 from urja.deploy import GovernanceSettings, MarketSettings, deploy
+from urja.domain import market_domain
 from urja.relayer.inbox import Inbox
 from urja.relayer.service import Relayer, subscribe
 from urja.slots import SlotClock
@@ -50,6 +51,7 @@ def test_meter_sim_to_minted_kwh(tmp_path: Path):
         )
         ids = deploy(chain, op, key, settings, GovernanceSettings(), say=lambda *_: None)
         registry = Registry(chain, ids["registry"])
+        domain = market_domain(chain.passphrase, ids["market"])
         profile = tmp_path / "profile.txt"
         profile.write_text(
             f"community e2e\nslot_secs {SLOT_SECS}\nmeter solar count=2 peak_w=3500 load_w=300\n"
@@ -72,6 +74,8 @@ def test_meter_sim_to_minted_kwh(tmp_path: Path):
                 "0",
                 "--speed",
                 "0",
+                "--domain",
+                domain.hex(),
             ],
             check=True,
             capture_output=True,
@@ -111,6 +115,8 @@ def test_meter_sim_to_minted_kwh(tmp_path: Path):
                 str(4 * SLOT_SECS),
                 "--speed",
                 "0",
+                "--domain",
+                domain.hex(),
                 "--broker",
                 f"127.0.0.1:{port}",
                 "--linger",

@@ -1,10 +1,13 @@
 """Meter messages: every malformed, out-of-range, forged or replayed input is refused with
-a message naming the field, and nothing is stored for it; messages made by the firmware's
-C++ core are accepted."""
+a message naming the field, and nothing is stored for it; a message signed for another market
+or another network, or in the old v1 format, is refused with a named error, by the relayer
+itself before any chain read."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -13,25 +16,38 @@ import pytest
 from nacl.signing import SigningKey
 
 from urja import zk
+from urja.chain import Chain
+from urja.contracts import Market, Registry
+from urja.domain import delivery_message, market_domain
+from urja.fleet import sign_slot
 from urja.relayer.inbox import Inbox
 from urja.relayer.message import MessageError, MeterSlot, encode, parse_and_verify
+from urja.relayer.service import Relayer
+from urja.slots import SlotClock
 
 SK = SigningKey(bytes([3]) * 32)
+TESTNET = "Test SDF Network ; September 2015"
+MAINNET = "Public Global Stellar Network ; September 2015"
+MARKET = "CDKGUPGOETSY4MHSOX7QWVPR3UW4ABL2WRR6SWWSR4KI6MO5XDCAWVSZ"
+OTHER_MARKET = "CATAUA224BAFSLAOJOU7X65KXD472N5KIK6GDANCB56T4F5GDUP5SLVK"
+REGISTRY = "CCZP2XUWYGDO2HN7PZDYMXZB37VF274MKEEKZTJCY6D27ME4VILHXIEB"
+DOMAIN = market_domain(TESTNET, MARKET)
 
 
-def make(slot=100, export=None, sk=SK) -> MeterSlot:
+def make(slot=100, export=None, sk=SK, domain=DOMAIN) -> MeterSlot:
     export = export or [10 * i for i in range(15)]
     salt = bytes([0x1F]) + bytes(31)
     c = zk.commitment(export, salt)
     meter = bytes(sk.verify_key)
-    sig = sk.sign(zk.delivery_message(meter, slot, c)).signature
-    return MeterSlot(meter, slot, tuple(export), tuple([0] * 15), salt, c, sig)
+    sig = sk.sign(delivery_message(domain, meter, slot, c)).signature
+    return MeterSlot(domain, meter, slot, tuple(export), tuple([0] * 15), salt, c, sig)
 
 
 def test_a_good_message_round_trips():
     m = make()
-    assert parse_and_verify(encode(m), max_wh_per_minute=500) == m
+    assert parse_and_verify(encode(m), DOMAIN, max_wh_per_minute=500) == m
     assert m.energy_wh == sum(10 * i for i in range(15))
+    assert m == sign_slot(SK, 100, list(m.export_wh), [0] * 15, m.salt, domain=DOMAIN)
 
 
 def mutate(**changes) -> str:
@@ -45,7 +61,9 @@ def mutate(**changes) -> str:
     [
         ("{not json", "malformed JSON"),
         ("[1, 2]", "message must be a JSON object"),
-        (mutate(v=2), "v: unsupported message version 2"),
+        (mutate(v=3), "v: unsupported message version 3 (expected 2)"),
+        (mutate(v=1), "v: message version 1 is signed without a market domain"),
+        (mutate(domain="00" * 31), "domain: expected 64 lowercase hex digits"),
         (mutate(meter="AB" * 32), "meter: expected 64 lowercase hex digits"),
         (mutate(signature="00"), "signature: expected 128 lowercase hex digits"),
         (mutate(slot=-1), "slot: expected an integer"),
@@ -56,35 +74,116 @@ def mutate(**changes) -> str:
     ],
 )
 def test_malformed_messages_name_the_field(payload, message):
-    with pytest.raises(MessageError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        parse_and_verify(payload)
+    with pytest.raises(MessageError, match=re.escape(message)):
+        parse_and_verify(payload, DOMAIN)
 
 
 def test_forged_or_inconsistent_messages_are_refused():
     m = make()
     other = make(sk=SigningKey(bytes([4]) * 32))
     forged = MeterSlot(
-        m.meter, m.slot, m.export_wh, m.import_wh, m.salt, m.commitment, other.signature
+        DOMAIN, m.meter, m.slot, m.export_wh, m.import_wh, m.salt, m.commitment, other.signature
     )
     with pytest.raises(MessageError, match="signature: not the meter's signature"):
-        parse_and_verify(encode(forged))
+        parse_and_verify(encode(forged), DOMAIN)
     moved = MeterSlot(
-        m.meter, m.slot + 1, m.export_wh, m.import_wh, m.salt, m.commitment, m.signature
+        DOMAIN, m.meter, m.slot + 1, m.export_wh, m.import_wh, m.salt, m.commitment, m.signature
     )
     with pytest.raises(MessageError, match="signature"):
-        parse_and_verify(encode(moved))
+        parse_and_verify(encode(moved), DOMAIN)
     lied = list(m.export_wh)
     lied[0] += 1
     with pytest.raises(MessageError, match="signature|commitment"):
         parse_and_verify(
             encode(
                 MeterSlot(
-                    m.meter, m.slot, tuple(lied), m.import_wh, m.salt, m.commitment, m.signature
+                    DOMAIN,
+                    m.meter,
+                    m.slot,
+                    tuple(lied),
+                    m.import_wh,
+                    m.salt,
+                    m.commitment,
+                    m.signature,
                 )
-            )
+            ),
+            DOMAIN,
         )
     with pytest.raises(MessageError, match=r"export_wh\[11\]: 110 Wh is above the meter's limit"):
-        parse_and_verify(encode(m), max_wh_per_minute=100)
+        parse_and_verify(encode(m), DOMAIN, max_wh_per_minute=100)
+
+
+def unreachable_relayer(tmp_path, passphrase: str, market: str) -> Relayer:
+    """A relayer for `market` on the network `passphrase` whose RPC cannot be reached: any
+    check that needed the chain would raise `ChainUnavailable` instead of refusing."""
+    chain = Chain("http://127.0.0.1:9", passphrase, patience_secs=0)
+    return Relayer(
+        Market(chain, market),
+        Registry(chain, REGISTRY),
+        None,
+        None,
+        Inbox(tmp_path / "inbox.sqlite"),
+        SlotClock(900, 60, 3600),
+    )
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "market", "what"),
+    [(TESTNET, OTHER_MARKET, "another market"), (MAINNET, MARKET, "another network")],
+)
+def test_the_relayer_refuses_a_message_signed_for_another_market_or_network(
+    tmp_path, passphrase, market, what
+):
+    relayer = unreachable_relayer(tmp_path, TESTNET, MARKET)
+    assert relayer.domain == DOMAIN
+    theirs = market_domain(passphrase, market)
+    assert theirs != DOMAIN, what
+    m = make(domain=theirs)  # genuinely signed by the meter, for the other market
+    assert parse_and_verify(encode(m), theirs) == m
+    assert relayer.handle(encode(m)) is False
+    (dead,) = relayer.inbox.dead_letters()
+    assert dead["reason"] == (
+        f"domain: signed for another market or network: domain {theirs.hex()} != {DOMAIN.hex()}"
+    )
+    assert (dead["meter"], dead["slot"]) == (m.meter.hex(), m.slot)
+    assert relayer.inbox.pending() == []
+    # Relabelling the message with this market's domain breaks the meter's signature.
+    relabelled = dataclasses.replace(m, domain=DOMAIN)
+    assert relayer.handle(encode(relabelled)) is False
+    assert relayer.inbox.dead_letters()[1]["reason"].startswith(
+        "signature: not the meter's signature"
+    )
+
+
+def test_the_relayer_refuses_a_v1_message_with_a_clear_error(tmp_path):
+    relayer = unreachable_relayer(tmp_path, TESTNET, MARKET)
+    d = json.loads(encode(make()))
+    del d["domain"]
+    d["v"] = 1
+    assert relayer.handle(json.dumps(d)) is False
+    (dead,) = relayer.inbox.dead_letters()
+    assert dead["reason"].startswith(
+        "v: message version 1 is signed without a market domain and is no longer accepted"
+    )
+
+
+def test_a_stored_v1_message_is_kept_and_filed_not_retried(tmp_path):
+    inbox = Inbox(tmp_path / "inbox.sqlite")
+    m = make()
+    d = json.loads(encode(m))
+    del d["domain"]
+    d["v"] = 1
+    old = json.dumps(d)
+    inbox.db.execute(
+        "INSERT INTO slots(meter, slot, message) VALUES (?, ?, ?)", (m.meter, m.slot, old)
+    )
+    assert inbox.pending() == []
+    (dead,) = inbox.dead_letters()
+    assert dead["payload"] == old.encode()
+    assert dead["reason"].startswith("stored message unreadable: v: message version 1")
+    row = inbox.db.execute("SELECT message, delivered_tx FROM slots").fetchone()
+    assert row[0] == old and row[1].startswith("refused: v: message version 1")
+    assert inbox.pending() == []  # filed once, not again
 
 
 def test_inbox_deduplicates_resends_and_refuses_conflicting_replays(tmp_path):

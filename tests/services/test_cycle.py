@@ -3,6 +3,7 @@ messages, kill -9 of each service mid-slot, a network outage, and a doctored dat
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sqlite3
 import time
@@ -10,6 +11,7 @@ import time
 from nacl.signing import SigningKey
 
 from urja import localnet
+from urja.domain import market_domain
 from urja.fleet import publish, sign_slot
 from urja.relayer.message import encode
 
@@ -89,16 +91,20 @@ def test_bad_meter_messages_are_refused_with_reasons_and_change_nothing(communit
     day, night = now_slot - 2, now_slot - 8  # 07:00 and 01:00 in Delhi on the test's sky
     meter = c.meters["d1"]
     supply0 = c.supply()
-    good = sign_slot(meter, day, [40] * 15, [0] * 15, None)
-    forged = sign_slot(SigningKey.generate(), day, [40] * 15, [0] * 15, None)
-    forged = forged.__class__(meter.verify_key.encode(), *list(forged.__dict__.values())[1:])
-    other = sign_slot(meter, day, [41] * 15, [0] * 15, None)  # replay with other readings
-    too_much = sign_slot(meter, day - 1, [101] * 15, [0] * 15, None)
-    at_night = sign_slot(meter, night, [30] * 15, [0] * 15, None)
-    unknown = sign_slot(SigningKey.generate(), day, [10] * 15, [0] * 15, None)
-    future = sign_slot(meter, now_slot + 5, [10] * 15, [0] * 15, None)
+    dom = market_domain(c.stack.dep.passphrase, c.stack.dep.contracts["market"])
+    good = sign_slot(meter, day, [40] * 15, [0] * 15, None, domain=dom)
+    forged = sign_slot(SigningKey.generate(), day, [40] * 15, [0] * 15, None, domain=dom)
+    forged = dataclasses.replace(forged, meter=meter.verify_key.encode())
+    other = sign_slot(meter, day, [41] * 15, [0] * 15, None, domain=dom)  # other readings
+    too_much = sign_slot(meter, day - 1, [101] * 15, [0] * 15, None, domain=dom)
+    at_night = sign_slot(meter, night, [30] * 15, [0] * 15, None, domain=dom)
+    unknown = sign_slot(SigningKey.generate(), day, [10] * 15, [0] * 15, None, domain=dom)
+    future = sign_slot(meter, now_slot + 5, [10] * 15, [0] * 15, None, domain=dom)
+    # Genuinely signed by the meter, but for another market contract on this network.
+    elsewhere = market_domain(c.stack.dep.passphrase, c.stack.dep.contracts["registry"])
+    replayed = sign_slot(meter, day - 2, [40] * 15, [0] * 15, None, domain=elsewhere)
     publish([good, good], "127.0.0.1", c.mqtt_port, "test")  # a resend is harmless
-    for m in (forged, other, too_much, at_night, unknown, future):
+    for m in (forged, other, too_much, at_night, unknown, future, replayed):
         publish([m], "127.0.0.1", c.mqtt_port, "test")
     import paho.mqtt.client as mqtt
 
@@ -107,14 +113,14 @@ def test_bad_meter_messages_are_refused_with_reasons_and_change_nothing(communit
     client.loop_start()
     client.publish(f"urja/test/meter/{'00' * 32}/slot", b"{not json", qos=1).wait_for_publish()
     client.publish(
-        f"urja/test/meter/{'00' * 32}/slot", encode(good).replace('"v":1', '"v":2'), qos=1
+        f"urja/test/meter/{'00' * 32}/slot", encode(good).replace('"v":2', '"v":3'), qos=1
     ).wait_for_publish()
     client.loop_stop()
 
     def reasons():
-        """seven refusals recorded"""
+        """eight refusals recorded"""
         out = c.urja("relayer", "dead-letters")
-        return out if len(out.strip().splitlines()) >= 8 else None
+        return out if len(out.strip().splitlines()) >= 9 else None
 
     text = c.wait(reasons, timeout=60)
     for expected in (
@@ -126,6 +132,7 @@ def test_bad_meter_messages_are_refused_with_reasons_and_change_nothing(communit
         "has not ended yet",
         "malformed JSON",
         "unsupported message version",
+        "signed for another market or network",
     ):
         assert expected in text, (expected, text)
     c.wait(lambda: len(deliveries(c, day)) == 1, timeout=60)
@@ -276,7 +283,16 @@ def test_read_api_serves_the_dashboard_data(community: Community):
     assert api.get(f"/api/deliveries?account={c.addr('d1')}").json()[0]["verified"] is True
     night = c.stack.clock.current(c.now()) - 9  # 02:00 on the test's sky
     publish(
-        [sign_slot(c.meters["d2"], night, [25] * 15, [0] * 15, None)],
+        [
+            sign_slot(
+                c.meters["d2"],
+                night,
+                [25] * 15,
+                [0] * 15,
+                None,
+                domain=market_domain(c.stack.dep.passphrase, c.stack.dep.contracts["market"]),
+            )
+        ],
         "127.0.0.1",
         c.mqtt_port,
         "test",

@@ -20,6 +20,7 @@ VECTORS = ROOT.parent / "shared" / "vectors" / "poseidon.json"
 ZKJS = ROOT / "tools" / "zk-js"
 SNARKJS = ZKJS / "node_modules" / ".bin" / "snarkjs"
 METER = bytes(range(32))
+DOMAIN = bytes([0xD0]) * 32
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def key():
 
 @pytest.fixture(scope="module")
 def proved(key):
-    return zk.prove_delivery(key, [40] * 14 + [7], zk.random_salt(), 1234, 60, METER)
+    return zk.prove_delivery(key, [40] * 14 + [7], zk.random_salt(), 1234, 60, METER, domain=DOMAIN)
 
 
 def test_poseidon_native_and_pure_python_match_the_shared_vectors():
@@ -49,21 +50,22 @@ def test_the_parameter_file_is_exactly_what_circomlibjs_generates(tmp_path):
 
 def test_out_of_range_readings_are_refused_naming_the_reading(key):
     with pytest.raises(zk.ZkError, match="reading 3 is 70000 Wh, outside 0..=65535"):
-        zk.prove_delivery(key, [1, 2, 70000] + [0] * 12, zk.random_salt(), 1, 65535, METER)
+        zk.prove_delivery(
+            key, [1, 2, 70000] + [0] * 12, zk.random_salt(), 1, 65535, METER, domain=DOMAIN
+        )
     with pytest.raises(zk.ZkError, match="reading 15 is 61 Wh, above the meter's limit of 60"):
-        zk.prove_delivery(key, [0] * 14 + [61], zk.random_salt(), 1, 60, METER)
+        zk.prove_delivery(key, [0] * 14 + [61], zk.random_salt(), 1, 60, METER, domain=DOMAIN)
     with pytest.raises(zk.ZkError, match="expected 15 readings, got 2"):
-        zk.prove_delivery(key, [1, 2], zk.random_salt(), 1, 60, METER)
+        zk.prove_delivery(key, [1, 2], zk.random_salt(), 1, 60, METER, domain=DOMAIN)
     with pytest.raises(zk.ZkError, match="salt must be 32 bytes"):
-        zk.prove_delivery(key, [1] * 15, b"x", 1, 60, METER)
+        zk.prove_delivery(key, [1] * 15, b"x", 1, 60, METER, domain=DOMAIN)
 
 
 def test_public_input_is_the_same_in_rust_and_python(proved):
-    h = audit.delivery_public_input(proved.commitment, proved.energy_wh, 1234, 60, METER)
+    c, e = proved.commitment, proved.energy_wh
+    h = audit.delivery_public_input(c, e, 1234, 60, METER, domain=DOMAIN)
     assert h.to_bytes(32, "big") == proved.public_input
-    assert zk.delivery_public_input(proved.commitment, proved.energy_wh, 1234, 60, METER) == (
-        proved.public_input
-    )
+    assert zk.delivery_public_input(c, e, 1234, 60, METER, domain=DOMAIN) == proved.public_input
     assert proved.energy_wh == 40 * 14 + 7
 
 
@@ -97,10 +99,11 @@ def test_signature_check_matches_the_documented_message():
     sk = SigningKey(bytes([7]) * 32)
     meter = bytes(sk.verify_key)
     c = bytes(31) + b"\x05"
-    sig = sk.sign(zk.delivery_message(meter, 99, c)).signature
-    assert len(zk.delivery_message(meter, 99, c)) == 88
-    assert audit.verify_signature(meter, 99, c, sig)
-    assert not audit.verify_signature(meter, 100, c, sig)
+    sig = sk.sign(zk.delivery_message(meter, 99, c, domain=DOMAIN)).signature
+    assert len(zk.delivery_message(meter, 99, c, domain=DOMAIN)) == 120
+    assert audit.verify_signature(meter, 99, c, sig, domain=DOMAIN)
+    assert not audit.verify_signature(meter, 100, c, sig, domain=DOMAIN)
+    assert not audit.verify_signature(meter, 99, c, sig, domain=bytes(32))
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is installed by scripts/setup.sh")

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
       urja::commitment(readings, salt, c);
     } else if (op == "sign") {
       c[0] = uint8_t(i);
-      urja::sign_delivery(key, uint64_t(i), c, sig);
+      urja::sign_delivery(key, salt, uint64_t(i), c, sig);
       acc ^= sig[0];
     } else if (op == "sha256") {
       msg[0] = uint8_t(i);

@@ -4,8 +4,10 @@
 // Each virtual meter behaves like a device: its ed25519 seed is generated on first start
 // ("first boot") into <state>/meter-NNN.seed, its store-and-forward ring lives in an emulated
 // flash partition file <state>/meter-NNN.ring, and its public keys are listed in
-// <state>/meters.tsv for registration. Time is virtual: --start/--seconds choose the window
-// and --speed how fast it runs (0 = as fast as possible), so a day can be replayed quickly.
+// <state>/meters.tsv for registration. Every slot is signed for the market domain given with
+// --domain (what a device is provisioned with; `urja meter register` prints it). Time is
+// virtual: --start/--seconds choose the window and --speed how fast it runs (0 = as fast as
+// possible), so a day can be replayed quickly.
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -114,7 +116,7 @@ std::string hex(const uint8_t* b, size_t n) {
 }
 
 // Deterministic meter message for cross-language checks (seed 0..31, fixed salt).
-int print_vector(uint64_t slot) {
+int print_vector(uint64_t slot, const uint8_t domain[32]) {
   uint8_t seed[32];
   for (int i = 0; i < 32; ++i) seed[i] = uint8_t(i);
   const urja::MeterKey key = urja::MeterKey::from_seed(seed);
@@ -128,7 +130,7 @@ int print_vector(uint64_t slot) {
   for (int i = 0; i < 32; ++i) salt[i] = uint8_t(0x5A ^ i);
   salt[0] &= 0x1F;
   urja::SlotRecord rec;
-  urja::seal_slot_with_salt(r, key, salt, rec);
+  urja::seal_slot_with_salt(r, key, domain, salt, rec);
   char buf[urja::kPayloadMax];
   const size_t n = urja::format_payload(rec, key.public_key, buf, sizeof buf);
   std::cout << std::string(buf, n) << "\n";
@@ -136,17 +138,18 @@ int print_vector(uint64_t slot) {
 }
 
 void usage() {
-  std::cerr << "usage: urja-meter-sim --profile FILE --state DIR [--start UNIX_S] [--seconds N]\n"
-               "                      [--speed X] [--linger S] [--broker HOST:PORT]\n"
+  std::cerr << "usage: urja-meter-sim --profile FILE --state DIR --domain HEX [--start UNIX_S]\n"
+               "                      [--seconds N] [--speed X] [--linger S] [--broker HOST:PORT]\n"
                "                      [--user U --password P] [--backoff-max-ms MS] [--progress]\n"
-               "       urja-meter-sim --vector [--slot N]\n";
+               "       urja-meter-sim --vector --domain HEX [--slot N]\n"
+               "--domain: the market's 32-byte domain, 64 hex digits (`urja meter register`)\n";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
-    std::string profile_path, state, broker, user, password;
+    std::string profile_path, state, broker, user, password, domain_hex;
     int64_t start_s = -1, seconds = 3600, linger = 0;
     double speed = 1.0;
     uint32_t backoff_max_ms = 300000;
@@ -171,15 +174,23 @@ int main(int argc, char** argv) {
       else if (a == "--vector") vector = true;
       else if (a == "--progress") progress = true;
       else if (a == "--slot") slot = std::stoull(val());
+      else if (a == "--domain") domain_hex = val();
       else if (a == "-h" || a == "--help") { usage(); return 0; }
       else throw std::runtime_error("unknown option " + a);
     }
     if (!urja::crypto_init()) throw std::runtime_error("libsodium failed to initialise");
-    if (vector) return print_vector(slot);
-    if (profile_path.empty() || state.empty()) {
+    if (!vector && (profile_path.empty() || state.empty())) {
       usage();
       return 2;
     }
+    uint8_t domain[32];
+    if (domain_hex.empty()) {
+      throw std::runtime_error("--domain is required: the market domain every slot is signed for");
+    }
+    if (!urja::hex_decode(domain_hex.c_str(), domain, 32)) {
+      throw std::runtime_error("--domain: expected 64 hex digits, got '" + domain_hex + "'");
+    }
+    if (vector) return print_vector(slot, domain);
     std::ifstream pf(profile_path);
     if (!pf) throw std::runtime_error("cannot read profile " + profile_path);
     std::stringstream ss;
@@ -227,7 +238,8 @@ int main(int argc, char** argv) {
         vm->fwd = std::make_unique<urja::Forwarder>(*vm->ring, pub, vm->key.public_key,
                                                     prof.community.c_str(), backoff);
         link.bind(meters.size(), vm->fwd.get());
-        vm->meter = std::make_unique<urja::Meter>(*vm->sensor, clock, *vm->ring, vm->key, ecfg);
+        vm->meter =
+            std::make_unique<urja::Meter>(*vm->sensor, clock, *vm->ring, vm->key, domain, ecfg);
         const std::string id = hex(vm->key.public_key, 32);
         std::cout << name << " " << g.kind << " " << id << (created ? " (new key)" : "")
                   << " pending=" << vm->ring->pending() << "\n";

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks meter messages (one JSON document per line) the way the relayer will receive them.
 
-- layout exactly as docs/formats.md (keys, integer ranges, lowercase hex lengths);
+- layout exactly as docs/formats.md (keys, integer ranges, lowercase hex lengths), and every
+  message signed for the expected market domain (--domain);
 - per meter: slots strictly consecutive, none twice, and (with --expect) all of them;
 - with the repo's Python package importable (the orchestrator's own code, not the firmware's):
   the ed25519 signature verifies with `urja.audit.verify_signature` and the commitment equals
@@ -11,8 +12,8 @@ With --prove N, the first N messages also go through the delivery prover (`urja.
 circuit recomputes C from the readings and salt, so the proof exists only if the C++
 commitment is the circuit's; the proof is then verified.
 
-Usage: check_messages.py MESSAGES.jsonl [--expect METER_HEX=COUNT ...] [--require-urja]
-                         [--prove N]
+Usage: check_messages.py MESSAGES.jsonl --domain HEX [--expect METER_HEX=COUNT ...]
+                         [--require-urja] [--prove N]
 Exit 0 on success, 1 with a message naming the first problem, 77 if --require-urja and the
 package is missing (ctest treats 77 as skipped).
 """
@@ -24,7 +25,7 @@ import re
 import sys
 
 HEX = re.compile(r"^[0-9a-f]*$")
-KEYS = ["v", "meter", "slot", "export_wh", "import_wh", "salt", "commitment", "signature"]
+KEYS = ["v", "domain", "meter", "slot", "export_wh", "import_wh", "salt", "commitment", "signature"]
 
 
 def fail(msg: str) -> None:
@@ -35,9 +36,15 @@ def fail(msg: str) -> None:
 def check_layout(n: int, d: dict) -> None:
     if list(d) != KEYS:
         fail(f"message {n}: keys {list(d)} != {KEYS}")
-    if d["v"] != 1:
-        fail(f"message {n}: v must be 1")
-    for k, length in (("meter", 64), ("salt", 64), ("commitment", 64), ("signature", 128)):
+    if d["v"] != 2:
+        fail(f"message {n}: v must be 2")
+    for k, length in (
+        ("domain", 64),
+        ("meter", 64),
+        ("salt", 64),
+        ("commitment", 64),
+        ("signature", 128),
+    ):
         if not isinstance(d[k], str) or len(d[k]) != length or not HEX.match(d[k]):
             fail(f"message {n}: {k} must be {length} lowercase hex characters")
     if int(d["salt"][:2], 16) & 0xE0:
@@ -60,7 +67,10 @@ def main(argv: list[str]) -> int:
     require = "--require-urja" in rest
     expect: dict[str, int] = {}
     prove = 0
+    domain = None
     for i, a in enumerate(rest):
+        if a == "--domain":
+            domain = rest[i + 1]
         if a == "--expect":
             meter, count = rest[i + 1].split("=")
             expect[meter] = int(count)
@@ -73,6 +83,9 @@ def main(argv: list[str]) -> int:
         if require:
             print("check_messages: urja package not importable (run scripts/setup.sh)")
             return 77
+    if domain is None or len(domain) != 64 or not HEX.match(domain):
+        fail("--domain HEX (the expected market domain, 64 lowercase hex digits) is required")
+    dom = bytes.fromhex(domain)
     msgs = [json.loads(line) for line in open(path) if line.strip()]
     if not msgs:
         fail("no messages")
@@ -80,6 +93,8 @@ def main(argv: list[str]) -> int:
     counts: dict[str, int] = {}
     for n, d in enumerate(msgs):
         check_layout(n, d)
+        if d["domain"] != domain:
+            fail(f"message {n}: signed for domain {d['domain']}, expected {domain}")
         m, slot = d["meter"], d["slot"]
         if m in last and slot != last[m] + 1:
             what = "twice" if slot <= last[m] else "after a gap"
@@ -88,7 +103,8 @@ def main(argv: list[str]) -> int:
         counts[m] = counts.get(m, 0) + 1
         if audit is not None:
             key, c = bytes.fromhex(m), bytes.fromhex(d["commitment"])
-            if not audit.verify_signature(key, slot, c, bytes.fromhex(d["signature"])):
+            sig = bytes.fromhex(d["signature"])
+            if not audit.verify_signature(key, slot, c, sig, domain=dom):
                 fail(f"message {n}: urja.audit rejects the signature")
             want = audit.poseidon(d["export_wh"] + [int(d["salt"], 16)])
             if want != int(d["commitment"], 16):
@@ -108,6 +124,7 @@ def main(argv: list[str]) -> int:
                 d["slot"],
                 1000,
                 bytes.fromhex(d["meter"]),
+                domain=dom,
             )
             if p.commitment.hex() != d["commitment"]:
                 fail(f"message {n}: the delivery circuit computes another commitment")

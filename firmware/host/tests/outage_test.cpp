@@ -99,6 +99,12 @@ struct Rig {
   urja::MeterKey key;
   urja::Forwarder fwd;
   urja::Meter meter;
+  // The market domain the rig's meter is provisioned with.
+  static const uint8_t* domain() {
+    static uint8_t d[32];
+    std::memset(d, 0xD7, sizeof d);
+    return d;
+  }
   static urja::MeterKey make_key() {
     uint8_t seed[32];
     for (int i = 0; i < 32; ++i) seed[i] = uint8_t(200 - i);
@@ -107,7 +113,7 @@ struct Rig {
   Rig()
       : key(make_key()),
         fwd((ring.open(), ring), broker, key.public_key, "village-1"),
-        meter(sensor, clock, ring, key) {}
+        meter(sensor, clock, ring, key, domain()) {}
   // Runs `secs` one-second ticks, delivering PUBACKs between ticks like a network would.
   void run(int64_t secs) {
     for (int64_t i = 0; i < secs; ++i) {
@@ -158,12 +164,15 @@ TEST(Outage, TwentyFourHoursOfflineThenEverySlotInOrderOnce) {
   for (size_t i = 1; i < got.size(); ++i) {
     ASSERT_EQ(slot_of(got[i]), slot_of(got[i - 1]) + 1) << "message " << i;
   }
-  // What arrived verifies: the signature covers meter, slot and commitment.
+  // What arrived verifies: the signature covers the market domain, meter, slot and commitment.
   const std::string& last = got.back();
-  EXPECT_NE(last.find("\"v\":1,\"meter\":\""), std::string::npos);
+  std::string want = "\"v\":2,\"domain\":\"";
+  for (int i = 0; i < 32; ++i) want += "d7";
+  EXPECT_NE(last.find(want + "\",\"meter\":\""), std::string::npos);
   EXPECT_EQ(rig.broker.topics.back().rfind("urja/village-1/meter/", 0), 0u);
   EXPECT_EQ(slot_of(last), rig.meter.last_sealed().slot);
-  EXPECT_TRUE(urja::verify_delivery(rig.key.public_key, rig.meter.last_sealed().slot,
+  EXPECT_TRUE(urja::verify_delivery(Rig::domain(), rig.key.public_key,
+                                    rig.meter.last_sealed().slot,
                                     rig.meter.last_sealed().commitment,
                                     rig.meter.last_sealed().signature));
 }

@@ -16,6 +16,11 @@ urja::MeterKey key() {
   return urja::MeterKey::from_seed(seed);
 }
 
+// The domain of the shared vectors' market (docs/vectors/delivery.json, "delivery").
+const char* kDomain = "985b483bb75e357634a28a9da6788312747666783dd37eb335275edc964df1b1";
+
+void domain(uint8_t d[32]) { ASSERT_TRUE(urja::hex_decode(kDomain, d, 32)); }
+
 urja::SlotRecord sealed() {
   urja::SlotReadings r{};
   r.slot = 1234567;
@@ -25,8 +30,10 @@ urja::SlotRecord sealed() {
   uint8_t salt[32];
   salt[0] = 0x1f;
   for (int i = 1; i < 32; ++i) salt[i] = uint8_t(i);
+  uint8_t d[32];
+  domain(d);
   urja::SlotRecord out;
-  EXPECT_TRUE(urja::seal_slot_with_salt(r, key(), salt, out));
+  EXPECT_TRUE(urja::seal_slot_with_salt(r, key(), d, salt, out));
   return out;
 }
 
@@ -40,13 +47,15 @@ TEST(Payload, JsonMatchesFormatsDoc) {
   const size_t n = urja::format_payload(rec, k.public_key, buf, sizeof buf);
   ASSERT_GT(n, 0u);
   EXPECT_EQ(std::string(buf, n),
-            "{\"v\":1,\"meter\":\"03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8\","
+            "{\"v\":2,\"domain\":"
+            "\"985b483bb75e357634a28a9da6788312747666783dd37eb335275edc964df1b1\","
+            "\"meter\":\"03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8\","
             "\"slot\":1234567,\"export_wh\":[0,1,17,250,1000,65535,3,4,5,6,7,8,9,10,42],"
             "\"import_wh\":[0,2,4,6,8,10,12,14,16,18,20,22,24,26,28],"
             "\"salt\":\"1f0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\","
             "\"commitment\":\"0d72cd3f5f9efe51a4eb8d244c7abb9bdadaa4b62ba84942f4da8f00dc90b1b2\","
-            "\"signature\":\"16b185b2310864e491ce563d1e521890c1ac5ec8d491ee7ff758363f990a5f63"
-            "0bfd4a6900c0c02a00c7929aa0e9f51ad6dbf8f9350957d84ddd804fd2982b0b\"}");
+            "\"signature\":\"df21a0a3ebe86f92c26e704bce5725354ebfad171cb9e605515e3e3519a3b8ae"
+            "314b71c2673a31fd78b3b804d9305ee88e5b8902b68aae9f7bfb350068254f03\"}");
   // Every truncated buffer is refused instead of emitting a cut JSON document.
   for (size_t cap = 0; cap <= n; ++cap) {
     EXPECT_EQ(urja::format_payload(rec, k.public_key, buf, cap), 0u) << cap;
@@ -73,23 +82,27 @@ TEST(Payload, FlashEncodingRoundTrips) {
   urja::encode_slot(rec, bytes);
   urja::SlotRecord back;
   urja::decode_slot(bytes, back);
+  EXPECT_EQ(std::memcmp(back.domain, rec.domain, 32), 0);
   EXPECT_EQ(back.slot, rec.slot);
   EXPECT_EQ(std::memcmp(back.export_wh, rec.export_wh, sizeof rec.export_wh), 0);
   EXPECT_EQ(std::memcmp(back.import_wh, rec.import_wh, sizeof rec.import_wh), 0);
   EXPECT_EQ(std::memcmp(back.salt, rec.salt, 32), 0);
   EXPECT_EQ(std::memcmp(back.commitment, rec.commitment, 32), 0);
   EXPECT_EQ(std::memcmp(back.signature, rec.signature, 64), 0);
-  EXPECT_EQ(bytes[0], 1234567 & 0xFF);  // little-endian slot
+  EXPECT_EQ(std::memcmp(bytes, rec.domain, 32), 0);  // the domain first
+  EXPECT_EQ(bytes[32], 1234567 & 0xFF);              // then the little-endian slot
 }
 
 TEST(Payload, SealRejectsInvalidSaltAndRandomSealVerifies) {
   ASSERT_TRUE(urja::crypto_init());
   urja::SlotReadings r{};
   r.slot = 7;
-  uint8_t salt[32] = {0xE0};
+  uint8_t salt[32] = {0xE0}, d[32];
+  domain(d);
   urja::SlotRecord out;
-  EXPECT_FALSE(urja::seal_slot_with_salt(r, key(), salt, out));
-  urja::seal_slot(r, key(), out);
+  EXPECT_FALSE(urja::seal_slot_with_salt(r, key(), d, salt, out));
+  urja::seal_slot(r, key(), d, out);
   EXPECT_TRUE(urja::salt_is_valid(out.salt));
-  EXPECT_TRUE(urja::verify_delivery(key().public_key, 7, out.commitment, out.signature));
+  EXPECT_EQ(std::memcmp(out.domain, d, 32), 0);
+  EXPECT_TRUE(urja::verify_delivery(d, key().public_key, 7, out.commitment, out.signature));
 }

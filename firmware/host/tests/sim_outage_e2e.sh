@@ -36,9 +36,12 @@ broker_up
 "$BUILD/urja-mqtt-collect" --port "$PORT" --id e2e-relayer --subscribe-only 1 --timeout 20 2>/dev/null
 kill -TERM "$BROKER"
 wait "$BROKER" 2>/dev/null || true
+# Any 32-byte market domain: the checker requires every message to be signed for it.
+DOMAIN=$(printf 'urja sim_outage_e2e' | sha256sum | cut -c1-64)
 # 1790035200 is a slot boundary (00:00 UTC); 26 h = 104 slots per meter, 103 of them closed.
 "$BUILD/urja-meter-sim" --profile "$WORK/profile.txt" --state "$WORK/state" --start 1790035200 \
   --seconds $((26 * 3600)) --speed 0 --broker "127.0.0.1:$PORT" --backoff-max-ms 1000 \
+  --domain "$DOMAIN" \
   --linger 60 --progress > "$WORK/sim.out" 2> "$WORK/sim.err" &
 SIM=$!
 PIDS+=("$SIM")
@@ -62,4 +65,4 @@ done < "$WORK/state/meters.tsv"
 # The simulator's own counters: everything acknowledged after the outage, nothing dropped.
 grep -q '"slots_sealed":412,"published":412,"acked":412,"pending":0,"dropped":0' "$WORK/sim.out" \
   || { echo "simulator counters unexpected"; exit 1; }
-"$PY" "$SRC/tests/check_messages.py" "$WORK/got.jsonl" "${EXPECT[@]}" --prove 8
+"$PY" "$SRC/tests/check_messages.py" "$WORK/got.jsonl" "${EXPECT[@]}" --domain "$DOMAIN" --prove 8

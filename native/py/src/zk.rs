@@ -86,7 +86,8 @@ fn bytes32(b: &[u8], what: &str) -> PyResult<[u8; 32]> {
         .map_err(|_| zk_err(format!("{what} must be 32 bytes, got {}", b.len())))
 }
 
-/// The public input `h` for a delivery (`docs/zk.md`), as 32 big-endian bytes.
+/// The public input `h` for a delivery in the market `domain` (`docs/formats.md`), as 32
+/// big-endian bytes.
 #[pyfunction]
 fn delivery_public_input<'py>(
     py: Python<'py>,
@@ -95,14 +96,14 @@ fn delivery_public_input<'py>(
     slot: u64,
     max_wh_per_minute: u64,
     meter_key: &[u8],
+    domain: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     let c = fr_from_be(&bytes32(commitment, "commitment")?)
         .ok_or_else(|| zk_err("commitment is not below the BN254 scalar modulus"))?;
     let key = bytes32(meter_key, "meter key")?;
-    Ok(PyBytes::new(
-        py,
-        &fr_to_be(&public_hash(c, energy_wh, slot, max_wh_per_minute, &key)),
-    ))
+    let domain = bytes32(domain, "market domain")?;
+    let h = public_hash(c, energy_wh, slot, max_wh_per_minute, &key, &domain);
+    Ok(PyBytes::new(py, &fr_to_be(&h)))
 }
 
 /// A loaded proving key (with its verifying key). Proving releases the GIL.
@@ -148,9 +149,9 @@ impl ProvingKey {
         encode::vk_snarkjs(&self.keys.vk).to_string()
     }
 
-    /// Proves a delivery. Returns `(proof, h, commitment, energy_wh)`: the 256-byte proof,
-    /// the 32-byte public input and commitment, and the energy. Refuses readings out of
-    /// range, naming the reading.
+    /// Proves a delivery in the market `domain`. Returns `(proof, h, commitment, energy_wh)`:
+    /// the 256-byte proof, the 32-byte public input and commitment, and the energy. Refuses
+    /// readings out of range, naming the reading.
     fn prove_delivery<'py>(
         &self,
         py: Python<'py>,
@@ -159,6 +160,7 @@ impl ProvingKey {
         slot: u64,
         max_wh_per_minute: u64,
         meter_key: &[u8],
+        domain: &[u8],
     ) -> PyResult<ProvedDelivery<'py>> {
         let w = DeliveryWitness::new(
             &readings,
@@ -166,6 +168,7 @@ impl ProvingKey {
             slot,
             max_wh_per_minute,
             bytes32(meter_key, "meter key")?,
+            bytes32(domain, "market domain")?,
         )
         .map_err(zk_err)?;
         let pk = &self.keys.pk;
@@ -188,8 +191,8 @@ fn commitment<'py>(
     salt: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     // The limit is not part of C; the widest one validates only the ranges.
-    let w = DeliveryWitness::new(&readings, bytes32(salt, "salt")?, 0, 65_535, [0; 32])
-        .map_err(zk_err)?;
+    let salt = bytes32(salt, "salt")?;
+    let w = DeliveryWitness::new(&readings, salt, 0, 65_535, [0; 32], [0; 32]).map_err(zk_err)?;
     Ok(PyBytes::new(py, &fr_to_be(&w.commitment())))
 }
 

@@ -11,6 +11,7 @@ import click
 from .. import auditor
 from ..chain import ChainError
 from ..contracts import Market, Token
+from ..domain import market_domain
 from ..indexer.follow import Indexer
 from ..indexer.store import Index
 from ..services import Stack
@@ -36,7 +37,8 @@ def audit_stack(s: Stack, from_chain: bool, offline: bool = False) -> auditor.Re
     else:
         index = Index(s.index_path, readonly=True)
     state = None if offline else chain_state(s)
-    return auditor.run(index, state)
+    domain = market_domain(s.dep.passphrase, s.dep.contracts["market"])
+    return auditor.run(index, state, domain=domain)
 
 
 @click.command("audit")

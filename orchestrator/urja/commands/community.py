@@ -302,7 +302,9 @@ def _meter_id(text: str) -> bytes:
 )
 @friendly
 def meter_register(owner, feeder, max_wh_per_minute, meter_id, new_key) -> None:
-    """Bind a meter's ed25519 key to its owner."""
+    """Bind a meter's ed25519 key to its owner; prints the market domain (network and market
+    contract) to provision into the meter with its key (docs/firmware.md)."""
+    from ..domain import market_domain
     from ..services import Stack
 
     if (meter_id is None) == (new_key is None):
@@ -317,6 +319,8 @@ def meter_register(owner, feeder, max_wh_per_minute, meter_id, new_key) -> None:
         mid = _meter_id(meter_id)
     s.registry().register_meter(s.operator, mid, owner, feeder, max_wh_per_minute)
     click.echo(f"meter {mid.hex()} registered to {owner}")
+    domain = market_domain(s.dep.passphrase, s.dep.contracts["market"])
+    click.echo(f"provision the meter with this market's domain: {domain.hex()}")
 
 
 def new_meter_key(path: Path) -> bytes:
@@ -388,7 +392,9 @@ def meter_report(key_file: Path, slot: int, wh: int, wait_secs: float) -> None:
     capacity and the sun at the community's site: export while the sun is down is refused."""
     from nacl.signing import SigningKey
 
+    from ..domain import market_domain
     from ..fleet import publish, sign_slot
+    from ..services import Stack
 
     cfg = config()
     sk = SigningKey(bytes.fromhex(key_file.read_text().strip()))
@@ -400,7 +406,9 @@ def meter_report(key_file: Path, slot: int, wh: int, wait_secs: float) -> None:
     seen = _last_dead_letter(inbox_path)
     base, extra = divmod(wh, 15)
     export = [base + (1 if i < extra else 0) for i in range(15)]
-    msg = sign_slot(sk, slot, export, [0] * 15, None)
+    dep = (stack or Stack.open(cfg)).dep
+    domain = market_domain(dep.passphrase, dep.contracts["market"])
+    msg = sign_slot(sk, slot, export, [0] * 15, None, domain=domain)
     try:
         publish([msg], cfg.mqtt_host, cfg.mqtt_port, cfg.mqtt_community)
     except OSError as e:

@@ -67,11 +67,29 @@ class Inbox:
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
     def pending(self) -> list[MeterSlot]:
-        """Accepted slots not yet delivered on-chain, oldest first."""
+        """Accepted slots not yet delivered on-chain, oldest first. A stored message this
+        version can no longer read (a v1 message, signed without a market domain) is kept,
+        marked refused and filed as a dead letter with the reason, instead of being retried."""
         rows = self.db.execute(
-            "SELECT message FROM slots WHERE delivered_tx IS NULL ORDER BY slot, meter"
+            "SELECT meter, slot, message FROM slots WHERE delivered_tx IS NULL ORDER BY slot, meter"
         ).fetchall()
-        return [parse(r[0]) for r in rows]
+        out = []
+        for meter, slot, text in rows:
+            try:
+                out.append(parse(text))
+            except MessageError as e:
+                self.db.execute("BEGIN")
+                self.db.execute(
+                    "UPDATE slots SET delivered_tx = ? WHERE meter = ? AND slot = ?",
+                    (f"refused: {e}", meter, slot),
+                )
+                self.db.execute(
+                    "INSERT INTO dead_letters(received_at, meter, slot, reason, payload)"
+                    " VALUES (strftime('%s','now'), ?, ?, ?, ?)",
+                    (bytes(meter).hex(), slot, f"stored message unreadable: {e}", text.encode()),
+                )
+                self.db.execute("COMMIT")
+        return out
 
     def mark_delivered(self, m: MeterSlot, tx_hash: str) -> None:
         """Records the transaction that delivered a slot."""

@@ -1,7 +1,9 @@
 """Parsing and checking one meter message (docs/formats.md, "Meter message").
 
 Every check names the field it refuses, so a bad meter or a tampered message is reported
-precisely; nothing is stored or proven for a message that fails any check.
+precisely; nothing is stored or proven for a message that fails any check. A message names
+the market domain it was signed for (network and market contract, `urja.domain`); one for
+another market or network is refused before its signature is even checked.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from dataclasses import dataclass
 
 from .. import audit
 
+VERSION = 2
+"""The meter message version this relayer reads (v2: signed for one market domain)."""
 READINGS = 15
 MAX_READING = (1 << 16) - 1
 _HEX = re.compile(r"^[0-9a-f]*$")
 _FIELDS = {
+    "domain": 32,
     "meter": 32,
     "salt": 32,
     "commitment": 32,
@@ -31,6 +36,8 @@ class MessageError(ValueError):
 class MeterSlot:
     """One meter's signed report of one slot."""
 
+    domain: bytes
+    """The market domain the meter signed for (docs/formats.md, "Market domain")."""
     meter: bytes
     slot: int
     export_wh: tuple[int, ...]
@@ -65,8 +72,13 @@ def parse(payload: bytes | str) -> MeterSlot:
         raise MessageError(f"malformed JSON: {e}") from e
     if not isinstance(d, dict):
         raise MessageError("message must be a JSON object")
-    if d.get("v") != 1:
-        raise MessageError(f"v: unsupported message version {d.get('v')!r}")
+    if d.get("v") == 1:
+        raise MessageError(
+            "v: message version 1 is signed without a market domain and is no longer accepted;"
+            " update the meter firmware and provision its market domain"
+        )
+    if d.get("v") != VERSION:
+        raise MessageError(f"v: unsupported message version {d.get('v')!r} (expected {VERSION})")
     raw = {}
     for key, size in _FIELDS.items():
         v = d.get(key)
@@ -79,6 +91,7 @@ def parse(payload: bytes | str) -> MeterSlot:
     if int.from_bytes(raw["salt"], "big") >= audit.R:
         raise MessageError("salt: not below the BN254 scalar modulus")
     return MeterSlot(
+        domain=raw["domain"],
         meter=raw["meter"],
         slot=slot,
         export_wh=_readings(d, "export_wh"),
@@ -89,11 +102,24 @@ def parse(payload: bytes | str) -> MeterSlot:
     )
 
 
-def verify(m: MeterSlot, max_wh_per_minute: int | None = None) -> None:
-    """Checks the meter's signature, that the commitment is Poseidon(readings, salt), and
-    (when known) the meter's registered per-reading limit."""
-    if not audit.verify_signature(m.meter, m.slot, m.commitment, m.signature):
-        raise MessageError("signature: not the meter's signature over (meter, slot, commitment)")
+def check_domain(m: MeterSlot, domain: bytes) -> None:
+    """Refuses a message signed for another market or network than `domain`."""
+    if m.domain != domain:
+        raise MessageError(
+            f"domain: signed for another market or network: domain {m.domain.hex()}"
+            f" != {domain.hex()}"
+        )
+
+
+def verify(m: MeterSlot, domain: bytes, max_wh_per_minute: int | None = None) -> None:
+    """Checks that the message is for this market `domain`, the meter's signature, that the
+    commitment is Poseidon(readings, salt), and (when known) the meter's registered
+    per-reading limit."""
+    check_domain(m, domain)
+    if not audit.verify_signature(m.meter, m.slot, m.commitment, m.signature, domain=domain):
+        raise MessageError(
+            "signature: not the meter's signature over (domain, meter, slot, commitment)"
+        )
     c = audit.poseidon([*m.export_wh, int.from_bytes(m.salt, "big")])
     if c.to_bytes(32, "big") != m.commitment:
         raise MessageError("commitment: does not match the readings and salt")
@@ -110,10 +136,12 @@ def check_limit(m: MeterSlot, max_wh_per_minute: int) -> None:
             )
 
 
-def parse_and_verify(payload: bytes | str, max_wh_per_minute: int | None = None) -> MeterSlot:
-    """`parse` then `verify`."""
+def parse_and_verify(
+    payload: bytes | str, domain: bytes, max_wh_per_minute: int | None = None
+) -> MeterSlot:
+    """`parse` then `verify` for the market `domain`."""
     m = parse(payload)
-    verify(m, max_wh_per_minute)
+    verify(m, domain, max_wh_per_minute)
     return m
 
 
@@ -121,7 +149,8 @@ def encode(m: MeterSlot) -> str:
     """The message as a meter sends it (keys in the documented order)."""
     return json.dumps(
         {
-            "v": 1,
+            "v": VERSION,
+            "domain": m.domain.hex(),
             "meter": m.meter.hex(),
             "slot": m.slot,
             "export_wh": list(m.export_wh),

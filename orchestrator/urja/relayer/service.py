@@ -1,9 +1,10 @@
 """The relayer service: meter messages from MQTT into the inbox, proven deliveries on-chain.
 
-Each message is checked before it is stored: layout and ranges, the meter's signature and
-commitment, that the meter is registered and active, that the slot has ended and is still
-deliverable, that no reading exceeds the meter's registered capacity, and that nothing was
-exported while the sun was down. A refused message goes to the dead-letter table with its
+Each message is checked before it is stored: layout and ranges, that it was signed for this
+market on this network (its domain), the meter's signature and commitment, that the meter is
+registered and active, that the slot has ended and is still deliverable, that no reading
+exceeds the meter's registered capacity, and that nothing was exported while the sun was
+down. A refused message goes to the dead-letter table with its
 reason. Once a slot has ended on the chain's clock, the grid server proves it in zero
 knowledge and submits `market.deliver`, after asking the chain whether that slot was already
 delivered (so a crash between submitting and recording never delivers twice). An unreachable
@@ -20,11 +21,12 @@ from dataclasses import dataclass
 from .. import zk
 from ..chain import ChainError, ChainUnavailable
 from ..contracts import Market, Registry
+from ..domain import market_domain
 from ..loop import keep_running
 from ..slots import SlotClock
 from ..solar import SiteClock, sun_down
 from .inbox import Inbox
-from .message import MessageError, MeterSlot, check_limit, parse, verify
+from .message import MessageError, MeterSlot, check_domain, check_limit, parse, verify
 
 log = logging.getLogger("urja.relayer")
 
@@ -49,6 +51,8 @@ class Relayer:
         self._time = (0, 0.0)
         self.instructions: dict[int, int] = {}
         """CPU instructions of the deliveries submitted per slot (for reports)."""
+        self.domain = market_domain(self.market.chain.passphrase, self.market.id)
+        """The market domain every accepted message must be signed for."""
 
     def now(self) -> int:
         """The chain's clock, read at most every few seconds and extrapolated in between."""
@@ -85,7 +89,8 @@ class Relayer:
         m = None
         try:
             m = parse(payload)
-            verify(m)  # signature and commitment first: forgeries cost no chain reads
+            # Domain, signature and commitment first: forgeries cost no chain reads.
+            verify(m, self.domain)
             self.check(m)
             with self.lock:
                 self.inbox.accept(m)
@@ -102,10 +107,13 @@ class Relayer:
 
     def deliver_one(self, m: MeterSlot) -> str:
         """Proves and delivers one slot unless the chain already has it; returns the outcome."""
+        check_domain(m, self.domain)  # an inbox carried over from another market
         if self.market.delivered(m.meter, m.slot):
             return "already delivered"
         limit = self.meter_limit(m.meter)
-        p = zk.prove_delivery(self.key, list(m.export_wh), m.salt, m.slot, limit, m.meter)
+        p = zk.prove_delivery(
+            self.key, list(m.export_wh), m.salt, m.slot, limit, m.meter, domain=self.domain
+        )
         self.market.deliver(
             self.operator, m.meter, m.slot, m.commitment, p.energy_wh, m.signature, p.proof
         )

@@ -38,24 +38,43 @@ bool commitment(const uint16_t readings[kReadingsPerSlot], const uint8_t salt[32
   return true;
 }
 
-void delivery_message(const uint8_t meter_id[32], uint64_t slot, const uint8_t c[32],
-                      uint8_t out[kDeliveryMessageLen]) {
-  std::memcpy(out, kDeliveryDomain, 16);
-  std::memcpy(out + 16, meter_id, 32);
-  for (int i = 0; i < 8; ++i) out[48 + i] = uint8_t(slot >> (56 - 8 * i));
-  std::memcpy(out + 56, c, 32);
+bool market_domain(const char* passphrase, const char* market, uint8_t out[32]) {
+  if (passphrase == nullptr || market == nullptr) return false;
+  if (std::strlen(market) != kMarketAddressLen || market[0] != 'C') return false;
+  uint8_t network_id[32];
+  crypto_hash_sha256(network_id, reinterpret_cast<const uint8_t*>(passphrase),
+                     std::strlen(passphrase));
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  crypto_hash_sha256_update(&st, reinterpret_cast<const uint8_t*>(kDomainTag),
+                            sizeof kDomainTag - 1);
+  crypto_hash_sha256_update(&st, network_id, sizeof network_id);
+  crypto_hash_sha256_update(&st, reinterpret_cast<const uint8_t*>(market), kMarketAddressLen);
+  crypto_hash_sha256_final(&st, out);
+  return true;
 }
 
-void sign_delivery(const MeterKey& key, uint64_t slot, const uint8_t c[32], uint8_t sig[64]) {
+void delivery_message(const uint8_t domain[32], const uint8_t meter_id[32], uint64_t slot,
+                      const uint8_t c[32], uint8_t out[kDeliveryMessageLen]) {
+  static_assert(sizeof kDeliveryTag - 1 == 16, "the tag is 16 bytes");
+  std::memcpy(out, kDeliveryTag, 16);
+  std::memcpy(out + 16, domain, 32);
+  std::memcpy(out + 48, meter_id, 32);
+  for (int i = 0; i < 8; ++i) out[80 + i] = uint8_t(slot >> (56 - 8 * i));
+  std::memcpy(out + 88, c, 32);
+}
+
+void sign_delivery(const MeterKey& key, const uint8_t domain[32], uint64_t slot,
+                   const uint8_t c[32], uint8_t sig[64]) {
   uint8_t msg[kDeliveryMessageLen];
-  delivery_message(key.public_key, slot, c, msg);
+  delivery_message(domain, key.public_key, slot, c, msg);
   crypto_sign_detached(sig, nullptr, msg, sizeof msg, key.secret_key);
 }
 
-bool verify_delivery(const uint8_t meter_id[32], uint64_t slot, const uint8_t c[32],
-                     const uint8_t sig[64]) {
+bool verify_delivery(const uint8_t domain[32], const uint8_t meter_id[32], uint64_t slot,
+                     const uint8_t c[32], const uint8_t sig[64]) {
   uint8_t msg[kDeliveryMessageLen];
-  delivery_message(meter_id, slot, c, msg);
+  delivery_message(domain, meter_id, slot, c, msg);
   return crypto_sign_verify_detached(sig, msg, sizeof msg, meter_id) == 0;
 }
 

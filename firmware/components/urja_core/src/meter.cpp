@@ -1,12 +1,16 @@
 #include "urja/meter.hpp"
 
+#include <cstring>
+
 #include "urja/slot.hpp"
 
 namespace urja {
 
 Meter::Meter(PowerSensor& sensor, Clock& clock, SlotRing& ring, const MeterKey& key,
-             EnergyConfig cfg)
-    : sensor_(sensor), clock_(clock), ring_(ring), key_(key), integ_(cfg) {}
+             const uint8_t domain[32], EnergyConfig cfg)
+    : sensor_(sensor), clock_(clock), ring_(ring), key_(key), integ_(cfg) {
+  std::memcpy(domain_, domain, sizeof domain_);
+}
 
 void Meter::tick() {
   const uint32_t mono = clock_.mono_ms();
@@ -23,7 +27,7 @@ void Meter::tick() {
     }
     SlotReadings done;
     if (integ_.feed(mono, wall, s, done)) {
-      seal_slot(done, key_, last_);
+      seal_slot(done, key_, domain_, last_);
       ++stats_.slots_sealed;
       if (ring_.append(last_) != RingError::None) ++stats_.store_errors;
     }

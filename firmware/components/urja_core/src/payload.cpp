@@ -52,14 +52,17 @@ bool put_array(char* out, size_t cap, size_t* len, const uint16_t* v) {
 }  // namespace
 
 size_t format_payload(const SlotRecord& r, const uint8_t meter_id[32], char* out, size_t cap) {
-  char id[65], salt[65], c[65], sig[129];
+  char domain[65], id[65], salt[65], c[65], sig[129];
+  hex_encode(r.domain, 32, domain);
   hex_encode(meter_id, 32, id);
   hex_encode(r.salt, 32, salt);
   hex_encode(r.commitment, 32, c);
   hex_encode(r.signature, 64, sig);
   size_t len = 0;
-  const bool ok = put(out, cap, &len, "{\"v\":1,\"meter\":\"%s\",\"slot\":%" PRIu64 ",\"export_wh\":",
-                      id, r.slot) &&
+  const bool ok = put(out, cap, &len,
+                      "{\"v\":2,\"domain\":\"%s\",\"meter\":\"%s\",\"slot\":%" PRIu64
+                      ",\"export_wh\":",
+                      domain, id, r.slot) &&
                   put_array(out, cap, &len, r.export_wh) &&
                   put(out, cap, &len, ",\"import_wh\":") &&
                   put_array(out, cap, &len, r.import_wh) &&

@@ -26,9 +26,10 @@ struct MeterStats {
 /// One meter. No heap; everything is owned by the caller.
 class Meter {
  public:
-  /// All references must outlive the meter. `cfg` must be valid (see EnergyIntegrator).
+  /// All references must outlive the meter. `domain` is the 32-byte market domain the
+  /// meter was provisioned with (copied). `cfg` must be valid (see EnergyIntegrator).
   Meter(PowerSensor& sensor, Clock& clock, SlotRing& ring, const MeterKey& key,
-        EnergyConfig cfg = EnergyConfig{});
+        const uint8_t domain[32], EnergyConfig cfg = EnergyConfig{});
   /// One iteration, about once per second.
   void tick();
   /// Counters.
@@ -41,6 +42,7 @@ class Meter {
   Clock& clock_;
   SlotRing& ring_;
   const MeterKey& key_;
+  uint8_t domain_[32];
   EnergyIntegrator integ_;
   MeterStats stats_;
   SlotRecord last_{};

@@ -11,8 +11,9 @@
 
 namespace urja {
 
-/// Upper bound of a payload's length (15 five-digit readings twice plus fixed fields).
-constexpr size_t kPayloadMax = 640;
+/// Upper bound of a payload's length (15 five-digit readings twice plus fixed fields:
+/// at most 691 bytes).
+constexpr size_t kPayloadMax = 768;
 /// Upper bound of a topic's length for a community name of at most 64 bytes.
 constexpr size_t kTopicMax = 160;
 /// Longest community name accepted in a topic.
