@@ -210,3 +210,18 @@ def test_index_ports_read_the_households_rows_and_prices(tmp_path):
     svc.tick(CLOCK.gate(DAY0 + 10) - 600)
     assert svc.agent.expected_sell() == pytest.approx(4.5)
     assert svc.last_priced == 50
+
+
+def test_a_load_whose_slots_were_missed_gets_what_still_fits():
+    from urja.agent.devices import DeferrableLoad
+
+    pump = DeferrableLoad("pump", energy_kwh=2.0, power_kw=1.0, earliest=24, deadline=31)
+    a = Agent(Household("home", 0.0, None, (pump,)), delhi(), FixedLimits(4.0, 5.0))
+    for k in range(96 * 2):
+        a.observe(DAY0 - 96 * 2 + k, 0, 100)
+    slot = DAY0 + 30  # two slots of its window left: 0.5 kWh fits, not 2 kWh
+    windows, owners = a.flex_windows(slot, 96)
+    assert windows[0].remaining_wh == 500  # today's; tomorrow's is whole again
+    assert windows[1].remaining_wh == 2000 and owners[1][1] == owners[0][1] + 1
+    st, _ = a.step(slot, 0, 0, 1)
+    assert st.flex_wh == pytest.approx(250)

@@ -210,6 +210,8 @@ class Agent:
                 if last < slot or first >= slot + n or left <= 1e-9:
                     continue
                 step = ld.power_kw * 1000 * self.slot_secs / 3600
+                # a load that can no longer finish (its slots were missed) gets what still fits
+                left = min(left, step * (last - max(first, slot) + 1))
                 out.append(FlexWindow(left, step, first - slot, last - slot))
                 owner.append((j, d))
         return out, owner
