@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Meter firmware cost: instructions per Poseidon arity-16 hash (the slot commitment), per
-# commitment, and per ed25519 signature of the 88-byte delivery message, counted with
+# commitment, and per ed25519 signature of the 120-byte delivery message, counted with
 # valgrind callgrind on the host (optimised build, no sanitizers), with SHA-256 of the same
-# 88 bytes as the in-run reference, and an estimate for a 240 MHz ESP32.
+# 120 bytes as the in-run reference, and an estimate for a 240 MHz ESP32.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "firmware bench: valgrind not installed (scripts/setup.sh)"; exit 0; }
@@ -31,8 +31,8 @@ pos, com, sig, sha = map(int, sys.argv[1:])
 print("firmware: host instructions per operation (valgrind callgrind, x86-64, -O3)")
 for name, v in (("Poseidon arity 16 (width 17, 76 rounds)", pos),
                 ("commitment C = Poseidon(r1..r15, salt)", com),
-                ("ed25519 sign, 88-byte message (libsodium)", sig),
-                ("reference: SHA-256 of the 88 bytes", sha)):
+                ("ed25519 sign, 120-byte message (libsodium)", sig),
+                ("reference: SHA-256 of the 120 bytes", sha)):
     print(f"  {name:45s} {v:>12,d} instr   {v / sha:8.1f} x SHA-256")
 # ESP32 estimate. The Xtensa LX6 at 240 MHz issues at most one instruction per cycle and has
 # no carry flag (every multi-word add needs an extra compare), and a 32x32->64 product takes
