@@ -77,7 +77,10 @@ def grid_status(
         "SELECT message FROM slots WHERE slot BETWEEN ? AND ?", (first, last)
     ).fetchall()
     for (text,) in accepted:
-        m = parse(text)
+        try:
+            m = parse(text)
+        except MessageError:  # a v1 message kept from before the market domain
+            continue
         mid = m.meter.hex()
         info = meters.get(mid)
         if info is None:

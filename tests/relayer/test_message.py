@@ -218,3 +218,22 @@ def test_inbox_survives_a_kill_mid_stream(tmp_path):
     slots = [m.slot for m in pending]
     assert slots == list(range(len(slots)))  # a consistent prefix, nothing torn
     assert set(acked) <= set(slots)  # every acknowledged slot survived
+
+
+def test_the_grid_monitor_skips_a_stored_v1_message(tmp_path):
+    from urja.indexer.store import Index
+    from urja.monitor import grid_status
+
+    inbox = Inbox(tmp_path / "inbox.sqlite")
+    m = make(slot=100)
+    d = json.loads(encode(m))
+    del d["domain"]
+    d["v"] = 1
+    inbox.db.execute(
+        "INSERT INTO slots(meter, slot, message) VALUES (?, ?, ?)", (m.meter, 100, json.dumps(d))
+    )
+    assert inbox.accept(make(slot=101)) is True
+    clock = SlotClock(900, 60, 3600)
+    rows = grid_status(Index(tmp_path / "index.sqlite"), inbox, clock, None, {0: 1000}, 102 * 900)
+    # Computed (not raised) for feeder 0 over the last 24 ended slots, 78..101.
+    assert sorted(r.slot for r in rows) == list(range(78, 102))
