@@ -225,3 +225,21 @@ def test_a_load_whose_slots_were_missed_gets_what_still_fits():
     assert windows[1].remaining_wh == 2000 and owners[1][1] == owners[0][1] + 1
     st, _ = a.step(slot, 0, 0, 1)
     assert st.flex_wh == pytest.approx(250)
+
+
+def test_pv_capacity_from_the_registered_meters(tmp_path):
+    from urja.agent.service import registered_kwp
+    from urja.fleet import SimHousehold
+    from urja.indexer.store import Index
+
+    roof = SimHousehold("d", "donor", 0, kwp=4.5, base_load_w=500)
+    ix = Index(tmp_path / "index.sqlite")
+    ix.db.executemany(
+        "INSERT INTO meters(meter, owner, feeder, max_wh_per_minute, active, since) "
+        "VALUES (?, ?, 0, ?, ?, 0)",
+        [("m1", "GME", roof.max_wh_per_minute, 1), ("m2", "GME", 500, 0), ("m3", "GOTHER", 90, 1)],
+    )
+    ix.db.commit()
+    # the registered capacity rounds up per minute: within 1 Wh/min of the roof
+    assert registered_kwp(tmp_path / "index.sqlite", "GME") == pytest.approx(4.5, abs=0.06)
+    assert registered_kwp(tmp_path / "index.sqlite", "GNOBODY") == 0

@@ -40,7 +40,7 @@ def run_cmd(settings_path: Path, interval: float, once: bool) -> None:
     from ..services import Stack
     from . import settings as agent_settings
     from .household import Agent
-    from .service import AgentService, index_ports
+    from .service import AgentService, index_ports, registered_kwp
 
     logging_setup()
     agent_settings.load(settings_path)  # every check before touching the network
@@ -54,8 +54,12 @@ def run_cmd(settings_path: Path, interval: float, once: bool) -> None:
         offset = int(site["origin_unix"]) - int(site["origin_slot"]) * slot_secs
     st = agent_settings.load(settings_path, slot_secs)
     kp = Keystore(s.cfg.keystore).get(st.key)
+    home = st.home
+    if not st.kwp_given:
+        home = replace(home, kwp=round(registered_kwp(s.index_path, kp.public_key), 2))
+        click.echo(f"PV capacity from the registered meters: {home.kwp} kWp")
     a = Agent(
-        st.home,
+        home,
         st.tariff,
         st.strategy(0.0),
         st.money,

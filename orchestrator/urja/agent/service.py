@@ -216,6 +216,26 @@ class AgentService:
         return [self._say(f.slot, f"recorded ({fmt_kwh(f.grid_import_wh)} from grid)") for f in out]
 
 
+CAPACITY_MARGIN = 1.1
+"""A meter's registered capacity (Wh per minute) is its roof's peak kW output per minute
+times this margin (as `fleet.SimHousehold.max_wh_per_minute` registers it)."""
+
+
+def registered_kwp(index_path: Path, address: str) -> float:
+    """The household's PV capacity (kWp) from its active meters' registered capacity in the
+    index (0 without a meter)."""
+    from ..indexer.store import Index
+
+    ix = Index(index_path, readonly=True)
+    try:
+        rows = ix.rows(
+            "SELECT max_wh_per_minute FROM meters WHERE owner = ? AND active = 1", (address,)
+        )
+    finally:
+        ix.db.close()
+    return sum(r["max_wh_per_minute"] for r in rows) * 60 / 1000 / CAPACITY_MARGIN
+
+
 def index_ports(index_path: Path, address: str):
     """(open_orders, trades, prices) callables reading the household's orders and trades and
     the slots' clearing prices from the event index."""

@@ -1,7 +1,7 @@
 """An agent's settings file (TOML), validated whole before the agent does anything:
 
     key = "donor-00"            # keystore name of the household's key
-    kwp = 4.5                   # registered PV capacity (0 without PV)
+    kwp = 4.5                   # PV capacity; default: from the household's registered meters
     readings = "meter.csv"      # the household's measurements: slot,pv_wh,load_wh per line
     strategy = "cost"           # "fixed", "ramp" or "cost"
     timezone = "Asia/Kolkata"
@@ -63,6 +63,8 @@ class Settings:
     timezone: str
     readings: Path | None
     plan_ahead_slots: int
+    kwp_given: bool = True
+    """False when the file leaves kWp to the household's registered meters."""
 
     def strategy(self, monthly_kwh: float) -> Strategy:
         """The configured strategy (the cost strategy needs the household's monthly use)."""
@@ -100,8 +102,10 @@ def parse(doc: dict, base: Path, slot_secs: int = 900) -> Settings:
         key = doc.get("key")
         if not isinstance(key, str) or not key:
             raise SettingsError("key is missing (the keystore name of the household's key)")
-        kwp = doc.get("kwp", 0.0)
-        if isinstance(kwp, bool) or not isinstance(kwp, int | float) or kwp < 0:
+        kwp = doc.get("kwp")
+        if kwp is not None and (
+            isinstance(kwp, bool) or not isinstance(kwp, int | float) or kwp < 0
+        ):
             raise SettingsError(f"kwp must be a non-negative number, got {kwp!r}")
         battery = None
         if "battery" in doc:
@@ -168,7 +172,8 @@ def parse(doc: dict, base: Path, slot_secs: int = 900) -> Settings:
         readings = doc.get("readings")
         return Settings(
             key=key,
-            home=Household(key, float(kwp), battery, tuple(loads)),
+            home=Household(key, float(kwp or 0.0), battery, tuple(loads)),
+            kwp_given=kwp is not None,
             tariff=tariff,
             strategy_name=name,
             strategy_doc=sdoc,
