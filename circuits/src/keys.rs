@@ -1,8 +1,9 @@
 //! Groth16 setup, proving and verification for the delivery circuit.
 //!
-//! Setup draws its toxic waste from the operating system's randomness. A deterministic
-//! setup exists only as [`setup_insecure_deterministic`], for tests and demos: anyone who
-//! knows the seed can forge proofs.
+//! Keys come from a multi-party ceremony run with snarkjs ([`Keys::from_zkey`], proven with
+//! snarkjs's QAP reduction) or, for development only, from a single-party setup that draws
+//! its toxic waste from the operating system's randomness ([`setup`]) or from a seed
+//! ([`setup_insecure_deterministic`]): whoever ran a single-party setup can forge proofs.
 
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::{Groth16, PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey};
@@ -12,7 +13,17 @@ use rand::rngs::OsRng;
 use rand::{CryptoRng, RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
+use crate::circom::{delivery_shape, read_zkey, CircomQap, ZkeyError};
 use crate::delivery::{DeliveryCircuit, DeliveryWitness};
+
+/// Which R1CS-to-QAP reduction a proving key was made for: the prover must use the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Qap {
+    /// arkworks' default (keys from [`setup`] and [`setup_insecure_deterministic`]).
+    Libsnark,
+    /// snarkjs's (keys read from a `.zkey` with [`Keys::from_zkey`]).
+    Circom,
+}
 
 /// A proving key and its verifying key.
 #[derive(Clone)]
@@ -21,7 +32,12 @@ pub struct Keys {
     pub pk: ProvingKey<Bn254>,
     /// Stored in the verifier contract and published for auditors.
     pub vk: VerifyingKey<Bn254>,
+    /// The reduction `pk` was made for.
+    pub qap: Qap,
 }
+
+/// Prefix of [`Keys::to_bytes`] for keys made for snarkjs's reduction.
+const CIRCOM_TAG: &[u8; 16] = b"URJA/zkey-pk/v1\0";
 
 /// Why proving failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +62,11 @@ impl std::error::Error for ProveError {}
 fn setup_with<R: RngCore + CryptoRng>(rng: &mut R) -> Keys {
     let (pk, vk) = Groth16::<Bn254>::circuit_specific_setup(DeliveryCircuit::default(), rng)
         .expect("the delivery circuit synthesises without a witness");
-    Keys { pk, vk }
+    Keys {
+        pk,
+        vk,
+        qap: Qap::Libsnark,
+    }
 }
 
 /// Circuit-specific setup from OS randomness.
@@ -60,18 +80,30 @@ pub fn setup_insecure_deterministic(seed: u64) -> Keys {
     setup_with(&mut ChaCha20Rng::seed_from_u64(seed))
 }
 
-/// Proves a validated witness; returns the proof and its public input `h`. The proof is
-/// verified before it is returned, so no proof of a false statement ever leaves here (an
+/// Proves a validated witness with a key from arkworks' setup ([`Keys::prove`] takes keys
+/// of either kind); returns the proof and its public input `h`. The proof is verified
+/// before it is returned, so no proof of a false statement ever leaves here (an
 /// unsatisfied witness cannot yield a verifying proof).
 pub fn prove(
     pk: &ProvingKey<Bn254>,
     witness: &DeliveryWitness,
 ) -> Result<(Proof<Bn254>, Fr), ProveError> {
+    prove_qap(pk, Qap::Libsnark, witness)
+}
+
+fn prove_qap(
+    pk: &ProvingKey<Bn254>,
+    qap: Qap,
+    witness: &DeliveryWitness,
+) -> Result<(Proof<Bn254>, Fr), ProveError> {
     let circuit = DeliveryCircuit {
         witness: Some(witness.clone()),
     };
-    let proof = Groth16::<Bn254>::prove(pk, circuit, &mut OsRng)
-        .map_err(|e| ProveError::Synthesis(e.to_string()))?;
+    let proof = match qap {
+        Qap::Libsnark => Groth16::<Bn254>::prove(pk, circuit, &mut OsRng),
+        Qap::Circom => Groth16::<Bn254, CircomQap>::prove(pk, circuit, &mut OsRng),
+    }
+    .map_err(|e| ProveError::Synthesis(e.to_string()))?;
     let h = witness.public_hash();
     if !verify(&pk.vk, &proof, &h) {
         return Err(ProveError::Unsatisfied);
@@ -86,9 +118,31 @@ pub fn verify(vk: &VerifyingKey<Bn254>, proof: &Proof<Bn254>, h: &Fr) -> bool {
 }
 
 impl Keys {
-    /// Serialises the proving key (which contains the verifying key), compressed.
+    /// Reads the final `.zkey` of a snarkjs ceremony over the delivery circuit (see
+    /// [`crate::circom::read_zkey`]: a key for another circuit, a truncated file or a bad
+    /// point is refused).
+    pub fn from_zkey(bytes: &[u8]) -> Result<Self, ZkeyError> {
+        let pk = read_zkey(bytes, &delivery_shape())?;
+        Ok(Self {
+            vk: pk.vk.clone(),
+            pk,
+            qap: Qap::Circom,
+        })
+    }
+
+    /// Proves a validated witness with the reduction these keys were made for; see
+    /// [`prove`].
+    pub fn prove(&self, witness: &DeliveryWitness) -> Result<(Proof<Bn254>, Fr), ProveError> {
+        prove_qap(&self.pk, self.qap, witness)
+    }
+
+    /// Serialises the proving key (which contains the verifying key), compressed; keys for
+    /// snarkjs's reduction carry a 16-byte tag in front.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
+        if self.qap == Qap::Circom {
+            out.extend_from_slice(CIRCOM_TAG);
+        }
         self.pk
             .serialize_compressed(&mut out)
             .expect("writing to a Vec cannot fail");
@@ -97,11 +151,16 @@ impl Keys {
 
     /// Loads keys written by [`Keys::to_bytes`], checking every point.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        let pk = ProvingKey::<Bn254>::deserialize_compressed(bytes)
+        let (qap, body) = match bytes.strip_prefix(CIRCOM_TAG) {
+            Some(rest) => (Qap::Circom, rest),
+            None => (Qap::Libsnark, bytes),
+        };
+        let pk = ProvingKey::<Bn254>::deserialize_compressed(body)
             .map_err(|e| format!("not a delivery proving key: {e}"))?;
         Ok(Self {
             vk: pk.vk.clone(),
             pk,
+            qap,
         })
     }
 }

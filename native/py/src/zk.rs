@@ -1,6 +1,7 @@
 //! Python bindings of the zero-knowledge side (`urja._native`, wrapped by `urja.zk`):
-//! Poseidon, the delivery statement's hashes, setup, proving (GIL released) and the key and
-//! proof encodings (contract bytes and snarkjs JSON).
+//! Poseidon, the delivery statement's hashes, setup, keys from a snarkjs ceremony, proving
+//! (GIL released), the circuit's `.r1cs` and the key and proof encodings (contract bytes
+//! and snarkjs JSON).
 use ark_bn254::Fr;
 use ark_ff::PrimeField;
 use pyo3::create_exception;
@@ -126,6 +127,21 @@ impl ProvingKey {
         Self { keys }
     }
 
+    /// Reads the final `.zkey` of a snarkjs ceremony over the delivery circuit; refuses a
+    /// truncated file, a key for another circuit or an invalid point, saying which.
+    #[staticmethod]
+    fn from_zkey(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        let data = data.to_vec();
+        let keys = py.detach(move || Keys::from_zkey(&data)).map_err(zk_err)?;
+        Ok(Self { keys })
+    }
+
+    /// True when the key came from a snarkjs ceremony (proven with snarkjs's reduction).
+    #[getter]
+    fn from_ceremony(&self) -> bool {
+        self.keys.qap == urja_circuits::Qap::Circom
+    }
+
     /// Loads a key written by `to_bytes`, checking every point.
     #[staticmethod]
     fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
@@ -171,8 +187,8 @@ impl ProvingKey {
             bytes32(domain, "market domain")?,
         )
         .map_err(zk_err)?;
-        let pk = &self.keys.pk;
-        let (proof, h) = py.detach(|| urja_circuits::prove(pk, &w)).map_err(zk_err)?;
+        let keys = &self.keys;
+        let (proof, h) = py.detach(|| keys.prove(&w)).map_err(zk_err)?;
         Ok((
             PyBytes::new(py, &encode::proof_bytes(&proof)),
             PyBytes::new(py, &fr_to_be(&h)),
@@ -256,6 +272,14 @@ fn constraint_count() -> usize {
     urja_circuits::delivery::constraint_count()
 }
 
+/// The delivery circuit in circom's binary `.r1cs` format and the smallest powers-of-tau
+/// size (`2^power`) snarkjs accepts for it: `(r1cs_bytes, power)`.
+#[pyfunction]
+fn circuit_r1cs<'py>(py: Python<'py>) -> (Bound<'py, PyBytes>, u32) {
+    let shape = py.detach(urja_circuits::circom::delivery_shape);
+    (PyBytes::new(py, &shape.r1cs_bytes()), shape.power())
+}
+
 /// Adds this part's functions and classes to the extension module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ZkError", m.py().get_type::<ZkError>())?;
@@ -269,6 +293,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(public_snarkjs, m)?,
         wrap_pyfunction!(import_snarkjs, m)?,
         wrap_pyfunction!(constraint_count, m)?,
+        wrap_pyfunction!(circuit_r1cs, m)?,
     ] {
         m.add_function(f)?;
     }
