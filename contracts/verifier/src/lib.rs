@@ -1,14 +1,18 @@
 //! Groth16 verifier over BN254 with Stellar's X-Ray host functions.
 //!
 //! Verifying keys are stored per circuit id (`docs/zk.md` gives the byte layout) and can be
-//! replaced only by the admin, which governance becomes after bootstrap. `verify` checks
+//! replaced only by the admin, the community's governance. `verify` checks
 //! the encoding of every input first and answers with a contract error for anything
 //! malformed — wrong lengths, flag bits, coordinates or scalars not below their modulus,
 //! G1 points off the curve — then combines the public inputs with one `g1_msm` and decides
 //! with one multi-pairing: `e(-A, B) e(alpha, beta) e(vk_x, gamma) e(C, delta) = 1`.
-//! A G2 point that is off the curve or outside the subgroup cannot be detected before the
-//! pairing host function, which traps on it; that is the one malformed input that aborts
-//! rather than returning an error.
+//!
+//! `set_key` refuses, with a named error, every key the pairing host function would trap on
+//! or that admits forged proofs: G2 points off the twist or outside the order-r subgroup
+//! (checked with arkworks' `ark-bn254`, since no host function checks G2), points at
+//! infinity, and `beta`, `gamma`, `delta` equal or opposite to one another (see
+//! [`check_key`]). The proof's own `B` is not checked before the pairing, which traps on a
+//! bad one: that is the one malformed input that aborts rather than returning an error.
 #![no_std]
 
 #[cfg(test)]
@@ -16,12 +20,17 @@ mod test;
 
 mod poseidon;
 
+use ark_bn254::{Fq, Fq2, G2Affine};
+use ark_ff::{BigInt, PrimeField};
+
 use soroban_sdk::crypto::bn254::{Bn254Fr, Bn254G1Affine, Bn254G2Affine};
 use soroban_sdk::{
     contract, contracterror, contractevent, contractimpl, contracttype, vec, Address, Bytes,
     BytesN, Env, Vec, U256,
 };
+use urja_interfaces::domain::DELIVERY_TAG;
 use urja_interfaces::ttl_storage::{bump_instance, load, store};
+use urja_interfaces::{admin, DeliveryClaim};
 
 /// Verifier errors; codes are stable and documented in docs/contracts.md.
 #[contracterror]
@@ -46,12 +55,23 @@ pub enum VerifierError {
     PoseidonParamsMismatch = 8,
     /// The Poseidon parameters for this width have not been installed yet.
     PoseidonNotInstalled = 9,
+    /// A key's G2 point (beta, gamma or delta) is not on the curve y^2 = x^3 + 3/(9+u).
+    G2NotOnCurve = 10,
+    /// A key's G2 point (beta, gamma or delta) is on the curve but outside the order-r subgroup.
+    G2NotInSubgroup = 11,
+    /// A key point (alpha, beta, gamma, delta or an IC point) is the point at infinity.
+    PointAtInfinity = 12,
+    /// The key's gamma equals delta or its negation: proofs could be forged without a witness.
+    GammaIsDelta = 13,
+    /// The key's beta equals gamma or its negation: proofs could be forged without a witness.
+    BetaIsGamma = 14,
+    /// The key's beta equals delta or its negation: proofs could be forged without a witness.
+    BetaIsDelta = 15,
 }
 
 #[contracttype]
 #[derive(Clone)]
 enum Key {
-    Admin,
     Vk(u32),
     Poseidon(u32),
 }
@@ -69,12 +89,6 @@ pub struct KeySet {
 #[contractevent(topics = ["poseidon"], data_format = "single-value")]
 pub struct PoseidonSet {
     pub t: u32,
-}
-
-/// Emitted when the admin (bootstrap deployer, then governance) changes.
-#[contractevent(topics = ["set_admin"], data_format = "single-value")]
-pub struct AdminChanged {
-    pub admin: Address,
 }
 
 const FP_MODULUS: [u8; 32] = [
@@ -123,18 +137,100 @@ fn g2(b: &Bytes, at: u32) -> Result<Bn254G2Affine, VerifierError> {
     ))
 }
 
-/// Validates a key's layout and G1 points; returns its number of public inputs.
+/// Checks a key's G2 point: in range, not the point at infinity, on the twist curve and in the
+/// order-r subgroup. Returns the 128 encoded bytes.
+///
+/// No host function checks G2 membership and the pairing host function traps on a bad point,
+/// so this uses arkworks' `ark-bn254` (the library the project's prover uses), whose subgroup
+/// test is `psi(P) = [6x^2]P` (El Housni, Guillevic, Piellard, eprint 2022/352, §4.3) — one
+/// 127-bit scalar multiplication instead of `[r]P`. Parity's `substrate-bn` was measured
+/// first: its `[r]P` check alone exceeded the 400 M instruction limit for one point in WASM.
+/// Contract encoding is `x.c1 || x.c0 || y.c1 || y.c0`; `Fq2::new` takes `(c0, c1)`.
+fn g2_key_point(b: &Bytes, at: u32) -> Result<[u8; 128], VerifierError> {
+    let s = b.slice(at..at + G2);
+    check_coordinates(&s)?;
+    let mut p = [0u8; 128];
+    s.copy_into_slice(&mut p);
+    if p == [0u8; 128] {
+        return Err(VerifierError::PointAtInfinity);
+    }
+    let fq = |k: usize| {
+        let mut limbs = [0u64; 4];
+        for (i, l) in limbs.iter_mut().enumerate() {
+            let at = 32 * k + 24 - 8 * i;
+            *l = u64::from_be_bytes(p[at..at + 8].try_into().unwrap_or_default());
+        }
+        Fq::from_bigint(BigInt::new(limbs)).ok_or(VerifierError::BadPointEncoding)
+    };
+    let q = G2Affine::new_unchecked(Fq2::new(fq(1)?, fq(0)?), Fq2::new(fq(3)?, fq(2)?));
+    if !q.is_on_curve() {
+        return Err(VerifierError::G2NotOnCurve);
+    }
+    if !q.is_in_correct_subgroup_assuming_on_curve() {
+        return Err(VerifierError::G2NotInSubgroup);
+    }
+    Ok(p)
+}
+
+/// Checks a key's G1 point: in range, not the point at infinity, on the curve (BN254's G1
+/// has cofactor 1, so on the curve means in the group).
+fn g1_key_point(env: &Env, b: &Bytes, at: u32) -> Result<(), VerifierError> {
+    let mut p = [0u8; 64];
+    b.slice(at..at + G1).copy_into_slice(&mut p);
+    if p != [0u8; 64] {
+        return g1(env, b, at).map(|_| ());
+    }
+    check_coordinates(&b.slice(at..at + G1))?;
+    Err(VerifierError::PointAtInfinity)
+}
+
+/// True when two valid G2 points are equal or opposite: on `y^2 = x^3 + b` a nonzero
+/// point shares its x-coordinate only with itself and its negation.
+fn same_or_opposite(p: &[u8; 128], q: &[u8; 128]) -> bool {
+    p[..64] == q[..64]
+}
+
+/// Validates a key's layout and points; returns its number of public inputs.
+///
+/// Beyond the encoding, a key is refused when it is *degenerate*: an output that Groth16's
+/// setup (Groth, "On the Size of Pairing-Based Non-interactive Arguments", EUROCRYPT 2016,
+/// eprint 2016/260: alpha, beta, gamma, delta drawn independently from the nonzero scalars)
+/// produces only with negligible probability and that lets anyone forge proofs. With
+/// `e(A, B) = e(alpha, beta) e(vk_x, gamma) e(C, delta)` as the check:
+/// - any point at infinity: `alpha` or `beta` = 0 is met by `A = vk_x, B = gamma, C = 0`;
+///   `gamma` = 0 by `A = alpha, B = beta, C = 0`; `delta` = 0 leaves `C` unconstrained; an
+///   IC point = 0 means its public input is not bound by the proof at all;
+/// - `gamma = ±delta`: `e(vk_x, gamma) e(C, ±gamma)` lets a prover move public-input terms
+///   into `C`: `A = alpha, B = beta, C = ∓vk_x` verifies for any input. It is what a snarkjs
+///   key with no phase-2 contribution looks like (both the G2 generator; zkSecurity, "Groth16
+///   setup exploit", blog.zksecurity.xyz/posts/groth16-setup-exploit; snarkjs PR 620 refuses
+///   such keys);
+/// - `beta = ±gamma`: `A = alpha ± vk_x, B = beta, C = 0` verifies for any input;
+/// - `beta = ±delta`: `A = vk_x, B = gamma, C = ∓alpha` verifies for any input.
+///
+/// Any *known* scalar relation between two of beta, gamma, delta allows the same forgeries;
+/// only ±1 can be recognised without a discrete logarithm, and a real ceremony never
+/// produces a known one.
 fn check_key(env: &Env, vk: &Bytes) -> Result<u32, VerifierError> {
     if vk.len() < VK_FIXED + 2 * G1 || !(vk.len() - VK_FIXED).is_multiple_of(G1) {
         return Err(VerifierError::BadKeyLength);
     }
-    g1(env, vk, 0)?;
-    for k in 0..3 {
-        g2(vk, G1 + k * G2)?;
-    }
+    g1_key_point(env, vk, 0)?;
     let n = (vk.len() - VK_FIXED) / G1;
     for i in 0..n {
-        g1(env, vk, VK_FIXED + i * G1)?;
+        g1_key_point(env, vk, VK_FIXED + i * G1)?;
+    }
+    let beta = g2_key_point(vk, G1)?;
+    let gamma = g2_key_point(vk, G1 + G2)?;
+    let delta = g2_key_point(vk, G1 + 2 * G2)?;
+    if same_or_opposite(&gamma, &delta) {
+        return Err(VerifierError::GammaIsDelta);
+    }
+    if same_or_opposite(&beta, &gamma) {
+        return Err(VerifierError::BetaIsGamma);
+    }
+    if same_or_opposite(&beta, &delta) {
+        return Err(VerifierError::BetaIsDelta);
     }
     Ok(n - 1)
 }
@@ -144,29 +240,41 @@ pub struct Verifier;
 
 #[contractimpl]
 impl Verifier {
-    /// Sets the admin allowed to install keys (hand it to governance after bootstrap).
+    /// Deploys the verifier with its admin (the community's governance), the only one who
+    /// may install verifying keys.
     pub fn __constructor(env: Env, admin: Address) {
-        store(&env, &Key::Admin, &admin);
+        admin::init(&env, &admin);
         bump_instance(&env);
     }
 
     /// Current admin.
     pub fn admin(env: Env) -> Address {
-        load(&env, &Key::Admin).expect("set in constructor")
+        admin::get(&env)
     }
 
-    /// Hands the admin role over (bootstrap deployer to governance). Admin only.
-    pub fn set_admin(env: Env, new_admin: Address) {
-        Self::admin(env.clone()).require_auth();
-        store(&env, &Key::Admin, &new_admin);
-        AdminChanged { admin: new_admin }.publish(&env);
+    /// The admin proposes its successor (two-step handover). Admin only.
+    pub fn propose_admin(env: Env, new_admin: Address) {
+        admin::propose(&env, &new_admin);
         bump_instance(&env);
     }
 
+    /// The proposed admin takes over.
+    pub fn accept_admin(env: Env) {
+        admin::accept(&env);
+        bump_instance(&env);
+    }
+
+    /// Replaces the contract code (a governance decision). Admin only.
+    pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
+        admin::upgrade(&env, &wasm_hash);
+    }
+
     /// Installs or replaces the verifying key of `circuit_id`. Admin only; the key is
-    /// validated (layout, field ranges, G1 points on the curve) before it is stored.
+    /// validated before it is stored (layout, field ranges, every point on its curve and in
+    /// its group, no point at infinity, beta, gamma and delta pairwise neither equal nor
+    /// opposite); a refused key leaves the stored one in force.
     pub fn set_key(env: Env, circuit_id: u32, vk: Bytes) -> Result<(), VerifierError> {
-        Self::admin(env.clone()).require_auth();
+        admin::require(&env);
         check_key(&env, &vk)?;
         store(&env, &Key::Vk(circuit_id), &vk);
         KeySet { circuit_id, vk }.publish(&env);
@@ -175,11 +283,11 @@ impl Verifier {
     }
 
     /// Installs circomlib's Poseidon parameters for one state width (3 or 6), in the
-    /// layout of `poseidon_bn254_x5.bin` (`docs/zk.md`). Admin only; accepted only when the
-    /// bytes hash to the value compiled into the contract, so nobody can install other
-    /// constants. Kept in storage because as code they would not fit the WASM size limit.
+    /// layout of `poseidon_bn254_x5.bin` (`docs/zk.md`). Anyone may call it: the bytes are
+    /// accepted only when they hash to the value compiled into the contract, so nobody can
+    /// install other constants. Kept in storage because as code they would not fit the
+    /// WASM size limit.
     pub fn set_poseidon(env: Env, params: Bytes) -> Result<u32, VerifierError> {
-        Self::admin(env.clone()).require_auth();
         let t = poseidon::install(&env, &params)?;
         PoseidonSet { t }.publish(&env);
         bump_instance(&env);
@@ -191,69 +299,68 @@ impl Verifier {
         load(&env, &Key::Vk(circuit_id))
     }
 
-    /// The delivery statement's public input `h = Poseidon(C, E, slot, max, K)` with
-    /// `K = Poseidon(key_hi, key_lo)`, computed with the Poseidon host function.
+    /// The delivery statement's public input
+    /// `h = Poseidon(C, E, slot, max, Poseidon(Poseidon(key_hi, key_lo), D))`, where `D` is
+    /// the first 31 bytes of the market's `domain` (`docs/formats.md`), computed with the
+    /// Poseidon host function.
     pub fn delivery_input(
         env: Env,
-        commitment: BytesN<32>,
-        energy_wh: u64,
-        slot: u64,
-        max_wh_per_minute: u32,
-        meter: BytesN<32>,
+        domain: BytesN<32>,
+        claim: DeliveryClaim,
     ) -> Result<BytesN<32>, VerifierError> {
-        if commitment.to_array() >= FR_MODULUS {
+        if claim.commitment.to_array() >= FR_MODULUS {
             return Err(VerifierError::InputNotInField);
         }
-        let key = meter.to_array();
+        let key = claim.meter.to_array();
         let half = |b: &[u8]| {
             let mut x = [0u8; 16];
             x.copy_from_slice(b);
             U256::from_u128(&env, u128::from_be_bytes(x))
         };
-        let k = poseidon::hash(&env, vec![&env, half(&key[..16]), half(&key[16..])])?;
+        let mut d = [0u8; 32];
+        d[1..].copy_from_slice(&domain.to_array()[..31]);
+        let key_digest = poseidon::hash(&env, vec![&env, half(&key[..16]), half(&key[16..])])?;
+        let k = poseidon::hash(
+            &env,
+            vec![
+                &env,
+                key_digest,
+                U256::from_be_bytes(&env, &Bytes::from_array(&env, &d)),
+            ],
+        )?;
         let h = poseidon::hash(
             &env,
             vec![
                 &env,
-                U256::from_be_bytes(&env, &commitment.into()),
-                U256::from_u128(&env, energy_wh as u128),
-                U256::from_u128(&env, slot as u128),
-                U256::from_u128(&env, max_wh_per_minute as u128),
+                U256::from_be_bytes(&env, &claim.commitment.into()),
+                U256::from_u128(&env, claim.energy_wh as u128),
+                U256::from_u128(&env, claim.slot as u128),
+                U256::from_u128(&env, claim.max_wh_per_reading as u128),
                 k,
             ],
         )?;
         BytesN::try_from(h.to_be_bytes()).map_err(|_| VerifierError::InputNotInField)
     }
 
-    /// Verifies a meter's delivery (`docs/zk.md`): the meter's ed25519 `signature` over
-    /// `"URJA/delivery/v1" || meter || slot (u64 BE) || commitment` (the host function
-    /// aborts the call on a bad signature), then the Groth16 `proof` against the public
-    /// input computed from the values the market checked.
-    #[allow(clippy::too_many_arguments)]
+    /// Verifies a meter's delivery for the market of `domain` (`docs/formats.md`): the
+    /// meter's ed25519 signature over `"URJA/delivery/v2" || domain || meter || slot (u64
+    /// BE) || commitment` (the host function aborts the call on a bad signature), then the
+    /// Groth16 `proof` against the public input computed from the claim.
     pub fn verify_delivery(
         env: Env,
         circuit_id: u32,
+        domain: BytesN<32>,
+        claim: DeliveryClaim,
         proof: Bytes,
-        commitment: BytesN<32>,
-        energy_wh: u64,
-        slot: u64,
-        max_wh_per_minute: u32,
-        meter: BytesN<32>,
-        signature: BytesN<64>,
     ) -> Result<bool, VerifierError> {
-        let mut msg = Bytes::from_slice(&env, b"URJA/delivery/v1");
-        msg.append(&meter.clone().into());
-        msg.extend_from_array(&slot.to_be_bytes());
-        msg.append(&commitment.clone().into());
-        env.crypto().ed25519_verify(&meter, &msg, &signature);
-        let h = Self::delivery_input(
-            env.clone(),
-            commitment,
-            energy_wh,
-            slot,
-            max_wh_per_minute,
-            meter,
-        )?;
+        let mut msg = Bytes::from_slice(&env, DELIVERY_TAG);
+        msg.append(&domain.clone().into());
+        msg.append(&claim.meter.clone().into());
+        msg.extend_from_array(&claim.slot.to_be_bytes());
+        msg.append(&claim.commitment.clone().into());
+        env.crypto()
+            .ed25519_verify(&claim.meter, &msg, &claim.signature);
+        let h = Self::delivery_input(env.clone(), domain, claim)?;
         Self::verify(env.clone(), circuit_id, proof, vec![&env, h])
     }
 
