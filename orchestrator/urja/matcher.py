@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from . import matching
@@ -79,6 +80,11 @@ def plan_batches(trades: list[dict], fits) -> list[list[dict]]:
         batches.append(trades[i : i + size])
         i += size
     return batches
+
+
+CATCH_UP_SECS = 10
+"""How long a tick waits for the index to reach the chain's latest ledger before giving up
+until the next tick."""
 
 
 class Matcher:
@@ -159,9 +165,13 @@ class Matcher:
         chain = self.market.chain
         latest = chain.latest_ledger()
         now = chain.ledger_time()
-        synced_ledger, _ = self.index.synced()
-        if synced_ledger < latest:
-            return []
+        # Wait for the indexer to pass `latest` rather than requiring it to be there already:
+        # ledgers close while the index polls, so "synced == latest right now" may never hold.
+        deadline = time.monotonic() + CATCH_UP_SECS
+        while self.index.synced()[0] < latest:
+            if time.monotonic() > deadline:
+                return []
+            time.sleep(0.1)
         out = []
         for slot in self.clock.settling(now):
             if slot in self.done:

@@ -137,6 +137,9 @@ def test_operations_walkthrough_runs_as_written(workdir):
         if second is not None:
             os.killpg(second.pid, signal.SIGKILL)
         term.close()
+        log = workdir / "second-terminal.log"
+        if log.exists():  # shown by pytest when the test fails
+            print("--- second terminal ---\n" + log.read_text()[-20_000:])
 
     said = dict(outputs)  # the last output of each distinct command line
     trades = table(said["urja trades --slot $SLOT"])

@@ -150,6 +150,18 @@ def parse_feeders(feeders: tuple[str, ...]) -> list[dict]:
     default=None,
     help="INSECURE: repeatable trusted setup, for tests only.",
 )
+@click.option(
+    "--ceremony",
+    "ceremony_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A finalized `urja zk ceremony` directory: its key is installed (docs/zk.md).",
+)
+@click.option(
+    "--insecure-dev-setup",
+    is_flag=True,
+    help="INSECURE: single-party trusted setup on this machine, for development only.",
+)
 @friendly
 def deploy_cmd(
     feeders,
@@ -160,6 +172,8 @@ def deploy_cmd(
     timelock_secs,
     keep_bootstrap,
     insecure_dev_seed,
+    ceremony_dir,
+    insecure_dev_setup,
     payment,
     **market,
 ) -> None:
@@ -181,6 +195,8 @@ def deploy_cmd(
         payment=payment,
         keep_bootstrap=keep_bootstrap,
         insecure_dev_seed=insecure_dev_seed,
+        ceremony_dir=ceremony_dir,
+        insecure_dev_setup=insecure_dev_setup,
     )
     click.echo("next: admit households with `urja member add ADDRESS --role donor|receiver`,")
     click.echo("      register meters with `urja meter register`, then run `urja serve`")
@@ -211,6 +227,8 @@ def run_deploy(
     payment: str = "native",
     keep_bootstrap: bool = False,
     insecure_dev_seed: int | None = None,
+    ceremony_dir: Path | None = None,
+    insecure_dev_setup: bool = False,
 ):
     """Funds operator and relayer, deploys, and prints the contract ids (`urja deploy` and
     `urja quickstart`); returns the deployment record."""
@@ -239,6 +257,8 @@ def run_deploy(
         payment=payment,
         end_bootstrap=not keep_bootstrap,
         insecure_seed=insecure_dev_seed,
+        ceremony_dir=ceremony_dir,
+        insecure_dev_setup=insecure_dev_setup,
         say=click.echo,
     )
     ids = dep.contracts
@@ -377,9 +397,10 @@ def meter_suspend(meter_id: str, resume: bool) -> None:
     "--wait",
     "wait_secs",
     type=click.FloatRange(min=0),
-    default=180,
+    default=300,
     show_default=True,
-    help="How long to wait for the relayer's verdict and the proven delivery (0: publish only).",
+    help="After publishing, how long to wait for the relayer's verdict and the proven delivery"
+    " (0: publish only).",
 )
 @friendly
 def meter_report(key_file: Path, slot: int, wh: int, wait_secs: float) -> None:
