@@ -9,7 +9,7 @@
 //!
 //! `set_key` refuses, with a named error, every key the pairing host function would trap on
 //! or that admits forged proofs: G2 points off the twist or outside the order-r subgroup
-//! (checked with arkworks' `ark-bn254`, since no host function checks G2), points at
+//! (checked in WASM on arkworks' `ark-bn254`, since no host function checks G2), points at
 //! infinity, and `beta`, `gamma`, `delta` equal or opposite to one another (see
 //! [`check_key`]). The proof's own `B` is not checked before the pairing, which traps on a
 //! bad one: that is the one malformed input that aborts rather than returning an error.
@@ -20,8 +20,9 @@ mod test;
 
 mod poseidon;
 
-use ark_bn254::{Fq, Fq2, G2Affine};
-use ark_ff::{BigInt, PrimeField};
+use ark_bn254::{Fq, Fq12Config, Fq2, Fq6Config, G2Affine, G2Projective};
+use ark_ec::AffineRepr;
+use ark_ff::{AdditiveGroup, BigInt, Field, Fp12Config, Fp6Config, PrimeField};
 
 use soroban_sdk::crypto::bn254::{Bn254Fr, Bn254G1Affine, Bn254G2Affine};
 use soroban_sdk::{
@@ -137,14 +138,42 @@ fn g2(b: &Bytes, at: u32) -> Result<Bn254G2Affine, VerifierError> {
     ))
 }
 
+/// BN254's seed: p, r and the trace are polynomials in it.
+const SEED: u64 = 4_965_661_367_192_848_881;
+
+/// True when a point of the twist curve lies in G2, the order-r subgroup, by the test of
+/// Dai, Lin, Zhao and Zhou ("Fast subgroup membership testings for G1, G2 and GT on
+/// pairing-friendly curves", eprint 2022/348; for BN254 see Sanso and Liang, "Fast G2
+/// subgroup check in BN254", ethresear.ch/t/13974):
+/// `[x+1]Q + psi([x]Q) + psi^2([x]Q) = psi^3([2x]Q)`, valid because the seed x is neither
+/// 4 mod 13 nor 92 mod 97 (`the_g2_membership_test_agrees_with_the_order`). `psi` is the
+/// untwist-Frobenius-twist endomorphism `(x, y) -> (x^p * xi^((p-1)/3), y^p * xi^((p-1)/2))`
+/// with `xi = 9 + u`; its constants are arkworks' Frobenius coefficients. One 63-bit scalar
+/// multiplication, where arkworks' own test (`psi(Q) = [6x^2]Q`) needs a 127-bit one and
+/// `[r]Q = 0` a 254-bit one: in WASM each G2 point costs tens of millions of instructions.
+fn in_g2(q: &G2Affine) -> bool {
+    let c = Fq12Config::FROBENIUS_COEFF_FP12_C1[1]; // xi^((p-1)/6)
+    let (cx, cy) = (Fq6Config::FROBENIUS_COEFF_FP6_C1[1], c * c * c);
+    // On Jacobian coordinates (x = X/Z^2, y = Y/Z^3): the Frobenius is a field automorphism.
+    let psi = |p: G2Projective| {
+        let (mut x, mut y, mut z) = (p.x, p.y, p.z);
+        x.frobenius_map_in_place(1);
+        y.frobenius_map_in_place(1);
+        z.frobenius_map_in_place(1);
+        G2Projective::new_unchecked(x * cx, y * cy, z)
+    };
+    let xq = q.mul_bigint([SEED]);
+    let lhs = xq + q + psi(xq) + psi(psi(xq));
+    lhs == psi(psi(psi(xq.double())))
+}
+
 /// Checks a key's G2 point: in range, not the point at infinity, on the twist curve and in the
-/// order-r subgroup. Returns the 128 encoded bytes.
+/// order-r subgroup ([`in_g2`]). Returns the 128 encoded bytes.
 ///
 /// No host function checks G2 membership and the pairing host function traps on a bad point,
-/// so this uses arkworks' `ark-bn254` (the library the project's prover uses), whose subgroup
-/// test is `psi(P) = [6x^2]P` (El Housni, Guillevic, Piellard, eprint 2022/352, §4.3) — one
-/// 127-bit scalar multiplication instead of `[r]P`. Parity's `substrate-bn` was measured
-/// first: its `[r]P` check alone exceeded the 400 M instruction limit for one point in WASM.
+/// so the check runs in WASM on arkworks' `ark-bn254` arithmetic (the library the project's
+/// prover uses). Parity's `substrate-bn` was measured first: its `[r]Q` check alone exceeded
+/// the 400 M instruction limit for one point in WASM.
 /// Contract encoding is `x.c1 || x.c0 || y.c1 || y.c0`; `Fq2::new` takes `(c0, c1)`.
 fn g2_key_point(b: &Bytes, at: u32) -> Result<[u8; 128], VerifierError> {
     let s = b.slice(at..at + G2);
@@ -166,7 +195,7 @@ fn g2_key_point(b: &Bytes, at: u32) -> Result<[u8; 128], VerifierError> {
     if !q.is_on_curve() {
         return Err(VerifierError::G2NotOnCurve);
     }
-    if !q.is_in_correct_subgroup_assuming_on_curve() {
+    if !in_g2(&q) {
         return Err(VerifierError::G2NotInSubgroup);
     }
     Ok(p)
