@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds every Soroban contract to wasm32v1-none (profile `contract`), prints each WASM's
-# path and size, and fails if any exceeds Soroban's 64 KiB limit.
+# path and size, and fails if any exceeds the size budget below.
 #
 # Prefers a rustup toolchain that has the wasm32v1-none target; falls back to Debian's
 # rustc-web toolchain (/usr/bin/rustc 1.96), building core/alloc from source with build-std.
@@ -14,7 +14,10 @@ for d in contracts/*/; do
   if grep -q '#\[contract\]' "$d/src/lib.rs" 2>/dev/null; then CONTRACTS+=("$c"); else echo "contracts: skipping $c (no #[contract] yet)"; fi
 done
 TARGET=wasm32v1-none
-LIMIT=$((64 * 1024))
+# The network accepts contract code up to 128 KiB (mainnet ledger limit); every call pays to
+# load the code, so we hold each contract to a tighter budget and report sizes
+# (docs/contracts.md, "Sizes").
+LIMIT=$((96 * 1024))
 OUT=target/wasm
 
 # soroban-sdk 28 emits every spec entry plus usage markers and expects the build system to drop
@@ -58,7 +61,7 @@ for c in "${CONTRACTS[@]}"; do
   size=$(stat -c %s "$dst")
   printf '%-32s %6d bytes (%4.1f KiB)\n' "$dst" "$size" "$(awk -v s="$size" 'BEGIN{print s/1024}')"
   if [ "$size" -gt "$LIMIT" ]; then
-    echo "contracts: $dst is over the 64 KiB limit" >&2
+    echo "contracts: $dst is over the $((LIMIT / 1024)) KiB budget" >&2
     fail=1
   fi
 done

@@ -1,21 +1,35 @@
 //! Community governance: the admin of the registry, token, market and verifier.
 //!
 //! Members propose actions — any call on a governed contract (parameter changes, registry
-//! actions, operator change, verifying-key rotation, contract upgrade) or a change of
-//! governance's own parameters — and vote one member one vote. A proposal passes when turnout
-//! reaches the quorum and yes votes outnumber no votes; anyone executes it after the voting
-//! period and timelock. A one-time bootstrap admin may set the system up and must then end
-//! the bootstrap, after which no single key has any power here.
+//! actions, operator change, verifying-key installation, contract upgrade), a change of
+//! governance's own rules, its own upgrade, or the cancellation of another proposal — and
+//! vote one member one vote. The electorate of a proposal is fixed when it is created: only
+//! members admitted at least `maturity_secs` before it may vote, and the quorum base is the
+//! number of members active at that moment (the registry's checkpoints). A proposal passes
+//! when turnout reaches its quorum (snapshotted at creation) and yes votes outnumber no
+//! votes; anyone executes it after the voting period and the timelock, until it expires
+//! `grace_secs` later. The proposer, or a passed `Cancel` proposal, can cancel it before it
+//! executes. No key has any power here: there is no bootstrap admin.
 #![no_std]
 
 #[cfg(test)]
 mod test;
 
 use soroban_sdk::{
-    contract, contracterror, contractevent, contractimpl, contracttype, Address, Env, String,
-    Symbol, Val, Vec,
+    contract, contracterror, contractevent, contractimpl, contracttype, Address, BytesN, Env,
+    String, Symbol, Val, Vec,
 };
 use urja_interfaces::{RegistryClient, TTL_EXTEND_TO, TTL_THRESHOLD};
+
+/// The shortest rules any deployment may set (its own floors may only be higher): one
+/// ledger of voting and of timelock, and a minute to execute.
+pub const ABSOLUTE_FLOORS: GovParams = GovParams {
+    quorum_bps: 1,
+    voting_secs: 5,
+    timelock_secs: 5,
+    grace_secs: 60,
+    maturity_secs: 0,
+};
 
 /// Governance errors; codes are stable and documented in docs/contracts.md.
 #[contracterror]
@@ -40,22 +54,33 @@ pub enum GovError {
     Rejected = 8,
     /// The action's target is not a governed contract.
     TargetNotGoverned = 9,
-    /// Parameters fail validation (quorum 1..=10000 bps, voting period > 0).
+    /// Rules fail validation: quorum 1..=10000 bps and every period at or above the
+    /// deployment's floors.
     InvalidParams = 10,
-    /// The bootstrap has ended (or the caller is not the bootstrap admin).
-    BootstrapEnded = 11,
+    /// The member was admitted (or reinstated) too late to vote on this proposal.
+    NotEligible = 11,
+    /// The proposal's execution window (grace period) has passed.
+    Expired = 12,
+    /// The proposal was cancelled.
+    Cancelled = 13,
+    /// Only the proposer (or a passed `Cancel` proposal) may cancel.
+    NotProposer = 14,
 }
 
 /// Voting rules.
 #[contracttype]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct GovParams {
-    /// Share of active members who must vote, in basis points.
+    /// Share of the electorate who must vote, in basis points.
     pub quorum_bps: u32,
     /// How long a proposal is open for votes, in seconds.
     pub voting_secs: u64,
     /// Delay between the end of voting and execution, in seconds.
     pub timelock_secs: u64,
+    /// How long after the timelock a passed proposal may still be executed.
+    pub grace_secs: u64,
+    /// A member votes only on proposals created at least this long after its admission.
+    pub maturity_secs: u64,
 }
 
 /// What a proposal does when executed.
@@ -64,10 +89,14 @@ pub struct GovParams {
 pub enum Action {
     /// Call `func(args)` on a governed contract (governance is its admin).
     Call(Address, Symbol, Vec<Val>),
-    /// Change governance's own voting rules.
+    /// Change governance's own voting rules (never below the deployment's floors).
     SetParams(GovParams),
     /// Add a contract to the governed set.
     Govern(Address),
+    /// Replace governance's own code.
+    Upgrade(BytesN<32>),
+    /// Cancel another proposal that has not executed.
+    Cancel(u64),
 }
 
 /// A proposal and its tally.
@@ -77,21 +106,30 @@ pub struct Proposal {
     pub proposer: Address,
     pub action: Action,
     pub description: String,
+    /// Ledger time of creation: the electorate's snapshot.
+    pub created: u64,
     pub voting_ends: u64,
     pub executable_at: u64,
-    /// Active members when the proposal was made: the quorum base.
+    /// Execution is refused from this moment on.
+    pub expires_at: u64,
+    /// Members active at `created - maturity`: the quorum base.
     pub electorate: u32,
+    /// The quorum in force at creation.
+    pub quorum_bps: u32,
+    /// The vote maturity in force at creation.
+    pub maturity_secs: u64,
     pub yes: u32,
     pub no: u32,
     pub executed: bool,
+    pub cancelled: bool,
 }
 
 #[contracttype]
 #[derive(Clone)]
 enum Key {
-    Bootstrap,
     Registry,
     Params,
+    Floors,
     Governed,
     NextProposal,
     Proposal(u64),
@@ -106,6 +144,7 @@ pub struct Proposed {
     pub proposer: Address,
     pub action: Action,
     pub voting_ends: u64,
+    pub description: String,
 }
 
 /// A vote: `["voted", id]`.
@@ -125,16 +164,12 @@ pub struct Executed {
     pub action: Action,
 }
 
-/// An action carried out directly by the bootstrap admin: `["bootstrap"]`.
-#[contractevent(topics = ["bootstrap"], data_format = "single-value")]
-pub struct BootstrapAction {
-    pub action: Action,
-}
-
-/// The bootstrap admin gave up its powers for good: `["bootstrap_ended"]`.
-#[contractevent(topics = ["bootstrap_ended"], data_format = "single-value")]
-pub struct BootstrapEnded {
-    pub admin: Address,
+/// A proposal cancelled: `["cancelled", id]`.
+#[contractevent(topics = ["cancelled"], data_format = "single-value")]
+pub struct CancelledEvent {
+    #[topic]
+    pub id: u64,
+    pub by: Address,
 }
 
 #[contract]
@@ -146,11 +181,33 @@ fn bump(env: &Env) {
         .extend_ttl(TTL_THRESHOLD, TTL_EXTEND_TO);
 }
 
-fn validate(p: &GovParams) -> Result<(), GovError> {
-    if p.quorum_bps == 0 || p.quorum_bps > 10_000 || p.voting_secs == 0 {
-        return Err(GovError::InvalidParams);
+fn floors(env: &Env) -> GovParams {
+    env.storage()
+        .instance()
+        .get(&Key::Floors)
+        .expect("constructor sets floors")
+}
+
+fn params(env: &Env) -> GovParams {
+    env.storage()
+        .instance()
+        .get(&Key::Params)
+        .expect("constructor sets params")
+}
+
+/// Checks `p` against `min`: quorum in 1..=10000 bps, every period at or above its floor.
+fn validate(p: &GovParams, min: &GovParams) -> Result<(), GovError> {
+    let ok = p.quorum_bps >= min.quorum_bps.max(1)
+        && p.quorum_bps <= 10_000
+        && p.voting_secs >= min.voting_secs
+        && p.timelock_secs >= min.timelock_secs
+        && p.grace_secs >= min.grace_secs
+        && p.maturity_secs >= min.maturity_secs;
+    if ok {
+        Ok(())
+    } else {
+        Err(GovError::InvalidParams)
     }
-    Ok(())
 }
 
 fn governed(env: &Env) -> Vec<Address> {
@@ -169,10 +226,12 @@ fn registry(env: &Env) -> RegistryClient<'_> {
     RegistryClient::new(env, &id)
 }
 
-fn require_member(env: &Env, who: &Address) -> Result<(), GovError> {
+/// `who` signs and is an active member admitted at or before `admitted_by`.
+fn require_member(env: &Env, who: &Address, admitted_by: u64) -> Result<(), GovError> {
     who.require_auth();
     match registry(env).member(who) {
-        Some(m) if m.active => Ok(()),
+        Some(m) if m.active && m.since <= admitted_by => Ok(()),
+        Some(m) if m.active => Err(GovError::NotEligible),
         _ => Err(GovError::NotMember),
     }
 }
@@ -182,12 +241,33 @@ fn check_action(env: &Env, action: &Action) -> Result<(), GovError> {
         Action::Call(target, _, _) if !governed(env).contains(target) => {
             Err(GovError::TargetNotGoverned)
         }
-        Action::SetParams(p) => validate(p),
+        Action::SetParams(p) => validate(p, &floors(env)),
+        Action::Cancel(id) => {
+            let p = load_proposal(env, *id)?;
+            if p.executed {
+                return Err(GovError::AlreadyExecuted);
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }
 
-fn perform(env: &Env, action: &Action) {
+fn cancel_proposal(env: &Env, id: u64, by: &Address) -> Result<(), GovError> {
+    let mut p = load_proposal(env, id)?;
+    if p.executed {
+        return Err(GovError::AlreadyExecuted);
+    }
+    if p.cancelled {
+        return Err(GovError::Cancelled);
+    }
+    p.cancelled = true;
+    store_proposal(env, id, &p);
+    CancelledEvent { id, by: by.clone() }.publish(env);
+    Ok(())
+}
+
+fn perform(env: &Env, action: &Action) -> Result<(), GovError> {
     match action {
         Action::Call(target, func, args) => {
             env.invoke_contract::<Val>(target, func, args.clone());
@@ -200,7 +280,12 @@ fn perform(env: &Env, action: &Action) {
                 env.storage().instance().set(&Key::Governed, &g);
             }
         }
+        Action::Upgrade(hash) => env
+            .deployer()
+            .update_current_contract(soroban_sdk::ContractExecutable::Wasm(hash.clone())),
+        Action::Cancel(id) => cancel_proposal(env, *id, &env.current_contract_address())?,
     }
+    Ok(())
 }
 
 fn load_proposal(env: &Env, id: u64) -> Result<Proposal, GovError> {
@@ -226,70 +311,40 @@ fn store_proposal(env: &Env, id: u64, p: &Proposal) {
 
 #[contractimpl]
 impl Governance {
-    /// Deploys governance with a one-time bootstrap admin, the registry whose active members
-    /// vote, and the voting rules.
+    /// Deploys governance over `governed` contracts, with the registry whose members vote,
+    /// the voting rules, and the deployment's floors (fixed for good; `params` and every
+    /// later change must stay at or above them, and they at or above `ABSOLUTE_FLOORS`).
     pub fn __constructor(
         env: Env,
-        bootstrap_admin: Address,
         registry: Address,
+        governed: Vec<Address>,
         params: GovParams,
+        floors: GovParams,
     ) -> Result<(), GovError> {
-        validate(&params)?;
-        env.storage()
-            .instance()
-            .set(&Key::Bootstrap, &bootstrap_admin);
+        validate(&floors, &ABSOLUTE_FLOORS)?;
+        validate(&params, &floors)?;
         env.storage().instance().set(&Key::Registry, &registry);
+        env.storage().instance().set(&Key::Governed, &governed);
         env.storage().instance().set(&Key::Params, &params);
+        env.storage().instance().set(&Key::Floors, &floors);
         bump(&env);
         Ok(())
     }
 
-    /// During bootstrap only: the bootstrap admin carries out `action` at once (e.g. adding
-    /// the governed contracts, installing the first verifying key).
-    pub fn bootstrap_execute(env: Env, action: Action) -> Result<(), GovError> {
-        let admin: Address = env
-            .storage()
-            .instance()
-            .get(&Key::Bootstrap)
-            .ok_or(GovError::BootstrapEnded)?;
-        admin.require_auth();
-        check_action(&env, &action)?;
-        perform(&env, &action);
-        bump(&env);
-        BootstrapAction { action }.publish(&env);
-        Ok(())
-    }
-
-    /// Ends the bootstrap for good: from now on only passed proposals act.
-    pub fn end_bootstrap(env: Env) -> Result<(), GovError> {
-        let admin: Address = env
-            .storage()
-            .instance()
-            .get(&Key::Bootstrap)
-            .ok_or(GovError::BootstrapEnded)?;
-        admin.require_auth();
-        env.storage().instance().remove(&Key::Bootstrap);
-        bump(&env);
-        BootstrapEnded { admin }.publish(&env);
-        Ok(())
-    }
-
-    /// An active member proposes `action`. Returns the proposal id.
+    /// An active, mature member proposes `action`. Returns the proposal id.
     pub fn propose(
         env: Env,
         proposer: Address,
         action: Action,
         description: String,
     ) -> Result<u64, GovError> {
-        require_member(&env, &proposer)?;
-        check_action(&env, &action)?;
-        let p: GovParams = env
-            .storage()
-            .instance()
-            .get(&Key::Params)
-            .expect("constructor sets params");
+        let p = params(&env);
         let now = env.ledger().timestamp();
+        let snapshot = now.saturating_sub(p.maturity_secs);
+        require_member(&env, &proposer, snapshot)?;
+        check_action(&env, &action)?;
         let voting_ends = now.saturating_add(p.voting_secs);
+        let executable_at = voting_ends.saturating_add(p.timelock_secs);
         let id: u64 = env
             .storage()
             .instance()
@@ -299,13 +354,18 @@ impl Governance {
         let proposal = Proposal {
             proposer: proposer.clone(),
             action: action.clone(),
-            description,
+            description: description.clone(),
+            created: now,
             voting_ends,
-            executable_at: voting_ends.saturating_add(p.timelock_secs),
-            electorate: registry(&env).active_members(),
+            executable_at,
+            expires_at: executable_at.saturating_add(p.grace_secs),
+            electorate: registry(&env).active_members_at(&snapshot),
+            quorum_bps: p.quorum_bps,
+            maturity_secs: p.maturity_secs,
             yes: 0,
             no: 0,
             executed: false,
+            cancelled: false,
         };
         store_proposal(&env, id, &proposal);
         bump(&env);
@@ -314,15 +374,19 @@ impl Governance {
             proposer,
             action,
             voting_ends,
+            description,
         }
         .publish(&env);
         Ok(id)
     }
 
-    /// An active member votes once on an open proposal.
+    /// An active member of the proposal's electorate votes once while voting is open.
     pub fn vote(env: Env, voter: Address, id: u64, support: bool) -> Result<(), GovError> {
-        require_member(&env, &voter)?;
         let mut p = load_proposal(&env, id)?;
+        require_member(&env, &voter, p.created.saturating_sub(p.maturity_secs))?;
+        if p.cancelled {
+            return Err(GovError::Cancelled);
+        }
         if env.ledger().timestamp() >= p.voting_ends {
             return Err(GovError::VotingClosed);
         }
@@ -345,22 +409,36 @@ impl Governance {
         Ok(())
     }
 
-    /// Anyone executes a passed proposal once its timelock is over.
+    /// The proposer withdraws its proposal before it executes.
+    pub fn cancel(env: Env, proposer: Address, id: u64) -> Result<(), GovError> {
+        proposer.require_auth();
+        let p = load_proposal(&env, id)?;
+        if p.proposer != proposer {
+            return Err(GovError::NotProposer);
+        }
+        cancel_proposal(&env, id, &proposer)?;
+        bump(&env);
+        Ok(())
+    }
+
+    /// Anyone executes a passed proposal between the end of its timelock and its expiry.
     pub fn execute(env: Env, id: u64) -> Result<(), GovError> {
         let mut p = load_proposal(&env, id)?;
         if p.executed {
             return Err(GovError::AlreadyExecuted);
         }
-        if env.ledger().timestamp() < p.executable_at {
+        if p.cancelled {
+            return Err(GovError::Cancelled);
+        }
+        let now = env.ledger().timestamp();
+        if now < p.executable_at {
             return Err(GovError::TooEarly);
         }
-        let params: GovParams = env
-            .storage()
-            .instance()
-            .get(&Key::Params)
-            .expect("constructor sets params");
+        if now >= p.expires_at {
+            return Err(GovError::Expired);
+        }
         let turnout = (p.yes + p.no) as u64 * 10_000;
-        if turnout < p.electorate as u64 * params.quorum_bps as u64 {
+        if p.electorate == 0 || turnout < p.electorate as u64 * p.quorum_bps as u64 {
             return Err(GovError::QuorumNotReached);
         }
         if p.yes <= p.no {
@@ -369,7 +447,7 @@ impl Governance {
         check_action(&env, &p.action)?;
         p.executed = true;
         store_proposal(&env, id, &p);
-        perform(&env, &p.action);
+        perform(&env, &p.action)?;
         bump(&env);
         Executed {
             id,
@@ -386,10 +464,12 @@ impl Governance {
 
     /// The voting rules.
     pub fn params(env: Env) -> GovParams {
-        env.storage()
-            .instance()
-            .get(&Key::Params)
-            .expect("constructor sets params")
+        params(&env)
+    }
+
+    /// The deployment's floors under which no rule may go.
+    pub fn floors(env: Env) -> GovParams {
+        floors(&env)
     }
 
     /// The contracts governance administers.
@@ -397,8 +477,8 @@ impl Governance {
         governed(&env)
     }
 
-    /// The bootstrap admin, until the bootstrap ends.
-    pub fn bootstrap_admin(env: Env) -> Option<Address> {
-        env.storage().instance().get(&Key::Bootstrap)
+    /// The registry whose members vote.
+    pub fn registry(env: Env) -> Address {
+        registry(&env).address
     }
 }

@@ -45,8 +45,11 @@ pub struct Member {
     pub role: Role,
     /// The feeder (grid branch) the household hangs from.
     pub feeder: u32,
-    /// Suspended members can neither trade nor vote.
+    /// Suspended members can neither trade, be paid for deliveries, nor vote.
     pub active: bool,
+    /// When the member was admitted or last reinstated (ledger unix time): governance
+    /// counts its vote only on proposals created after this moment plus the vote maturity.
+    pub since: u64,
 }
 
 /// A smart meter bound to a member; its id is its ed25519 public key.
@@ -57,7 +60,10 @@ pub struct Meter {
     pub feeder: u32,
     /// Physical cap on export per reading interval; proven per reading in zero knowledge.
     pub max_wh_per_minute: u32,
+    /// Delivering: accepted by its owner and not suspended.
     pub active: bool,
+    /// The owner signed for the meter (`accept_meter`); until then it cannot deliver.
+    pub accepted: bool,
 }
 
 /// Read access to the registry, used by the market and governance.
@@ -67,8 +73,10 @@ pub trait RegistryInterface {
     fn member(env: Env, addr: Address) -> Option<Member>;
     /// The meter registered under `meter_id`, if any.
     fn meter(env: Env, meter_id: BytesN<32>) -> Option<Meter>;
-    /// Number of active members (governance quorum base).
+    /// Number of active members now.
     fn active_members(env: Env) -> u32;
+    /// Number of members active at ledger time `t` (governance's quorum base).
+    fn active_members_at(env: Env, t: u64) -> u32;
 }
 
 /// The kWh token's minting entry point, callable only by its minter (the market).
@@ -87,22 +95,62 @@ pub trait VerifierInterface {
     /// (each a big-endian BN254 scalar).
     fn verify(env: Env, circuit_id: u32, proof: Bytes, public_inputs: Vec<BytesN<32>>) -> bool;
 
-    /// True when `proof` proves the delivery statement for these values: the verifier
-    /// checks the meter's ed25519 `signature` over the delivery message (aborting on a bad
-    /// one), computes `h = Poseidon(C, E, slot, max, Poseidon(key_hi, key_lo))` with the
-    /// Poseidon host function and checks the proof against it (`docs/zk.md`).
-    #[allow(clippy::too_many_arguments)]
+    /// True when `proof` proves `claim` for the market whose `domain` is given: the
+    /// verifier checks the meter's ed25519 signature over the domain-separated delivery
+    /// message (aborting on a bad one), computes
+    /// `h = Poseidon(C, E, slot, max, Poseidon(Poseidon(key_hi, key_lo), D))` with the
+    /// Poseidon host function and checks the proof against it (`docs/formats.md`).
     fn verify_delivery(
         env: Env,
         circuit_id: u32,
+        domain: BytesN<32>,
+        claim: DeliveryClaim,
         proof: Bytes,
-        commitment: BytesN<32>,
-        energy_wh: u64,
-        slot: u64,
-        max_wh_per_minute: u32,
-        meter: BytesN<32>,
-        signature: BytesN<64>,
     ) -> bool;
+}
+
+/// One meter's claim of energy exported in one slot, as the meter signed it and the
+/// market checked it against the registry.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct DeliveryClaim {
+    /// The meter's ed25519 public key (its id).
+    pub meter: BytesN<32>,
+    pub slot: u64,
+    /// `C = Poseidon(readings, salt)`, the commitment the meter signed.
+    pub commitment: BytesN<32>,
+    /// `E`, the sum of the committed readings in Wh.
+    pub energy_wh: u64,
+    /// The per-reading cap proven for every reading (the meter's registered limit).
+    pub max_wh_per_reading: u32,
+    /// The meter's ed25519 signature over the delivery message (`docs/formats.md`).
+    pub signature: BytesN<64>,
+}
+
+/// Domain separation shared by every contract and every off-chain implementation: the
+/// 32-byte `domain` of a market is `SHA-256("URJA/domain/v1" || network_id || market
+/// strkey)`, so a meter's signature and proof for one market on one network mean nothing
+/// to any other (`docs/formats.md`).
+pub mod domain {
+    use soroban_sdk::{Address, Bytes, BytesN, Env};
+
+    /// Prefix of the domain preimage.
+    pub const DOMAIN_TAG: &[u8] = b"URJA/domain/v1";
+    /// Prefix of the meter's signed delivery message.
+    pub const DELIVERY_TAG: &[u8] = b"URJA/delivery/v2";
+    /// Length of a contract's strkey (`C...`).
+    const STRKEY_LEN: usize = 56;
+
+    /// The domain of `market` on the network this code runs on.
+    pub fn market_domain(env: &Env, market: &Address) -> BytesN<32> {
+        let mut pre = Bytes::from_slice(env, DOMAIN_TAG);
+        pre.append(&env.ledger().network_id().into());
+        let s = market.to_string();
+        let mut buf = [0u8; STRKEY_LEN];
+        s.copy_into_slice(&mut buf[..s.len() as usize]);
+        pre.extend_from_slice(&buf[..s.len() as usize]);
+        env.crypto().sha256(&pre).into()
+    }
 }
 
 #[cfg(feature = "testutils")]
@@ -139,5 +187,96 @@ pub mod ttl_storage {
         env.storage()
             .persistent()
             .extend_ttl(key, TTL_THRESHOLD, TTL_EXTEND_TO);
+    }
+}
+
+/// Administration shared by every Urja contract: one admin (the community's governance
+/// after deployment), handed over in two steps (the current admin proposes, the new one
+/// accepts, so a typo cannot lose the contract), and code upgrades by the admin alone.
+pub mod admin {
+    use soroban_sdk::{contractevent, contracttype, Address, BytesN, ContractExecutable, Env};
+
+    #[contracttype]
+    #[derive(Clone)]
+    enum AdminKey {
+        UrjaAdmin,
+        UrjaPendingAdmin,
+    }
+
+    /// An admin handover was proposed: `["admin_proposed"]`.
+    #[contractevent(topics = ["admin_proposed"], data_format = "single-value")]
+    pub struct AdminProposed {
+        pub pending: Address,
+    }
+
+    /// The proposed admin accepted: `["set_admin"]`.
+    #[contractevent(topics = ["set_admin"], data_format = "single-value")]
+    pub struct AdminChanged {
+        pub new_admin: Address,
+    }
+
+    /// The contract's code was replaced: `["upgraded"]`.
+    #[contractevent(topics = ["upgraded"], data_format = "single-value")]
+    pub struct Upgraded {
+        pub wasm_hash: BytesN<32>,
+    }
+
+    /// Sets the first admin (constructor only).
+    pub fn init(env: &Env, admin: &Address) {
+        env.storage().instance().set(&AdminKey::UrjaAdmin, admin);
+    }
+
+    /// The current admin.
+    pub fn get(env: &Env) -> Address {
+        env.storage()
+            .instance()
+            .get(&AdminKey::UrjaAdmin)
+            .expect("constructor sets the admin")
+    }
+
+    /// Requires the admin's authorization.
+    pub fn require(env: &Env) -> Address {
+        let a = get(env);
+        a.require_auth();
+        a
+    }
+
+    /// The admin proposes `pending` as its successor (admin only).
+    pub fn propose(env: &Env, pending: &Address) {
+        require(env);
+        env.storage()
+            .instance()
+            .set(&AdminKey::UrjaPendingAdmin, pending);
+        AdminProposed {
+            pending: pending.clone(),
+        }
+        .publish(env);
+    }
+
+    /// The pending admin accepts; returns false (nothing changes) when none is pending.
+    pub fn accept(env: &Env) -> bool {
+        let Some(pending) = env
+            .storage()
+            .instance()
+            .get::<_, Address>(&AdminKey::UrjaPendingAdmin)
+        else {
+            return false;
+        };
+        pending.require_auth();
+        env.storage().instance().remove(&AdminKey::UrjaPendingAdmin);
+        env.storage().instance().set(&AdminKey::UrjaAdmin, &pending);
+        AdminChanged { new_admin: pending }.publish(env);
+        true
+    }
+
+    /// Replaces the contract's code (admin only).
+    pub fn upgrade(env: &Env, wasm_hash: &BytesN<32>) {
+        require(env);
+        env.deployer()
+            .update_current_contract(ContractExecutable::Wasm(wasm_hash.clone()));
+        Upgraded {
+            wasm_hash: wasm_hash.clone(),
+        }
+        .publish(env);
     }
 }

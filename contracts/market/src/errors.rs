@@ -74,4 +74,15 @@ pub enum MarketError {
     MalformedProof = 33,
     /// Claimed energy is more than the meter's limit allows in a slot.
     EnergyOutOfRange = 34,
+    /// The offer names a meter its owner does not own.
+    NotMeterOwner = 35,
+    /// A meter's offers would have more trades in one slot than `deliver` can settle.
+    TooManyTrades = 36,
+    /// `set_params` would change a parameter fixed for the market's life
+    /// (payment token, kWh token, registry, slot length).
+    ImmutableParam = 37,
+    /// There is no credit to withdraw.
+    NothingToWithdraw = 38,
+    /// The meter has not been accepted by its owner yet.
+    MeterNotAccepted = 39,
 }

@@ -15,6 +15,8 @@ pub struct OrderPlaced {
     pub price: i128,
     /// Payment token locked (bids) — zero for offers.
     pub escrow: i128,
+    /// The meter an offer delivers from; `None` for bids.
+    pub meter: Option<BytesN<32>>,
 }
 
 /// An order withdrawn by its owner: `["cancel", slot]`.
@@ -26,7 +28,8 @@ pub struct OrderCancelled {
     pub refund: i128,
 }
 
-/// An order closed after its slot ended, releasing unmatched escrow: `["release", slot]`.
+/// An order closed after its slot ended, crediting a bid's unmatched escrow to its owner:
+/// `["release", slot]`.
 #[contractevent(topics = ["release"], data_format = "vec")]
 pub struct OrderReleased {
     #[topic]
@@ -65,10 +68,11 @@ pub struct TradeDelivered {
     pub slot: u64,
     pub trade_id: u64,
     pub delivered_wh: i128,
-    /// Paid to the donor, after the fee.
+    /// Credited to the donor, after the fee.
     pub paid: i128,
+    /// Credited to the trade's fee recipient.
     pub fee: i128,
-    /// Returned to the buyer.
+    /// Credited back to the buyer.
     pub refund: i128,
 }
 
@@ -81,7 +85,7 @@ pub struct SurplusMinted {
     pub wh: i128,
 }
 
-/// A trade with no delivery by the deadline, escrow returned: `["expired", slot]`.
+/// A trade with no delivery by the deadline, escrow credited back: `["expired", slot]`.
 #[contractevent(topics = ["expired"], data_format = "vec")]
 pub struct TradeExpired {
     #[topic]
@@ -94,12 +98,6 @@ pub struct TradeExpired {
 #[contractevent(topics = ["params"], data_format = "single-value")]
 pub struct ParamsChanged {
     pub params: Params,
-}
-
-/// Administration moved (to governance): `["set_admin"]`.
-#[contractevent(topics = ["set_admin"], data_format = "single-value")]
-pub struct AdminChanged {
-    pub new_admin: Address,
 }
 
 /// A meter's delivery was proven: `["proof", meter, slot]`. Carries everything an auditor
@@ -116,4 +114,12 @@ pub struct DeliveryProven {
     pub energy_wh: u64,
     pub signature: BytesN<64>,
     pub proof: Bytes,
+}
+
+/// A household withdrew its credit of the payment token: `["withdraw", owner]`.
+#[contractevent(topics = ["withdraw"], data_format = "single-value")]
+pub struct Withdrawn {
+    #[topic]
+    pub owner: Address,
+    pub amount: i128,
 }

@@ -1,11 +1,13 @@
 //! The Urja energy market: orders, escrow, operator settlement, delivery settlement, refunds.
 //!
-//! Donors `offer` energy for a future slot; receivers `bid`, locking `wh * max_price` of the
-//! payment token (any SEP-41 token). After gate closure the operator `settle`s the slot in
-//! batches: every proposed trade is checked against its orders and the clearing rule, and a
-//! batch with one bad trade is refused whole. A donor's proven delivery settles its trades
-//! (see `settlement`); after the delivery deadline anyone may `refund_expired` a trade that
-//! was never delivered, and after the slot ends anyone may `release` unmatched escrow.
+//! Donors `offer` energy from one of their meters for a future slot; receivers `bid`, locking
+//! `wh * max_price` of the payment token (any SEP-41 token). After gate closure the operator
+//! `settle`s the slot in batches: every proposed trade is checked against its orders and the
+//! clearing rule, and a batch with one bad trade is refused whole. A meter's proven delivery
+//! settles that meter's trades (see `settlement`); after a trade's delivery deadline anyone
+//! may `refund_expired` it, and after the slot ends anyone may `release` unmatched escrow.
+//! Money leaves only through `withdraw` (pull payments) or an owner's own `cancel`, so no
+//! household's account state can block another's settlement.
 #![no_std]
 
 mod clock;
@@ -19,10 +21,9 @@ mod types;
 mod test;
 
 use soroban_sdk::{
-    contract, contractimpl, token::TokenClient, Address, Bytes, BytesN, ContractExecutable, Env,
-    Map, Vec,
+    contract, contractimpl, token::TokenClient, Address, Bytes, BytesN, Env, Map, Vec,
 };
-use urja_interfaces::{RegistryClient, VerifierClient};
+use urja_interfaces::{admin, DeliveryClaim, Meter, RegistryClient, VerifierClient};
 
 pub use errors::MarketError;
 use events::*;
@@ -31,6 +32,11 @@ pub use types::{Order, OrderStatus, Params, Side, Totals, Trade, TradeIn, TradeS
 
 /// Most trades one `settle` call accepts (see docs/contracts.md for the measured limit).
 pub const MAX_BATCH: u32 = 100;
+
+/// Most trades one meter's offers may have in one slot: `deliver` settles them all in one
+/// transaction, and at this cap it stays within the network's per-transaction limits
+/// (measured by `test::wasm_costs::deliver_at_the_trade_cap_fits_a_transaction`).
+pub const MAX_TRADES_PER_METER_SLOT: u32 = 20;
 
 #[contract]
 pub struct Market;
@@ -58,6 +64,60 @@ fn check_price(p: &Params, price: i128) -> Result<(), MarketError> {
     Ok(())
 }
 
+/// Refuses a parameter change that would alter open escrow or renumber slots.
+fn check_immutable(old: &Params, new: &Params) -> Result<(), MarketError> {
+    if old.payment_token != new.payment_token
+        || old.kwh_token != new.kwh_token
+        || old.registry != new.registry
+        || old.slot_secs != new.slot_secs
+    {
+        return Err(MarketError::ImmutableParam);
+    }
+    Ok(())
+}
+
+/// The registered, active meter `id`, owned by `owner`.
+fn owned_meter(
+    env: &Env,
+    p: &Params,
+    id: &BytesN<32>,
+    owner: &Address,
+) -> Result<Meter, MarketError> {
+    let m = RegistryClient::new(env, &p.registry)
+        .meter(id)
+        .ok_or(MarketError::UnknownMeter)?;
+    if m.owner != *owner {
+        return Err(MarketError::NotMeterOwner);
+    }
+    if !m.accepted {
+        return Err(MarketError::MeterNotAccepted);
+    }
+    if !m.active {
+        return Err(MarketError::MeterSuspended);
+    }
+    Ok(m)
+}
+
+/// Refuses an address that is not an active member (cached per call in `seen`).
+fn check_active(
+    env: &Env,
+    p: &Params,
+    seen: &mut Map<Address, ()>,
+    who: &Address,
+) -> Result<(), MarketError> {
+    if seen.contains_key(who.clone()) {
+        return Ok(());
+    }
+    let m = RegistryClient::new(env, &p.registry)
+        .member(who)
+        .ok_or(MarketError::UnknownMember)?;
+    if !m.active {
+        return Err(MarketError::MemberSuspended);
+    }
+    seen.set(who.clone(), ());
+    Ok(())
+}
+
 fn check_member(env: &Env, p: &Params, who: &Address, side: Side) -> Result<(), MarketError> {
     let m = RegistryClient::new(env, &p.registry)
         .member(who)
@@ -79,6 +139,7 @@ fn place(
     env: &Env,
     owner: Address,
     side: Side,
+    meter: Option<BytesN<32>>,
     slot: u64,
     wh: i128,
     price: i128,
@@ -97,6 +158,9 @@ fn place(
         return Err(MarketError::SlotTooFar);
     }
     check_member(env, &p, &owner, side)?;
+    if let Some(m) = &meter {
+        owned_meter(env, &p, m, &owner)?;
+    }
     let escrow = match side {
         Side::Buy => wh.checked_mul(price).ok_or(MarketError::Overflow)?,
         Side::Sell => 0,
@@ -115,6 +179,7 @@ fn place(
     let order = Order {
         owner: owner.clone(),
         side,
+        meter: meter.clone(),
         slot,
         wh,
         price,
@@ -131,6 +196,7 @@ fn place(
         wh,
         price,
         escrow,
+        meter,
     }
     .publish(env);
     Ok(id)
@@ -144,23 +210,12 @@ fn staged_order(env: &Env, staged: &Map<u64, Order>, id: u64) -> Result<Order, M
     }
 }
 
-/// Returns the unmatched part of a bid's escrow to its owner and records it.
-fn refund_unmatched(env: &Env, p: &Params, o: &Order) -> i128 {
-    if o.side != Side::Buy {
-        return 0;
+/// The unmatched part of an order's escrow (zero for offers).
+fn unmatched_escrow(o: &Order) -> i128 {
+    match o.side {
+        Side::Buy => (o.wh - o.filled) * o.price,
+        Side::Sell => 0,
     }
-    let refund = (o.wh - o.filled) * o.price;
-    if refund > 0 {
-        TokenClient::new(env, &p.payment_token).transfer(
-            &env.current_contract_address(),
-            &o.owner,
-            &refund,
-        );
-        let mut t = storage::totals(env);
-        t.refunded += refund;
-        storage::set_totals(env, &t);
-    }
-    refund
 }
 
 #[contractimpl]
@@ -168,46 +223,55 @@ impl Market {
     /// Deploys the market with its first admin (bootstrap deployer) and parameters.
     pub fn __constructor(env: Env, admin: Address, params: Params) -> Result<(), MarketError> {
         validate(&params)?;
-        env.storage().instance().set(&Key::Admin, &admin);
+        admin::init(&env, &admin);
         env.storage().instance().set(&Key::Params, &params);
+        let domain = urja_interfaces::domain::market_domain(&env, &env.current_contract_address());
+        env.storage().instance().set(&Key::Domain, &domain);
         storage::bump_instance(&env);
         Ok(())
     }
 
-    /// Replaces the parameters (a governance decision). Admin only.
+    /// Replaces the parameters (a governance decision). Admin only. Payment token, kWh token,
+    /// registry and slot length are fixed for the market's life; fee and deadline changes
+    /// apply to trades settled afterwards (each trade keeps the terms it settled under).
     pub fn set_params(env: Env, params: Params) -> Result<(), MarketError> {
-        storage::admin(&env).require_auth();
+        admin::require(&env);
         validate(&params)?;
+        check_immutable(&storage::params(&env), &params)?;
         env.storage().instance().set(&Key::Params, &params);
         storage::bump_instance(&env);
         ParamsChanged { params }.publish(&env);
         Ok(())
     }
 
-    /// Hands administration to `new_admin` (governance). Admin only.
-    pub fn set_admin(env: Env, new_admin: Address) {
-        storage::admin(&env).require_auth();
-        env.storage().instance().set(&Key::Admin, &new_admin);
+    /// The admin proposes its successor (two-step handover). Admin only.
+    pub fn propose_admin(env: Env, new_admin: Address) {
+        admin::propose(&env, &new_admin);
         storage::bump_instance(&env);
-        AdminChanged { new_admin }.publish(&env);
+    }
+
+    /// The proposed admin takes over.
+    pub fn accept_admin(env: Env) {
+        admin::accept(&env);
+        storage::bump_instance(&env);
     }
 
     /// Replaces the contract code (a governance decision). Admin only.
     pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
-        storage::admin(&env).require_auth();
-        env.deployer()
-            .update_current_contract(ContractExecutable::Wasm(wasm_hash));
+        admin::upgrade(&env, &wasm_hash);
     }
 
-    /// A donor offers `wh` Wh in `slot` at no less than `min_price` per Wh. Returns the order id.
+    /// A donor offers `wh` Wh from its `meter` in `slot` at no less than `min_price` per Wh.
+    /// The offer's trades settle on that meter's proven delivery. Returns the order id.
     pub fn offer(
         env: Env,
         donor: Address,
+        meter: BytesN<32>,
         slot: u64,
         wh: i128,
         min_price: i128,
     ) -> Result<u64, MarketError> {
-        place(&env, donor, Side::Sell, slot, wh, min_price)
+        place(&env, donor, Side::Sell, Some(meter), slot, wh, min_price)
     }
 
     /// A receiver bids for `wh` Wh in `slot` at no more than `max_price` per Wh, locking
@@ -219,7 +283,7 @@ impl Market {
         wh: i128,
         max_price: i128,
     ) -> Result<u64, MarketError> {
-        place(&env, receiver, Side::Buy, slot, wh, max_price)
+        place(&env, receiver, Side::Buy, None, slot, wh, max_price)
     }
 
     /// The owner withdraws an order before its slot's gate closes; a bid's escrow returns.
@@ -236,7 +300,19 @@ impl Market {
         if env.ledger().timestamp() >= clock::gate(&p, o.slot)? {
             return Err(MarketError::GateClosed);
         }
-        let refund = refund_unmatched(&env, &p, &o);
+        // The owner asked for it, so its own account takes the refund directly.
+        let refund = unmatched_escrow(&o);
+        if refund > 0 {
+            let mut t = storage::totals(&env);
+            t.refunded += refund;
+            t.withdrawn += refund;
+            storage::set_totals(&env, &t);
+            TokenClient::new(&env, &p.payment_token).transfer(
+                &env.current_contract_address(),
+                &owner,
+                &refund,
+            );
+        }
         o.status = OrderStatus::Cancelled;
         storage::store(&env, &Key::Order(order_id), &o);
         storage::bump_instance(&env);
@@ -283,6 +359,9 @@ impl Market {
         }
         // Orders touched by this batch, updated in memory and written once at the end.
         let mut orders: Map<u64, Order> = Map::new(&env);
+        let mut members: Map<Address, ()> = Map::new(&env);
+        // Trades per meter in this slot, so far stored plus this batch's (bounded).
+        let mut counts: Map<BytesN<32>, u32> = Map::new(&env);
         let mut staged: Vec<(TradeIn, Order, Order)> = Vec::new(&env);
         let mut pairs: Map<(u64, u64), ()> = Map::new(&env);
         for t in trades.iter() {
@@ -300,6 +379,17 @@ impl Market {
             if buy.owner == sell.owner {
                 return Err(MarketError::SelfTrade);
             }
+            check_active(&env, &p, &mut members, &buy.owner)?;
+            check_active(&env, &p, &mut members, &sell.owner)?;
+            let meter = sell.meter.clone().ok_or(MarketError::WrongSide)?;
+            let n = match counts.get(meter.clone()) {
+                Some(n) => n,
+                None => storage::meter_trades(&env, &meter, slot).len(),
+            } + 1;
+            if n > MAX_TRADES_PER_METER_SLOT {
+                return Err(MarketError::TooManyTrades);
+            }
+            counts.set(meter, n);
             if t.wh <= 0 {
                 return Err(MarketError::InvalidAmount);
             }
@@ -330,8 +420,11 @@ impl Market {
         for (id, o) in orders.iter() {
             storage::store(&env, &Key::Order(id), &o);
         }
+        let deadline = clock::deadline(&p, slot)?;
+        let mut lists: Map<BytesN<32>, Vec<u64>> = Map::new(&env);
         for (t, buy, sell) in staged.iter() {
             let trade_id = storage::next_id(&env, &Key::NextTrade);
+            let meter = sell.meter.clone().ok_or(MarketError::WrongSide)?;
             let trade = Trade {
                 slot,
                 buy: t.buy,
@@ -343,12 +436,18 @@ impl Market {
                 buy_price: buy.price,
                 state: TradeState::Matched,
                 delivered_wh: 0,
+                fee_bps: p.fee_bps,
+                fee_recipient: p.fee_recipient.clone(),
+                deadline,
             };
             storage::store(&env, &Key::Trade(trade_id), &trade);
             storage::store(&env, &Key::Pair(t.buy, t.sell), &trade_id);
-            let mut list = storage::donor_trades(&env, slot, &sell.owner);
+            let mut list = match lists.get(meter.clone()) {
+                Some(l) => l,
+                None => storage::meter_trades(&env, &meter, slot),
+            };
             list.push_back(trade_id);
-            storage::store(&env, &Key::DonorTrades(slot, sell.owner.clone()), &list);
+            lists.set(meter, list);
             TradeSettled {
                 slot,
                 trade_id,
@@ -360,6 +459,9 @@ impl Market {
                 price: t.price,
             }
             .publish(&env);
+        }
+        for (meter, list) in lists.iter() {
+            storage::store(&env, &Key::MeterTrades(meter, slot), &list);
         }
         if let Some(c) = clearing_price {
             storage::store(&env, &Key::SlotPrice(slot), &c);
@@ -385,7 +487,15 @@ impl Market {
         if env.ledger().timestamp() < clock::end(&p, o.slot)? {
             return Err(MarketError::TooEarly);
         }
-        let refund = refund_unmatched(&env, &p, &o);
+        let refund = unmatched_escrow(&o);
+        if refund > 0 {
+            let mut credits = Map::new(&env);
+            storage::add_credit(&mut credits, &o.owner, refund);
+            storage::flush_credits(&env, &credits);
+            let mut t = storage::totals(&env);
+            t.refunded += refund;
+            storage::set_totals(&env, &t);
+        }
         o.status = OrderStatus::Closed;
         storage::store(&env, &Key::Order(order_id), &o);
         storage::bump_instance(&env);
@@ -398,23 +508,20 @@ impl Market {
         Ok(())
     }
 
-    /// After the delivery deadline, anyone returns a never-delivered trade's escrow share
-    /// to its buyer.
+    /// After the trade's delivery deadline, anyone credits a never-delivered trade's escrow
+    /// share back to its buyer.
     pub fn refund_expired(env: Env, trade_id: u64) -> Result<(), MarketError> {
-        let p = storage::params(&env);
         let mut t = storage::trade(&env, trade_id).ok_or(MarketError::UnknownTrade)?;
         if t.state != TradeState::Matched {
             return Err(MarketError::TradeNotOpen);
         }
-        if env.ledger().timestamp() < clock::deadline(&p, t.slot)? {
+        if env.ledger().timestamp() < t.deadline {
             return Err(MarketError::TooEarly);
         }
         let refund = t.wh * t.buy_price;
-        TokenClient::new(&env, &p.payment_token).transfer(
-            &env.current_contract_address(),
-            &t.buyer,
-            &refund,
-        );
+        let mut credits = Map::new(&env);
+        storage::add_credit(&mut credits, &t.buyer, refund);
+        storage::flush_credits(&env, &credits);
         let mut totals = storage::totals(&env);
         totals.refunded += refund;
         storage::set_totals(&env, &totals);
@@ -430,14 +537,17 @@ impl Market {
         Ok(())
     }
 
-    /// A meter's proven delivery for `slot` settles its owner's trades (`docs/zk.md`).
+    /// A meter's proven delivery for `slot` settles the trades of that meter's offers
+    /// (`docs/zk.md`).
     ///
     /// Open to any submitter (the relayer usually): authority comes from the meter's
-    /// ed25519 signature over `"URJA/delivery/v1" || meter || slot (u64 BE) || commitment`
-    /// and from the Groth16 proof, both checked by the verifier contract (the signature
-    /// host function aborts the call on a bad signature), the proof that the signed commitment hides readings within the meter's limit
-    /// summing to `energy_wh`. Accepted from the end of the slot until the delivery
-    /// deadline, once per (meter, slot).
+    /// ed25519 signature over `"URJA/delivery/v2" || domain || meter || slot (u64 BE) ||
+    /// commitment`, where `domain` names this market and network (`docs/formats.md`), and
+    /// from the Groth16 proof that the signed commitment hides readings within the meter's
+    /// limit summing to `energy_wh`; both are checked by the verifier contract (the
+    /// signature host function aborts the call on a bad signature). Accepted from the end
+    /// of the slot until the delivery deadline, once per (meter, slot), and only while the
+    /// meter and its owner are active.
     pub fn deliver(
         env: Env,
         meter: BytesN<32>,
@@ -455,11 +565,18 @@ impl Market {
         if now >= clock::deadline(&p, slot)? {
             return Err(MarketError::DeliveryWindowClosed);
         }
-        let m = RegistryClient::new(&env, &p.registry)
-            .meter(&meter)
-            .ok_or(MarketError::UnknownMeter)?;
+        let registry = RegistryClient::new(&env, &p.registry);
+        let m = registry.meter(&meter).ok_or(MarketError::UnknownMeter)?;
+        if !m.accepted {
+            return Err(MarketError::MeterNotAccepted);
+        }
         if !m.active {
             return Err(MarketError::MeterSuspended);
+        }
+        match registry.member(&m.owner) {
+            Some(owner) if owner.active => {}
+            Some(_) => return Err(MarketError::MemberSuspended),
+            None => return Err(MarketError::UnknownMember),
         }
         let done = Key::Delivered(meter.clone(), slot);
         if env.storage().persistent().has(&done) {
@@ -468,15 +585,19 @@ impl Market {
         if energy_wh > 15 * m.max_wh_per_minute as u64 {
             return Err(MarketError::EnergyOutOfRange);
         }
+        let claim = DeliveryClaim {
+            meter: meter.clone(),
+            slot,
+            commitment: commitment.clone(),
+            energy_wh,
+            max_wh_per_reading: m.max_wh_per_minute,
+            signature: signature.clone(),
+        };
         let verified = VerifierClient::new(&env, &p.verifier).try_verify_delivery(
             &p.circuit_id,
+            &storage::domain(&env),
+            &claim,
             &proof,
-            &commitment,
-            &energy_wh,
-            &slot,
-            &m.max_wh_per_minute,
-            &meter,
-            &signature,
         );
         match verified {
             Ok(Ok(true)) => {}
@@ -484,7 +605,7 @@ impl Market {
             _ => return Err(MarketError::MalformedProof),
         }
         storage::store(&env, &done, &true);
-        settlement::settle_delivery(&env, &m.owner, slot, energy_wh as i128)?;
+        settlement::settle_delivery(&env, &meter, &m.owner, slot, energy_wh as i128)?;
         storage::bump_instance(&env);
         DeliveryProven {
             meter,
@@ -499,6 +620,40 @@ impl Market {
         Ok(())
     }
 
+    /// A household withdraws its whole credit of the payment token (what deliveries,
+    /// expired trades and released bids credited it). Returns the amount.
+    pub fn withdraw(env: Env, owner: Address) -> Result<i128, MarketError> {
+        owner.require_auth();
+        let amount = storage::credit(&env, &owner);
+        if amount <= 0 {
+            return Err(MarketError::NothingToWithdraw);
+        }
+        env.storage()
+            .persistent()
+            .remove(&Key::Credit(owner.clone()));
+        let mut t = storage::totals(&env);
+        t.withdrawn += amount;
+        storage::set_totals(&env, &t);
+        storage::bump_instance(&env);
+        TokenClient::new(&env, &storage::params(&env).payment_token).transfer(
+            &env.current_contract_address(),
+            &owner,
+            &amount,
+        );
+        Withdrawn { owner, amount }.publish(&env);
+        Ok(amount)
+    }
+
+    /// The payment-token credit `owner` may withdraw.
+    pub fn credit(env: Env, owner: Address) -> i128 {
+        storage::credit(&env, &owner)
+    }
+
+    /// This market's domain: what its meters sign and its proofs bind (`docs/formats.md`).
+    pub fn domain(env: Env) -> BytesN<32> {
+        storage::domain(&env)
+    }
+
     /// True once `meter` delivered for `slot`.
     pub fn delivered(env: Env, meter: BytesN<32>, slot: u64) -> bool {
         env.storage().persistent().has(&Key::Delivered(meter, slot))
@@ -511,7 +666,7 @@ impl Market {
 
     /// The current admin.
     pub fn admin(env: Env) -> Address {
-        storage::admin(&env)
+        admin::get(&env)
     }
 
     /// An order by id.
@@ -524,9 +679,9 @@ impl Market {
         storage::trade(&env, trade_id)
     }
 
-    /// The trade ids of `donor` in `slot`.
-    pub fn donor_trades(env: Env, slot: u64, donor: Address) -> Vec<u64> {
-        storage::donor_trades(&env, slot, &donor)
+    /// The trade ids of `meter`'s offers in `slot`.
+    pub fn meter_trades(env: Env, meter: BytesN<32>, slot: u64) -> Vec<u64> {
+        storage::meter_trades(&env, &meter, slot)
     }
 
     /// The uniform clearing price of `slot`, once set.

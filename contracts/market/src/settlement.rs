@@ -2,9 +2,10 @@
 //!
 //! `settle_delivery` is what `deliver` calls once the meter's signature and the Groth16 proof
 //! have been verified: it mints kWh to each buyer for the energy delivered (pro rata when the
-//! donor fell short), pays the donor at the trade price less the fee, refunds each buyer the
-//! rest of its escrow share, and mints any surplus to the donor.
-use soroban_sdk::{token::TokenClient, Address, Env, Vec};
+//! donor fell short), credits the donor the trade price less the fee (fixed in the trade),
+//! credits the fee to the trade's fee recipient and each buyer the rest of its escrow share,
+//! and mints any surplus to the donor. Households withdraw credits with `withdraw`.
+use soroban_sdk::{Address, BytesN, Env, Map, Vec};
 use urja_interfaces::MintClient;
 
 use crate::errors::MarketError;
@@ -50,9 +51,12 @@ pub fn allocate(
     Ok((out, 0))
 }
 
-/// Settles `delivered` Wh proven by `donor`'s meter for `slot`.
+/// Settles `delivered` Wh proven by `meter` (owned by `donor`) for `slot`: the meter's
+/// matched trades, then surplus. Money moves only as credits (pull payments): no
+/// household's account state can make this fail.
 pub fn settle_delivery(
     env: &Env,
+    meter: &BytesN<32>,
     donor: &Address,
     slot: u64,
     delivered: i128,
@@ -60,8 +64,7 @@ pub fn settle_delivery(
     if delivered < 0 {
         return Err(MarketError::InvalidAmount);
     }
-    let p = storage::params(env);
-    let ids = storage::donor_trades(env, slot, donor);
+    let ids = storage::meter_trades(env, meter, slot);
     let mut open: Vec<(u64, Trade)> = Vec::new(env);
     let mut wh = Vec::new(env);
     for id in ids.iter() {
@@ -72,15 +75,15 @@ pub fn settle_delivery(
         }
     }
     let (shares, surplus) = allocate(env, &wh, delivered)?;
-    let pay = TokenClient::new(env, &p.payment_token);
+    let p = storage::params(env);
     let kwh = MintClient::new(env, &p.kwh_token);
-    let me = env.current_contract_address();
     let mut totals = storage::totals(env);
+    let mut credits: Map<Address, i128> = Map::new(env);
     for (i, (id, mut t)) in open.iter().enumerate() {
         let d = shares.get_unchecked(i as u32);
         let gross = d.checked_mul(t.price).ok_or(MarketError::Overflow)?;
         let fee = gross
-            .checked_mul(p.fee_bps as i128)
+            .checked_mul(t.fee_bps as i128)
             .ok_or(MarketError::Overflow)?
             / 10_000;
         let escrow = t.wh.checked_mul(t.buy_price).ok_or(MarketError::Overflow)?;
@@ -88,15 +91,9 @@ pub fn settle_delivery(
         if d > 0 {
             kwh.mint(&t.buyer, &d);
         }
-        if gross - fee > 0 {
-            pay.transfer(&me, &t.seller, &(gross - fee));
-        }
-        if fee > 0 {
-            pay.transfer(&me, &p.fee_recipient, &fee);
-        }
-        if refund > 0 {
-            pay.transfer(&me, &t.buyer, &refund);
-        }
+        storage::add_credit(&mut credits, &t.seller, gross - fee);
+        storage::add_credit(&mut credits, &t.fee_recipient, fee);
+        storage::add_credit(&mut credits, &t.buyer, refund);
         totals.paid += gross;
         totals.fees += fee;
         totals.refunded += refund;
@@ -114,6 +111,7 @@ pub fn settle_delivery(
         }
         .publish(env);
     }
+    storage::flush_credits(env, &credits);
     if surplus > 0 {
         kwh.mint(donor, &surplus);
         totals.minted_wh += surplus;

@@ -1,5 +1,5 @@
 //! The market's stored records and parameters.
-use soroban_sdk::{contracttype, Address};
+use soroban_sdk::{contracttype, Address, BytesN};
 
 /// Which side of the book an order is on.
 #[contracttype]
@@ -31,6 +31,9 @@ pub enum OrderStatus {
 pub struct Order {
     pub owner: Address,
     pub side: Side,
+    /// The meter an offer is delivered from (its trades settle on that meter's proof);
+    /// `None` for bids.
+    pub meter: Option<BytesN<32>>,
     pub slot: u64,
     pub wh: i128,
     /// Minimum price (sell) or maximum price (buy).
@@ -47,9 +50,9 @@ pub struct Order {
 pub enum TradeState {
     /// Settled by the operator; waiting for the donor's proven delivery.
     Matched = 0,
-    /// Delivery proven; kWh minted, donor paid, buyer refunded the rest.
+    /// Delivery proven; kWh minted, donor and fee credited, buyer credited the rest.
     Delivered = 1,
-    /// No delivery before the deadline; the buyer got its escrow back.
+    /// No delivery before the deadline; the buyer was credited its escrow back.
     Expired = 2,
 }
 
@@ -68,6 +71,12 @@ pub struct Trade {
     pub buy_price: i128,
     pub state: TradeState,
     pub delivered_wh: i128,
+    /// Terms fixed when the trade settled, so later parameter changes cannot alter it:
+    /// the fee in basis points and who receives it,
+    pub fee_bps: u32,
+    pub fee_recipient: Address,
+    /// and the moment (unix seconds, exclusive) until which its delivery is accepted.
+    pub deadline: u64,
 }
 
 /// A trade as the operator proposes it in `settle`.
@@ -81,6 +90,8 @@ pub struct TradeIn {
 }
 
 /// Market parameters, set at deployment and changed only by the admin (governance).
+/// `payment_token`, `kwh_token`, `registry` and `slot_secs` are fixed for the market's life
+/// (a change would strand escrow or renumber slots); `set_params` refuses to change them.
 #[contracttype]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct Params {
@@ -110,7 +121,8 @@ pub struct Params {
 }
 
 /// Running totals of the payment token the market has taken in and let out.
-/// Escrow held = `locked - paid - refunded` at all times.
+/// Escrow held = `locked - paid - refunded`; credits owed = `paid + refunded - withdrawn`;
+/// the market's balance of the payment token = `locked - withdrawn`.
 #[contracttype]
 #[derive(Clone, Debug, Default, Eq, PartialEq)]
 pub struct Totals {
@@ -119,6 +131,8 @@ pub struct Totals {
     pub paid: i128,
     pub fees: i128,
     pub refunded: i128,
+    /// Transferred out to households (withdrawn credits and cancellation refunds).
+    pub withdrawn: i128,
     /// kWh minted for delivered energy (to buyers and as donor surplus).
     pub minted_wh: i128,
 }

@@ -7,11 +7,18 @@ use urja_interfaces::testing::{auth_as, wasm};
 use urja_interfaces::{Meter, Role};
 
 fn setup() -> (Env, RegistryClient<'static>, Address) {
+    let (env, reg, admin, _) = setup_with_operator();
+    (env, reg, admin)
+}
+
+/// A registry administered by `admin` (governance) with `operator` holding the operator role.
+fn setup_with_operator() -> (Env, RegistryClient<'static>, Address, Address) {
     let env = Env::default();
     let admin = Address::generate(&env);
-    let reg = RegistryClient::new(&env, &env.register(Registry, (&admin,)));
+    let operator = Address::generate(&env);
+    let reg = RegistryClient::new(&env, &env.register(Registry, (&admin, &operator)));
     env.mock_all_auths();
-    (env, reg, admin)
+    (env, reg, admin, operator)
 }
 
 fn key(env: &Env, b: u8) -> BytesN<32> {
@@ -26,15 +33,26 @@ fn members_and_meters_roundtrip_with_events() {
     assert_eq!(env.events().all().events().len(), 1);
     reg.register_meter(&key(&env, 7), &donor, &1, &500);
     assert_eq!(env.events().all().events().len(), 1);
-    let m = reg.meter(&key(&env, 7)).unwrap();
+    let pending = Meter {
+        owner: donor.clone(),
+        feeder: 1,
+        max_wh_per_minute: 500,
+        active: false,
+        accepted: false,
+    };
+    assert_eq!(reg.meter(&key(&env, 7)).unwrap(), pending);
+    reg.accept_meter(&key(&env, 7));
     assert_eq!(
-        m,
+        reg.meter(&key(&env, 7)).unwrap(),
         Meter {
-            owner: donor.clone(),
-            feeder: 1,
-            max_wh_per_minute: 500,
-            active: true
+            active: true,
+            accepted: true,
+            ..pending
         }
+    );
+    assert_eq!(
+        reg.try_accept_meter(&key(&env, 7)),
+        Err(Ok(RegistryError::AlreadyAccepted))
     );
     reg.set_meter_active(&key(&env, 7), &false);
     assert!(!reg.meter(&key(&env, 7)).unwrap().active);
@@ -112,34 +130,136 @@ fn bad_input_gets_specific_errors_and_changes_nothing() {
 }
 
 #[test]
-fn every_write_needs_the_admin() {
-    let (env, reg, admin) = setup();
+fn the_operator_admits_and_proposes_only_governance_changes_the_rest() {
+    let (env, reg, admin, operator) = setup_with_operator();
     let eve = Address::generate(&env);
     let id = reg.address.clone();
     let k = key(&env, 3);
     auth_as(&env, &eve, &id, "add_member", (&eve, Role::Donor, 1u32));
     assert!(reg.try_add_member(&eve, &Role::Donor, &1).is_err());
-    auth_as(&env, &admin, &id, "add_member", (&eve, Role::Donor, 1u32));
+    auth_as(
+        &env,
+        &operator,
+        &id,
+        "add_member",
+        (&eve, Role::Donor, 1u32),
+    );
     reg.add_member(&eve, &Role::Donor, &1);
-    auth_as(&env, &eve, &id, "update_member", (&eve, Role::Both, 1u32));
-    assert!(reg.try_update_member(&eve, &Role::Both, &1).is_err());
-    auth_as(&env, &eve, &id, "set_member_active", (&eve, true));
-    assert!(reg.try_set_member_active(&eve, &true).is_err());
+    // Member changes beyond admission are governance's.
+    for who in [&eve, &operator] {
+        auth_as(&env, who, &id, "update_member", (&eve, Role::Both, 1u32));
+        assert!(reg.try_update_member(&eve, &Role::Both, &1).is_err());
+        auth_as(&env, who, &id, "set_member_active", (&eve, false));
+        assert!(reg.try_set_member_active(&eve, &false).is_err());
+    }
     auth_as(&env, &eve, &id, "register_meter", (&k, &eve, 1u32, 10u32));
     assert!(reg.try_register_meter(&k, &eve, &1, &10).is_err());
     assert!(reg.meter(&k).is_none());
-    auth_as(&env, &admin, &id, "register_meter", (&k, &eve, 1u32, 10u32));
+    auth_as(
+        &env,
+        &operator,
+        &id,
+        "register_meter",
+        (&k, &eve, 1u32, 10u32),
+    );
     reg.register_meter(&k, &eve, &1, &10);
-    auth_as(&env, &eve, &id, "set_meter_active", (&k, false));
-    assert!(reg.try_set_meter_active(&k, &false).is_err());
-    auth_as(&env, &eve, &id, "set_meter_capacity", (&k, 20u32));
-    assert!(reg.try_set_meter_capacity(&k, &20).is_err());
-    auth_as(&env, &eve, &id, "set_admin", (&eve,));
-    assert!(reg.try_set_admin(&eve).is_err());
-    auth_as(&env, &eve, &id, "upgrade", (&k,));
-    assert!(reg.try_upgrade(&k).is_err());
+    // Only the owner accepts its meter: not the operator who proposed it.
+    auth_as(&env, &operator, &id, "accept_meter", (&k,));
+    assert!(reg.try_accept_meter(&k).is_err());
+    assert!(!reg.meter(&k).unwrap().active);
+    auth_as(&env, &eve, &id, "accept_meter", (&k,));
+    reg.accept_meter(&k);
+    assert!(reg.meter(&k).unwrap().active);
+    // Suspending a meter and raising its cap are governance's, not the operator's.
+    for who in [&eve, &operator] {
+        auth_as(&env, who, &id, "set_meter_active", (&k, false));
+        assert!(reg.try_set_meter_active(&k, &false).is_err());
+        auth_as(&env, who, &id, "set_meter_capacity", (&k, 20u32));
+        assert!(reg.try_set_meter_capacity(&k, &20).is_err());
+        auth_as(&env, who, &id, "propose_admin", (who,));
+        assert!(reg.try_propose_admin(who).is_err());
+        auth_as(&env, who, &id, "upgrade", (&k,));
+        assert!(reg.try_upgrade(&k).is_err());
+        auth_as(&env, who, &id, "set_operator", (who,));
+        assert!(reg.try_set_operator(who).is_err());
+    }
     assert_eq!(reg.admin(), admin);
     assert!(reg.meter(&k).unwrap().active);
+    // Governance revokes the operator role: the old operator can no longer admit.
+    let op2 = Address::generate(&env);
+    auth_as(&env, &admin, &id, "set_operator", (&op2,));
+    reg.set_operator(&op2);
+    let late = Address::generate(&env);
+    auth_as(
+        &env,
+        &operator,
+        &id,
+        "add_member",
+        (&late, Role::Donor, 1u32),
+    );
+    assert!(reg.try_add_member(&late, &Role::Donor, &1).is_err());
+    // The owner may retire its own meter; reinstating it is governance's.
+    auth_as(&env, &eve, &id, "retire_meter", (&k,));
+    reg.retire_meter(&k);
+    assert!(!reg.meter(&k).unwrap().active);
+    auth_as(&env, &eve, &id, "set_meter_active", (&k, true));
+    assert!(reg.try_set_meter_active(&k, &true).is_err());
+    auth_as(&env, &admin, &id, "set_meter_active", (&k, true));
+    reg.set_meter_active(&k, &true);
+    assert!(reg.meter(&k).unwrap().active);
+}
+
+#[test]
+fn a_pending_meter_cannot_be_reinstated_around_its_owner() {
+    let (env, reg, _) = setup();
+    let donor = Address::generate(&env);
+    reg.add_member(&donor, &Role::Donor, &1);
+    let k = key(&env, 4);
+    reg.register_meter(&k, &donor, &1, &10);
+    assert_eq!(
+        reg.try_set_meter_active(&k, &true),
+        Err(Ok(RegistryError::NotAccepted))
+    );
+    assert!(!reg.meter(&k).unwrap().active);
+}
+
+#[test]
+fn active_member_checkpoints_answer_for_any_past_moment() {
+    use soroban_sdk::testutils::Ledger as _;
+    let (env, reg, _) = setup();
+    let at = |t: u64| env.ledger().with_mut(|l| l.timestamp = t);
+    let ms: std::vec::Vec<Address> = (0..4).map(|_| Address::generate(&env)).collect();
+    at(100);
+    reg.add_member(&ms[0], &Role::Both, &0);
+    reg.add_member(&ms[1], &Role::Both, &0);
+    at(200);
+    reg.add_member(&ms[2], &Role::Both, &0);
+    at(300);
+    reg.set_member_active(&ms[0], &false);
+    at(400);
+    reg.add_member(&ms[3], &Role::Both, &0);
+    reg.set_member_active(&ms[0], &true);
+    let expect = [
+        (0, 0),
+        (99, 0),
+        (100, 2),
+        (150, 2),
+        (200, 3),
+        (299, 3),
+        (300, 2),
+        (399, 2),
+        (400, 4),
+        (10_000, 4),
+    ];
+    for (t, n) in expect {
+        assert_eq!(reg.active_members_at(&t), n, "at {t}");
+    }
+    assert_eq!(
+        reg.member(&ms[0]).unwrap().since,
+        400,
+        "reinstatement restarts maturity"
+    );
+    assert_eq!(reg.member(&ms[1]).unwrap().since, 100);
 }
 
 #[test]
@@ -147,10 +267,14 @@ fn the_wasm_build_behaves_like_the_native_one() {
     let env = Env::default();
     env.mock_all_auths();
     let admin = Address::generate(&env);
-    let reg = RegistryClient::new(&env, &env.register(wasm("registry").as_slice(), (&admin,)));
+    let reg = RegistryClient::new(
+        &env,
+        &env.register(wasm("registry").as_slice(), (&admin, &admin)),
+    );
     let donor = Address::generate(&env);
     reg.add_member(&donor, &Role::Donor, &4);
     reg.register_meter(&key(&env, 5), &donor, &4, &300);
+    reg.accept_meter(&key(&env, 5));
     std::println!(
         "registry.register_meter on WASM: {:?}",
         env.cost_estimate().resources()

@@ -1,7 +1,7 @@
 //! The kWh token: a SEP-41 token where one unit is one watt-hour (3 decimals, so wallets
 //! show kWh). Only the configured minter — the market contract — may create units, and it
 //! does so only for energy a meter proved it delivered; holders burn units to claim
-//! consumption. Admin (the bootstrap deployer, then governance) sets the minter.
+//! consumption. The admin (the community's governance) may change the minter.
 #![no_std]
 
 mod storage;
@@ -9,12 +9,12 @@ mod storage;
 mod test;
 
 use soroban_sdk::{
-    contract, contracterror, contractevent, contractimpl, Address, BytesN, ContractExecutable, Env,
-    MuxedAddress, String,
+    contract, contracterror, contractevent, contractimpl, Address, BytesN, Env, MuxedAddress,
+    String,
 };
 use soroban_token_sdk::events::{Approve, Burn, Mint, Transfer};
 use storage::{read_allowance, read_balance, write_allowance, write_balance, Key};
-use urja_interfaces::{TTL_EXTEND_TO, TTL_THRESHOLD};
+use urja_interfaces::{admin, TTL_EXTEND_TO, TTL_THRESHOLD};
 
 /// Token errors; codes are stable and documented in docs/contracts.md.
 #[contracterror]
@@ -35,12 +35,6 @@ pub enum TokenError {
     NoMinter = 6,
 }
 
-/// Emitted when the admin hands the token to a new admin (e.g. governance).
-#[contractevent(topics = ["set_admin"], data_format = "single-value")]
-pub struct AdminChanged {
-    pub new_admin: Address,
-}
-
 /// Emitted when the admin sets the only address allowed to mint.
 #[contractevent(topics = ["set_minter"], data_format = "single-value")]
 pub struct MinterChanged {
@@ -56,13 +50,6 @@ fn bump_instance(env: &Env) {
     env.storage()
         .instance()
         .extend_ttl(TTL_THRESHOLD, TTL_EXTEND_TO);
-}
-
-fn admin(env: &Env) -> Address {
-    env.storage()
-        .instance()
-        .get(&Key::Admin)
-        .expect("constructor sets admin")
 }
 
 fn positive(amount: i128) -> Result<(), TokenError> {
@@ -112,24 +99,30 @@ fn change_supply(env: &Env, delta: i128) -> Result<(), TokenError> {
 
 #[contractimpl]
 impl KwhToken {
-    /// Deploys the token with its first admin (the bootstrap deployer).
-    pub fn __constructor(env: Env, admin: Address) {
-        env.storage().instance().set(&Key::Admin, &admin);
+    /// Deploys the token with its admin (the community's governance) and its only minter
+    /// (the market).
+    pub fn __constructor(env: Env, admin: Address, minter: Address) {
+        admin::init(&env, &admin);
+        env.storage().instance().set(&Key::Minter, &minter);
         env.storage().instance().set(&Key::Supply, &0i128);
         bump_instance(&env);
     }
 
-    /// Hands administration to `new_admin` (governance). Current admin only.
-    pub fn set_admin(env: Env, new_admin: Address) {
-        admin(&env).require_auth();
-        env.storage().instance().set(&Key::Admin, &new_admin);
+    /// The admin proposes its successor (two-step handover). Admin only.
+    pub fn propose_admin(env: Env, new_admin: Address) {
+        admin::propose(&env, &new_admin);
         bump_instance(&env);
-        AdminChanged { new_admin }.publish(&env);
+    }
+
+    /// The proposed admin takes over.
+    pub fn accept_admin(env: Env) {
+        admin::accept(&env);
+        bump_instance(&env);
     }
 
     /// Sets the only address allowed to mint (the market). Admin only.
     pub fn set_minter(env: Env, minter: Address) {
-        admin(&env).require_auth();
+        admin::require(&env);
         env.storage().instance().set(&Key::Minter, &minter);
         bump_instance(&env);
         MinterChanged { minter }.publish(&env);
@@ -137,14 +130,12 @@ impl KwhToken {
 
     /// Replaces the contract code (a governance decision). Admin only.
     pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
-        admin(&env).require_auth();
-        env.deployer()
-            .update_current_contract(ContractExecutable::Wasm(wasm_hash));
+        admin::upgrade(&env, &wasm_hash);
     }
 
     /// The current admin.
     pub fn admin(env: Env) -> Address {
-        admin(&env)
+        admin::get(&env)
     }
 
     /// The minter, if one is configured.

@@ -7,7 +7,6 @@ use urja_interfaces::{TTL_EXTEND_TO, TTL_THRESHOLD};
 #[contracttype]
 #[derive(Clone)]
 pub enum Key {
-    Admin,
     Minter,
     Supply,
     Balance(Address),

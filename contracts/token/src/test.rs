@@ -16,10 +16,9 @@ fn setup() -> Setup {
     let env = Env::default();
     let admin = Address::generate(&env);
     let minter = Address::generate(&env);
-    let id = env.register(KwhToken, (&admin,));
+    let id = env.register(KwhToken, (&admin, &minter));
     let token = KwhTokenClient::new(&env, &id);
     env.mock_all_auths();
-    token.set_minter(&minter);
     Setup {
         env,
         token,
@@ -54,14 +53,12 @@ fn only_the_minter_mints() {
 }
 
 #[test]
-fn mint_needs_a_minter_and_a_positive_amount() {
+fn mint_needs_a_positive_amount() {
     let env = Env::default();
     env.mock_all_auths();
     let admin = Address::generate(&env);
-    let token = KwhTokenClient::new(&env, &env.register(KwhToken, (&admin,)));
+    let token = KwhTokenClient::new(&env, &env.register(KwhToken, (&admin, &admin)));
     let alice = Address::generate(&env);
-    assert_eq!(token.try_mint(&alice, &1), Err(Ok(TokenError::NoMinter)));
-    token.set_minter(&admin);
     assert_eq!(
         token.try_mint(&alice, &0),
         Err(Ok(TokenError::InvalidAmount))
@@ -82,12 +79,19 @@ fn admin_actions_need_the_admin() {
     let id = s.token.address.clone();
     auth_as(&s.env, &eve, &id, "set_minter", (&eve,));
     assert!(s.token.try_set_minter(&eve).is_err());
-    auth_as(&s.env, &eve, &id, "set_admin", (&eve,));
-    assert!(s.token.try_set_admin(&eve).is_err());
+    auth_as(&s.env, &eve, &id, "propose_admin", (&eve,));
+    assert!(s.token.try_propose_admin(&eve).is_err());
     assert_eq!(s.token.minter(), Some(s.minter.clone()));
     let gov = Address::generate(&s.env);
-    auth_as(&s.env, &s.admin, &id, "set_admin", (&gov,));
-    s.token.set_admin(&gov);
+    auth_as(&s.env, &s.admin, &id, "propose_admin", (&gov,));
+    s.token.propose_admin(&gov);
+    // Proposing hands nothing over: the admin is unchanged until the successor accepts,
+    // and only the proposed successor can accept.
+    assert_eq!(s.token.admin(), s.admin);
+    auth_as(&s.env, &eve, &id, "accept_admin", ());
+    assert!(s.token.try_accept_admin().is_err());
+    auth_as(&s.env, &gov, &id, "accept_admin", ());
+    s.token.accept_admin();
     assert_eq!(s.token.admin(), gov);
     // The old admin has lost its powers.
     auth_as(&s.env, &s.admin, &id, "set_minter", (&eve,));
@@ -202,10 +206,9 @@ fn the_wasm_build_behaves_like_the_native_one() {
     let env = Env::default();
     env.mock_all_auths();
     let admin = Address::generate(&env);
-    let id = env.register(wasm("token").as_slice(), (&admin,));
+    let id = env.register(wasm("token").as_slice(), (&admin, &admin));
     let token = KwhTokenClient::new(&env, &id);
     let alice = Address::generate(&env);
-    token.set_minter(&admin);
     token.mint(&alice, &2_500);
     assert_eq!(token.balance(&alice), 2_500);
     assert_eq!(

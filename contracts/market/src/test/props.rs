@@ -59,8 +59,23 @@ fn check_invariants(w: &World, locked: i128) {
     assert_eq!(t.locked, locked, "locked total tracks every accepted bid");
     assert_eq!(
         w.pay.balance(&w.market.address),
-        t.locked - t.paid - t.refunded,
-        "escrow conserved"
+        t.locked - t.withdrawn,
+        "the market holds exactly what came in and was not taken out"
+    );
+    assert!(
+        t.locked - t.paid - t.refunded >= 0,
+        "escrow held is never negative"
+    );
+    let everyone = w
+        .donors
+        .iter()
+        .chain(w.receivers.iter())
+        .chain(core::iter::once(&w.fee_to));
+    let credits: i128 = everyone.map(|a| w.market.credit(a)).sum();
+    assert_eq!(
+        credits,
+        t.paid + t.refunded - t.withdrawn,
+        "credits owed = paid + refunded - withdrawn"
     );
     let mut n = 0u64;
     let mut seen = std::collections::BTreeSet::new();
@@ -101,7 +116,7 @@ proptest! {
         for o in &ops {
             match *o {
                 Op::Offer { who, slot, wh, price } => {
-                    let _ = w.market.try_offer(&w.donors[who], &(SLOT + slot), &wh, &price);
+                    let _ = w.market.try_offer(&w.donors[who], &w.meters[who], &(SLOT + slot), &wh, &price);
                 }
                 Op::Bid { who, slot, wh, price } => {
                     if w.market.try_bid(&w.receivers[who], &(SLOT + slot), &wh, &price).is_ok() {
@@ -134,8 +149,11 @@ proptest! {
         }
         at(&w, (SLOT + 2) * SLOT_SECS);
         for &(who, slot, wh) in &deliveries {
-            let donor = w.donors[who].clone();
-            let _ = w.env.as_contract(&w.market.address, || settle_delivery(&w.env, &donor, SLOT + slot, wh));
+            let (donor, meter) = (w.donors[who].clone(), w.meters[who].clone());
+            let _ = w.env.as_contract(&w.market.address, || settle_delivery(&w.env, &meter, &donor, SLOT + slot, wh));
+            check_invariants(&w, locked);
+            // Households withdraw at random moments; nothing else changes.
+            let _ = w.market.try_withdraw(&w.donors[who]);
             check_invariants(&w, locked);
         }
         let mut id = 0;
@@ -149,6 +167,10 @@ proptest! {
             let r = w.market.try_refund_expired(&n);
             prop_assert_eq!(r.is_ok(), tr.state == TradeState::Matched);
             n += 1;
+        }
+        check_invariants(&w, locked);
+        for a in w.donors.iter().chain(w.receivers.iter()).chain(core::iter::once(&w.fee_to)) {
+            let _ = w.market.try_withdraw(a);
         }
         check_invariants(&w, locked);
         prop_assert_eq!(w.pay.balance(&w.market.address), 0, "all escrow returned or paid in the end");

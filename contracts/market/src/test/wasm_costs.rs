@@ -33,7 +33,7 @@ fn settle_cost(n: usize) -> Cost {
     let w = world(Build::Wasm, n, n);
     let mut trades = soroban_sdk::Vec::new(&w.env);
     for i in 0..n {
-        let s = w.market.offer(&w.donors[i], &SLOT, &100, &5);
+        let s = offer(&w, i, SLOT, 100, 5);
         let b = w.market.bid(&w.receivers[i], &SLOT, &100, &9);
         trades.push_back(trade(b, s, 100, 7));
     }
@@ -107,14 +107,14 @@ fn the_wasm_build_refuses_bad_input_like_the_native_one() {
     let w = world(Build::Wasm, 1, 1);
     let (d, r) = (&w.donors[0], &w.receivers[0]);
     assert_eq!(
-        w.market.try_offer(d, &SLOT, &0, &5),
+        w.market.try_offer(d, &w.meters[0], &SLOT, &0, &5),
         Err(Ok(MarketError::InvalidAmount))
     );
     assert_eq!(
         w.market.try_bid(d, &SLOT, &5, &5),
         Err(Ok(MarketError::RoleNotAllowed))
     );
-    let s = w.market.offer(d, &SLOT, &100, &5);
+    let s = offer(&w, 0, SLOT, 100, 5);
     let b = w.market.bid(r, &SLOT, &100, &9);
     assert_eq!(
         w.market
