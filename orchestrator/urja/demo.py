@@ -167,8 +167,22 @@ def run(
         feeder_caps = [
             {"id": f, "capacity_wh": 400 * households // feeders} for f in range(feeders)
         ]
+        say(
+            "trusted setup: the demo uses the insecure development setup (one party, this "
+            "machine) because a multi-party ceremony's phase 1 alone takes minutes on 2 cores; "
+            "a real community installs the key of `urja zk ceremony` (docs/zk.md)"
+        )
         dep = deploy_and_record(
-            chain, op, data_dir, "local", settings, GovernanceSettings(), feeder_caps, {}, say=say
+            chain,
+            op,
+            data_dir,
+            "local",
+            settings,
+            GovernanceSettings(),
+            feeder_caps,
+            {},
+            insecure_dev_setup=True,
+            say=say,
         )
         ids = dep.contracts
         domain = market_domain(passphrase, ids["market"])

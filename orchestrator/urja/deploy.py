@@ -21,7 +21,7 @@ from pathlib import Path
 
 from stellar_sdk import Asset, Keypair, scval
 
-from . import audit, zk
+from . import audit, ceremony, zk
 from .chain import Chain, addr
 from .contracts import struct
 
@@ -230,12 +230,25 @@ def deploy_and_record(
     payment: str = "native",
     end_bootstrap: bool = True,
     insecure_seed: int | None = None,
+    ceremony_dir: Path | None = None,
+    insecure_dev_setup: bool = False,
     say=print,
 ) -> Deployment:
-    """The whole of `urja deploy`: trusted setup (keys into `<data_dir>/keys`), `deploy`,
+    """The whole of `urja deploy`: the delivery key (keys into `<data_dir>/keys`), `deploy`,
     and the deployment record in `data_dir`."""
-    say("trusted setup of the delivery circuit ...")
-    key = zk.ProvingKey.setup(insecure_seed)
+    # --- trusted setup (issue 15, urja.ceremony): a finalized ceremony's key, or only behind
+    # an explicit flag (insecure_dev_setup / insecure_seed) a single-party development setup.
+    try:
+        setup = ceremony.key_for_deploy(
+            ceremony_dir,
+            insecure_dev_setup=insecure_dev_setup,
+            insecure_seed=insecure_seed,
+            say=say,
+        )
+    except ceremony.CeremonyError as e:
+        raise DeployError(str(e)) from None
+    key = setup.key
+    # --- end of the trusted-setup choice
     zk.save_keys(key, data_dir / "keys")
     start = chain.latest_ledger()
     ids = deploy(chain, op, key, market, gov, payment=payment, end_bootstrap=end_bootstrap, say=say)

@@ -105,11 +105,17 @@ def prove_delivery(
 
 
 def load_proving_key(path: str | os.PathLike) -> ProvingKey:
-    """Loads a proving key file written by `save_proving_key` (every point is checked)."""
+    """Loads a proving key file written by `save_keys`, or the final `.zkey` of a snarkjs
+    ceremony (every point is checked; a zkey must be for the delivery circuit)."""
     try:
         data = Path(path).read_bytes()
     except OSError as e:
         raise ZkError(f"cannot read proving key {path}: {e.strerror}") from e
+    if data[:4] == b"zkey":
+        try:
+            return ProvingKey.from_zkey(data)
+        except ZkError as e:
+            raise ZkError(f"{path}: {e}") from None
     return ProvingKey.from_bytes(data)
 
 

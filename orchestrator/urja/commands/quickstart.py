@@ -151,6 +151,7 @@ def _set_up(conf, data_dir, meter_file, site_time, latitude, longitude, port):
         MarketSettings(**TRIAL),
         [{"id": 0, "capacity_wh": 50_000}],
         site,
+        insecure_dev_setup=True,  # a local trial: no ceremony (docs/zk.md)
     )
     s = Stack.open(cfg)
     now = s.chain.ledger_time()
