@@ -12,6 +12,7 @@ the same signed transaction (same hash) is looked up rather than a new one built
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -25,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 import requests
-from stellar_sdk import Account, Address, Keypair, SorobanServer, TransactionBuilder, scval
+from stellar_sdk import Account, Address, Keypair, SorobanServer, StrKey, TransactionBuilder, scval
 from stellar_sdk import xdr as sx
 from stellar_sdk.exceptions import ConnectionError as SdkConnectionError
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
@@ -189,17 +190,46 @@ class Chain:
         )
         return rv.bytes.sc_bytes
 
-    def deploy(self, kp: Keypair, wasm_hash: bytes, args: list[sx.SCVal], kind: str) -> str:
-        """Deploys a contract instance with constructor `args`; returns its C... id."""
+    def deploy(
+        self,
+        kp: Keypair,
+        wasm_hash: bytes,
+        args: list[sx.SCVal],
+        kind: str,
+        salt: bytes | None = None,
+    ) -> str:
+        """Deploys a contract instance with constructor `args` (at the id `contract_id(kp,
+        salt)` when a salt is given); returns its C... id."""
         rv = self._submit(
             kp,
-            lambda b: b.append_create_contract_op(wasm_hash, kp.public_key, constructor_args=args),
+            lambda b: b.append_create_contract_op(
+                wasm_hash, kp.public_key, constructor_args=args, salt=salt
+            ),
             f"deploy {kind}",
             kind,
         )
         cid = Address.from_xdr_sc_address(rv.address).address
         self.kinds[cid] = kind
         return cid
+
+    def contract_id(self, deployer: str, salt: bytes) -> str:
+        """The C... id a contract deployed by `deployer` with `salt` gets on this network
+        (Stellar's contract-id preimage), so contracts can name each other before they
+        exist: governance administers every contract from its construction."""
+        preimage = sx.HashIDPreimage(
+            type=sx.EnvelopeType.ENVELOPE_TYPE_CONTRACT_ID,
+            contract_id=sx.HashIDPreimageContractID(
+                network_id=sx.Hash(hashlib.sha256(self.passphrase.encode()).digest()),
+                contract_id_preimage=sx.ContractIDPreimage(
+                    type=sx.ContractIDPreimageType.CONTRACT_ID_PREIMAGE_FROM_ADDRESS,
+                    from_address=sx.ContractIDPreimageFromAddress(
+                        address=Address(deployer).to_xdr_sc_address(),
+                        salt=sx.Uint256(salt),
+                    ),
+                ),
+            ),
+        )
+        return StrKey.encode_contract(hashlib.sha256(preimage.to_xdr_bytes()).digest())
 
     def deploy_asset(self, kp: Keypair, asset) -> str:
         """Deploys the Stellar Asset Contract of `asset`, or finds it when it already exists."""

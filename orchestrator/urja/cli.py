@@ -39,7 +39,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("urja.demo:demo_cmd", "Run a simulated community on the embedded local network."),
     "deploy": (
         "urja.commands.community:deploy_cmd",
-        "Upload and deploy all contracts, hand them to governance,...",
+        "Upload and deploy all contracts, administered by the...",
+    ),
+    "governance": (
+        "urja.commands.governance:governance",
+        "Proposals and votes of the community's governance...",
     ),
     "indexer": ("urja.commands.services:indexer", "Contract events into DATA_DIR/index.sqlite."),
     "keys": (
@@ -78,6 +82,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Upcoming delivery slots: clock times and when each gate...",
     ),
     "trades": ("urja.commands.trading:trades", "List settled trades from the index."),
+    "withdraw": (
+        "urja.commands.trading:withdraw",
+        "Withdraw your credit: payments, refunds, released escrow.",
+    ),
     "zk": ("urja.commands.zk:zk_group", "Zero-knowledge proofs of delivery (see docs/zk.md)."),
 }
 """Every top-level command, imported only when it is run (or its own --help is asked for)."""

@@ -107,11 +107,20 @@ class Registry(Contract):
             op,
         )
 
-    def set_meter_active(self, op: Keypair, meter: bytes, active: bool) -> None:
-        self.call("set_meter_active", [scval.to_bytes(meter), scval.to_bool(active)], op)
+    def accept_meter(self, owner: Keypair, meter: bytes) -> None:
+        """The owner signs for a meter the operator proposed: from now on it may deliver."""
+        self.call("accept_meter", [scval.to_bytes(meter)], owner)
+
+    def retire_meter(self, owner: Keypair, meter: bytes) -> None:
+        """The owner withdraws its own meter (reinstating it is a governance decision)."""
+        self.call("retire_meter", [scval.to_bytes(meter)], owner)
+
+    def set_meter_active(self, admin: Keypair, meter: bytes, active: bool) -> None:
+        """Suspends or reinstates a meter: only the registry's admin (governance) may."""
+        self.call("set_meter_active", [scval.to_bytes(meter), scval.to_bool(active)], admin)
 
     def meter(self, meter: bytes) -> dict | None:
-        """{owner, feeder, max_wh_per_minute, active} or None when unknown."""
+        """{owner, feeder, max_wh_per_minute, active, accepted} or None when unknown."""
         return self.view("meter", [scval.to_bytes(meter)])
 
     def member(self, who: str) -> dict | None:
@@ -124,11 +133,31 @@ class Market(Contract):
     def __init__(self, chain: Chain, id: str):
         super().__init__(chain, id, "market")
 
-    def order(self, kp: Keypair, side: str, slot: int, wh: int, price: int) -> int:
-        """Places an offer (side "sell") or a bid ("buy"); returns the order id."""
-        fn = {"sell": "offer", "buy": "bid"}[side]
-        args = [addr(kp), scval.to_uint64(slot), scval.to_int128(wh), scval.to_int128(price)]
-        return self.call(fn, args, kp)
+    def order(
+        self, kp: Keypair, side: str, slot: int, wh: int, price: int, meter: bytes | None = None
+    ) -> int:
+        """Places an offer (side "sell", from one of the owner's meters) or a bid ("buy");
+        returns the order id."""
+        tail = [scval.to_uint64(slot), scval.to_int128(wh), scval.to_int128(price)]
+        if side == "sell":
+            if meter is None:
+                raise ValueError("an offer names the meter it delivers from")
+            return self.call("offer", [addr(kp), scval.to_bytes(meter), *tail], kp)
+        if side != "buy":
+            raise ValueError(f"side {side!r}: expected 'sell' or 'buy'")
+        return self.call("bid", [addr(kp), *tail], kp)
+
+    def withdraw(self, kp: Keypair) -> int:
+        """Withdraws the household's whole credit of the payment token; returns it."""
+        return self.call("withdraw", [addr(kp)], kp)
+
+    def credit(self, who: str) -> int:
+        """The payment-token credit `who` may withdraw."""
+        return self.view("credit", [addr(who)])
+
+    def domain(self) -> bytes:
+        """The market's domain (what its meters sign, docs/formats.md)."""
+        return self.view("domain")
 
     def cancel(self, kp: Keypair, order_id: int) -> None:
         self.call("cancel", [addr(kp), scval.to_uint64(order_id)], kp)

@@ -1,12 +1,16 @@
-"""Deploying a community: upload and wire Urja's contracts, hand administration to governance,
-and write the deployment record every other command reads.
+"""Deploying a community: upload and wire Urja's contracts so that the community's governance
+administers every one of them from its construction, and write the deployment record every
+other command reads.
 
-Order (docs/contracts.md, "Deployment"): kWh token, registry, verifier (with the Poseidon
-tables), governance, the payment asset's Stellar Asset Contract, market; the market becomes
-the token's only minter; token, verifier and market are handed to governance, which installs
-the delivery verifying key through its bootstrap action; the bootstrap then ends unless asked
-to stay open, so from then on only passed proposals change them. The registry stays with the
-operator, who admits members and registers meters (design: the operator registers meters).
+Every contract id is computed before anything is deployed (Stellar derives a contract's id
+from its deployer and a salt), so each constructor names its final admin and peers: token
+(admin governance, minter the market), registry (admin governance, operator role the
+operator's key), verifier (admin governance; the Poseidon tables, which anyone may install
+because their hashes are compiled in), the payment asset's Stellar Asset Contract, market
+(admin governance), and governance (the registry whose members vote, the governed set, the
+voting rules and the deployment's floors). No key has a bootstrap power: the delivery
+verifying key reaches the verifier only through a passed proposal (`propose_key`), once the
+community has members (docs/contracts.md, "Deployment").
 """
 
 from __future__ import annotations
@@ -16,14 +20,16 @@ import json
 import os
 import subprocess
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from stellar_sdk import Asset, Keypair, scval
+from stellar_sdk import xdr as sx
 
 from . import audit, ceremony, zk
 from .chain import Chain, addr
-from .contracts import struct
+from .contracts import native, struct
 
 REPO = Path(__file__).resolve().parents[2]
 CIRCUIT_ID = 1
@@ -49,11 +55,65 @@ class MarketSettings:
 
 @dataclass
 class GovernanceSettings:
-    """Voting rules of governance (contracts/governance `GovParams`)."""
+    """Voting rules of governance (contracts/governance `GovParams`) and the deployment's
+    floors, under which no later vote may set them."""
 
     quorum_bps: int = 5000
     voting_secs: int = 3 * 24 * 3600
     timelock_secs: int = 24 * 3600
+    grace_secs: int = 7 * 24 * 3600
+    maturity_secs: int = 7 * 24 * 3600
+    floors: dict = field(
+        default_factory=lambda: {
+            "quorum_bps": 1000,
+            "voting_secs": 24 * 3600,
+            "timelock_secs": 24 * 3600,
+            "grace_secs": 24 * 3600,
+            "maturity_secs": 24 * 3600,
+        }
+    )
+
+    @staticmethod
+    def trial() -> GovernanceSettings:
+        """Seconds-long rules for a local trial, the demo and tests: a vote takes about
+        ten seconds. Never for a real community (the contract's absolute floors apply)."""
+        return GovernanceSettings(
+            quorum_bps=5000,
+            voting_secs=6,
+            timelock_secs=5,
+            grace_secs=3600,
+            maturity_secs=0,
+            floors={
+                "quorum_bps": 1,
+                "voting_secs": 5,
+                "timelock_secs": 5,
+                "grace_secs": 60,
+                "maturity_secs": 0,
+            },
+        )
+
+    def params(self) -> dict:
+        """The rules as the contract's `GovParams` fields."""
+        return {
+            "quorum_bps": self.quorum_bps,
+            "voting_secs": self.voting_secs,
+            "timelock_secs": self.timelock_secs,
+            "grace_secs": self.grace_secs,
+            "maturity_secs": self.maturity_secs,
+        }
+
+
+def gov_params(p: dict) -> sx.SCVal:
+    """A `GovParams` argument."""
+    return struct(
+        {
+            "quorum_bps": scval.to_uint32(int(p["quorum_bps"])),
+            "voting_secs": scval.to_uint64(int(p["voting_secs"])),
+            "timelock_secs": scval.to_uint64(int(p["timelock_secs"])),
+            "grace_secs": scval.to_uint64(int(p["grace_secs"])),
+            "maturity_secs": scval.to_uint64(int(p["maturity_secs"])),
+        }
+    )
 
 
 @dataclass
@@ -68,6 +128,12 @@ class Deployment:
     operator: str
     circuit_id: int = CIRCUIT_ID
     vk_sha256: str = ""
+    """SHA-256 of the delivery verifying key this deployment proposes (contract encoding)."""
+    transcript_sha256: str = ""
+    """SHA-256 of the ceremony transcript the key comes from; empty for the insecure
+    development setup."""
+    governance: dict = field(default_factory=dict)
+    """Voting rules and floors at deployment."""
     feeders: list[dict] = field(default_factory=list)
     ledger: int = 0
     site: dict = field(default_factory=dict)
@@ -126,51 +192,40 @@ def action_call(target: str, fn: str, args: list) -> object:
     )
 
 
-def action_govern(target: str) -> object:
-    """A governance `Action::Govern(target)`."""
-    return scval.to_vec([scval.to_symbol("Govern"), addr(target)])
+NAMES = ("token", "registry", "verifier", "market", "governance")
+"""The contracts `deploy` creates, each at an id computed in advance."""
 
 
 def deploy(
     chain: Chain,
     op: Keypair,
-    key: zk.ProvingKey,
     market: MarketSettings,
     gov: GovernanceSettings,
     *,
     payment: str = "native",
-    end_bootstrap: bool = True,
     wasm_dir: Path | None = None,
     say=print,
 ) -> dict[str, str]:
-    """Deploys and wires every contract with `op` as operator; returns the contract ids."""
-    ids: dict[str, str] = {}
+    """Deploys and wires every contract, administered by governance from construction, with
+    `op` holding the registry's operator role and the market's settling role; returns the
+    contract ids."""
+    run = os.urandom(16)
+    salts = {n: hashlib.sha256(run + n.encode()).digest() for n in NAMES}
+    ids = {n: chain.contract_id(op.public_key, salts[n]) for n in NAMES}
+    g = ids["governance"]
 
-    def up(name: str, args: list) -> str:
+    def up(name: str, args: list) -> None:
         say(f"  deploying {name} ...")
-        ids[name] = chain.deploy(op, chain.upload(op, wasm(name, wasm_dir)), args, name)
-        return ids[name]
+        got = chain.deploy(op, chain.upload(op, wasm(name, wasm_dir)), args, name, salts[name])
+        if got != ids[name]:
+            raise DeployError(f"{name} deployed at {got}, expected the computed id {ids[name]}")
 
-    up("token", [addr(op)])
-    up("registry", [addr(op)])
-    up("verifier", [addr(op)])
+    up("token", [addr(g), addr(ids["market"])])
+    up("registry", [addr(g), addr(op)])
+    up("verifier", [addr(g)])
     for t, table in sorted(audit.poseidon_sections().items()):
         if t in (3, 6):
             chain.invoke(ids["verifier"], "set_poseidon", [scval.to_bytes(table)], op)
-    up(
-        "governance",
-        [
-            addr(op),
-            addr(ids["registry"]),
-            struct(
-                {
-                    "quorum_bps": scval.to_uint32(gov.quorum_bps),
-                    "voting_secs": scval.to_uint64(gov.voting_secs),
-                    "timelock_secs": scval.to_uint64(gov.timelock_secs),
-                }
-            ),
-        ],
-    )
     ids["payment"] = chain.deploy_asset(op, payment_asset(payment))
     chain.kinds[ids["payment"]] = "token"
     params = struct(
@@ -191,30 +246,74 @@ def deploy(
             "price_cap": scval.to_int128(market.price_cap),
         }
     )
-    up("market", [addr(op), params])
-    chain.invoke(ids["token"], "set_minter", [addr(ids["market"])], op)
-
-    say("  handing token, verifier and market to governance ...")
-    g = ids["governance"]
-    for name in ("token", "verifier", "market"):
-        chain.invoke(g, "bootstrap_execute", [action_govern(ids[name])], op)
-        chain.invoke(ids[name], "set_admin", [addr(g)], op)
-    say("  installing the delivery verifying key through governance ...")
-    vk = key.vk_bytes()
-    chain.invoke(
-        g,
-        "bootstrap_execute",
-        [
-            action_call(
-                ids["verifier"], "set_key", [scval.to_uint32(CIRCUIT_ID), scval.to_bytes(vk)]
-            )
-        ],
-        op,
+    up("market", [addr(g), params])
+    governed = scval.to_vec([addr(ids[n]) for n in ("token", "registry", "verifier", "market")])
+    up(
+        "governance",
+        [addr(ids["registry"]), governed, gov_params(gov.params()), gov_params(gov.floors)],
     )
-    if end_bootstrap:
-        chain.invoke(g, "end_bootstrap", [], op)
-        say("  governance bootstrap ended: changes now need a passed proposal")
+    say("  governance administers token, registry, verifier and market from construction")
     return ids
+
+
+def key_description(vk_sha256: str, transcript_sha256: str) -> str:
+    """The description of a key proposal: what members check before they vote."""
+    origin = (
+        f"ceremony transcript sha256 {transcript_sha256}"
+        if transcript_sha256
+        else "INSECURE single-party development setup (local or test network only)"
+    )
+    return f"install delivery verifying key sha256 {vk_sha256} ({origin})"
+
+
+def propose_key(chain: Chain, dep: Deployment, vk: bytes, proposer: Keypair) -> int:
+    """A member proposes installing `vk` as the delivery key; returns the proposal id. The
+    description carries the key's SHA-256 and the ceremony transcript's."""
+    digest = hashlib.sha256(vk).hexdigest()
+    action = action_call(
+        dep.contracts["verifier"], "set_key", [scval.to_uint32(dep.circuit_id), scval.to_bytes(vk)]
+    )
+    rv = chain.invoke(
+        dep.contracts["governance"],
+        "propose",
+        [addr(proposer), action, scval.to_string(key_description(digest, dep.transcript_sha256))],
+        proposer,
+    )
+    return int(native(rv))
+
+
+def vote(chain: Chain, dep: Deployment, voter: Keypair, proposal: int, support: bool) -> None:
+    """`voter` votes on `proposal`."""
+    chain.invoke(
+        dep.contracts["governance"],
+        "vote",
+        [addr(voter), scval.to_uint64(proposal), scval.to_bool(support)],
+        voter,
+    )
+
+
+def execute_when_ready(chain: Chain, dep: Deployment, proposal: int, executor: Keypair) -> None:
+    """Waits (on the chain's clock) for the end of voting and timelock, then executes."""
+    g = dep.contracts["governance"]
+    p = native(chain.read(g, "proposal", [scval.to_uint64(proposal)]))
+    while chain.ledger_time() < int(p["executable_at"]):
+        time.sleep(0.5)
+    chain.invoke(g, "execute", [scval.to_uint64(proposal)], executor)
+
+
+def install_key_by_vote(
+    chain: Chain, dep: Deployment, vk: bytes, voters: list[Keypair], say=print
+) -> int:
+    """The whole vote for a key, for local trials, the demo and tests: the first voter
+    proposes, every voter votes yes, then the proposal executes after its timelock."""
+    pid = propose_key(chain, dep, vk, voters[0])
+    digest = hashlib.sha256(vk).hexdigest()
+    say(f"  proposal {pid}: {key_description(digest, dep.transcript_sha256)}")
+    for v in voters:
+        vote(chain, dep, v, pid, True)
+    execute_when_ready(chain, dep, pid, voters[0])
+    say(f"  proposal {pid} executed: the verifier holds the voted key")
+    return pid
 
 
 def deploy_and_record(
@@ -228,14 +327,13 @@ def deploy_and_record(
     site: dict,
     *,
     payment: str = "native",
-    end_bootstrap: bool = True,
     insecure_seed: int | None = None,
     ceremony_dir: Path | None = None,
     insecure_dev_setup: bool = False,
     say=print,
 ) -> Deployment:
     """The whole of `urja deploy`: the delivery key (keys into `<data_dir>/keys`), `deploy`,
-    and the deployment record in `data_dir`."""
+    and the deployment record in `data_dir`. The key is installed later, by a vote."""
     # --- trusted setup (issue 15, urja.ceremony): a finalized ceremony's key, or only behind
     # an explicit flag (insecure_dev_setup / insecure_seed) a single-party development setup.
     try:
@@ -251,7 +349,7 @@ def deploy_and_record(
     # --- end of the trusted-setup choice
     zk.save_keys(key, data_dir / "keys")
     start = chain.latest_ledger()
-    ids = deploy(chain, op, key, market, gov, payment=payment, end_bootstrap=end_bootstrap, say=say)
+    ids = deploy(chain, op, market, gov, payment=payment, say=say)
     dep = Deployment(
         network=network,
         rpc_url=chain.rpc_url,
@@ -259,7 +357,9 @@ def deploy_and_record(
         contracts=ids,
         market=asdict(market),
         operator=op.public_key,
-        vk_sha256=vk_digest(key),
+        vk_sha256=setup.vk_sha256,
+        transcript_sha256=setup.transcript_hash or "",
+        governance={"params": gov.params(), "floors": gov.floors},
         feeders=feeders,
         ledger=start,
         site=site,

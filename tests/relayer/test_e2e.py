@@ -17,7 +17,13 @@ from urja import localnet, zk
 from urja.chain import Chain, addr
 from urja.contracts import Market, Registry
 from urja.demo import fund
-from urja.deploy import GovernanceSettings, MarketSettings, deploy
+from urja.deploy import (
+    Deployment,
+    GovernanceSettings,
+    MarketSettings,
+    deploy,
+    install_key_by_vote,
+)
 from urja.domain import market_domain
 from urja.relayer.inbox import Inbox
 from urja.relayer.service import Relayer, subscribe
@@ -49,7 +55,15 @@ def test_meter_sim_to_minted_kwh(tmp_path: Path):
         settings = MarketSettings(
             slot_secs=SLOT_SECS, gate_lead_secs=10, delivery_deadline_secs=600, price_cap=1000
         )
-        ids = deploy(chain, op, key, settings, GovernanceSettings(), say=lambda *_: None)
+        ids = deploy(chain, op, settings, GovernanceSettings.trial(), say=lambda *_: None)
+        dep = Deployment(
+            network="local",
+            rpc_url=node.url,
+            passphrase=chain.passphrase,
+            contracts=ids,
+            market={},
+            operator=op.public_key,
+        )
         registry = Registry(chain, ids["registry"])
         domain = market_domain(chain.passphrase, ids["market"])
         profile = tmp_path / "profile.txt"
@@ -91,7 +105,10 @@ def test_meter_sim_to_minted_kwh(tmp_path: Path):
             requests.get(f"{node.url}/friendbot", params={"addr": owner.public_key}, timeout=60)
             registry.add_member(op, owner.public_key, "donor", 0)
             registry.register_meter(op, bytes.fromhex(meter_hex), owner.public_key, 0, 1000)
+            registry.accept_meter(owner, bytes.fromhex(meter_hex))
             owners.append(owner)
+        # The members vote the delivery key in: nobody else can install it.
+        install_key_by_vote(chain, dep, key.vk_bytes(), owners, say=lambda *_: None)
         relayer = Relayer(
             Market(chain, ids["market"]),
             registry,

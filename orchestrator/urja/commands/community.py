@@ -136,13 +136,10 @@ def parse_feeders(feeders: tuple[str, ...]) -> list[dict]:
 )
 @click.option("--latitude", type=float, default=28.61, show_default=True)
 @click.option("--longitude", type=float, default=77.21, show_default=True)
-@click.option("--quorum-bps", type=int, default=5000, show_default=True)
-@click.option("--voting-secs", type=int, default=3 * 24 * 3600, show_default=True)
-@click.option("--timelock-secs", type=int, default=24 * 3600, show_default=True)
 @click.option(
-    "--keep-bootstrap",
+    "--trial-governance",
     is_flag=True,
-    help="Leave governance's bootstrap open (the operator can still act alone).",
+    help="Seconds-long votes (local trials and tests only; default on the local network).",
 )
 @click.option(
     "--insecure-dev-seed",
@@ -167,18 +164,16 @@ def deploy_cmd(
     feeders,
     latitude,
     longitude,
-    quorum_bps,
-    voting_secs,
-    timelock_secs,
-    keep_bootstrap,
+    trial_governance,
     insecure_dev_seed,
     ceremony_dir,
     insecure_dev_setup,
     payment,
     **market,
 ) -> None:
-    """Upload and deploy all contracts, hand them to governance, install the verifying key,
-    and write the deployment record (DATA_DIR/deployment.json) every other command reads."""
+    """Upload and deploy all contracts, administered by the community's governance from
+    construction, and write the deployment record (DATA_DIR/deployment.json) every other
+    command reads. The delivery key is installed afterwards by the members' vote."""
     # Every argument is checked before anything touches the network or the keystore.
     feeder_list = parse_feeders(feeders)
     from ..deploy import MarketSettings
@@ -191,16 +186,16 @@ def deploy_cmd(
         settings,
         feeder_list,
         {"latitude": latitude, "longitude": longitude},
-        governance=(quorum_bps, voting_secs, timelock_secs),
+        trial_governance=trial_governance or cfg.network == "local",
         payment=payment,
-        keep_bootstrap=keep_bootstrap,
         insecure_dev_seed=insecure_dev_seed,
         ceremony_dir=ceremony_dir,
         insecure_dev_setup=insecure_dev_setup,
     )
     click.echo("next: admit households with `urja member add ADDRESS --role donor|receiver`,")
-    click.echo("      register meters with `urja meter register`, then run `urja serve`")
-    click.echo("      in a terminal of its own (docs/operations.md)")
+    click.echo("      register meters with `urja meter register` (each owner accepts its own),")
+    click.echo("      let the members vote the delivery key in with `urja governance install-key`,")
+    click.echo("      then run `urja serve` in a terminal of its own (docs/operations.md)")
 
 
 def check_market(m) -> None:
@@ -223,9 +218,8 @@ def run_deploy(
     feeder_list: list[dict],
     site: dict,
     *,
-    governance: tuple[int, int, int] = (5000, 3 * 24 * 3600, 24 * 3600),
+    trial_governance: bool = False,
     payment: str = "native",
-    keep_bootstrap: bool = False,
     insecure_dev_seed: int | None = None,
     ceremony_dir: Path | None = None,
     insecure_dev_setup: bool = False,
@@ -251,11 +245,10 @@ def run_deploy(
         cfg.data_dir,
         cfg.network,
         market,
-        GovernanceSettings(*governance),
+        GovernanceSettings.trial() if trial_governance else GovernanceSettings(),
         feeder_list,
         site,
         payment=payment,
-        end_bootstrap=not keep_bootstrap,
         insecure_seed=insecure_dev_seed,
         ceremony_dir=ceremony_dir,
         insecure_dev_setup=insecure_dev_setup,
@@ -314,6 +307,13 @@ def _meter_id(text: str) -> bytes:
 )
 @click.option("--meter-id", default=None, help="The meter's public key (64 hex).")
 @click.option(
+    "--accept-as",
+    "accept_as",
+    default=None,
+    help="The owner's key name in this keystore: the owner signs its acceptance at once"
+    " (otherwise the owner runs `urja meter accept`).",
+)
+@click.option(
     "--new-key",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -321,7 +321,7 @@ def _meter_id(text: str) -> bytes:
     " is never overwritten).",
 )
 @friendly
-def meter_register(owner, feeder, max_wh_per_minute, meter_id, new_key) -> None:
+def meter_register(owner, feeder, max_wh_per_minute, meter_id, new_key, accept_as) -> None:
     """Bind a meter's ed25519 key to its owner; prints the market domain (network and market
     contract) to provision into the meter with its key (docs/firmware.md)."""
     from ..domain import market_domain
@@ -338,7 +338,14 @@ def meter_register(owner, feeder, max_wh_per_minute, meter_id, new_key) -> None:
     else:
         mid = _meter_id(meter_id)
     s.registry().register_meter(s.operator, mid, owner, feeder, max_wh_per_minute)
-    click.echo(f"meter {mid.hex()} registered to {owner}")
+    click.echo(f"meter {mid.hex()} proposed for {owner}")
+    if accept_as is not None:
+        from ..keystore import Keystore
+
+        s.registry().accept_meter(Keystore(s.cfg.keystore).get(accept_as), mid)
+        click.echo(f"meter {mid.hex()} accepted by its owner: it may deliver")
+    else:
+        click.echo(f"its owner accepts it with `urja meter accept {mid.hex()} --key NAME`")
     domain = market_domain(s.dep.passphrase, s.dep.contracts["market"])
     click.echo(f"provision the meter with this market's domain: {domain.hex()}")
 
@@ -366,17 +373,33 @@ def new_meter_key(path: Path) -> bytes:
     return bytes(sk.verify_key)
 
 
-@meter.command("suspend")
+@meter.command("accept")
 @click.argument("meter_id")
-@click.option("--resume", is_flag=True, help="Reactivate instead.")
+@click.option("--key", "key_name", required=True, help="The owner's key name in the keystore.")
 @friendly
-def meter_suspend(meter_id: str, resume: bool) -> None:
-    """Suspend (or with --resume reactivate) a meter: its deliveries are refused meanwhile."""
+def meter_accept(meter_id: str, key_name: str) -> None:
+    """The owner signs for a meter the operator proposed; until then it cannot deliver."""
+    from ..keystore import Keystore
     from ..services import Stack
 
     s = Stack.open(config())
-    s.registry().set_meter_active(s.operator, _meter_id(meter_id), resume)
-    click.echo(f"meter {meter_id} {'active' if resume else 'suspended'}")
+    s.registry().accept_meter(Keystore(s.cfg.keystore).get(key_name), _meter_id(meter_id))
+    click.echo(f"meter {meter_id} accepted: it may deliver")
+
+
+@meter.command("retire")
+@click.argument("meter_id")
+@click.option("--key", "key_name", required=True, help="The owner's key name in the keystore.")
+@friendly
+def meter_retire(meter_id: str, key_name: str) -> None:
+    """The owner withdraws its own meter (lost, stolen, replaced): its deliveries are refused
+    from now on; reinstating it takes a governance vote."""
+    from ..keystore import Keystore
+    from ..services import Stack
+
+    s = Stack.open(config())
+    s.registry().retire_meter(Keystore(s.cfg.keystore).get(key_name), _meter_id(meter_id))
+    click.echo(f"meter {meter_id} retired")
 
 
 @meter.command("report")

@@ -62,7 +62,40 @@ def check_price(market: dict, price: int) -> None:
         )
 
 
-def _place(side: str, key_name: str, slot: int | None, wh: int, price: int) -> None:
+def offer_meter(s, owner: str, meter: str | None) -> bytes:
+    """The meter an offer delivers from: `meter` (64 hex), or the owner's only accepted,
+    active meter as the index knows it."""
+    if meter is not None:
+        try:
+            b = bytes.fromhex(meter)
+        except ValueError:
+            b = b""
+        if len(b) != 32:
+            raise click.BadParameter(f"{meter!r}: expected a 64-hex meter id", param_hint="--meter")
+        return b
+    from ..indexer.store import Index
+
+    path = s.cfg.data_dir / "index.sqlite"
+    rows = []
+    if path.exists():
+        rows = [
+            r["meter"]
+            for r in Index(path, readonly=True).rows(
+                "SELECT meter FROM meters WHERE owner = ? AND active = 1", (owner,)
+            )
+        ]
+    if len(rows) != 1:
+        found = ", ".join(rows) or "none in the index"
+        raise click.UsageError(
+            f"name the meter this offer delivers from with --meter (active meters of {owner}:"
+            f" {found})"
+        )
+    return bytes.fromhex(rows[0])
+
+
+def _place(
+    side: str, key_name: str, slot: int | None, wh: int, price: int, meter: str | None = None
+) -> None:
     from ..keystore import Keystore
 
     s = _stack()
@@ -71,7 +104,8 @@ def _place(side: str, key_name: str, slot: int | None, wh: int, price: int) -> N
     now = s.chain.ledger_time()
     clock = s.clock
     slot = default_slot(clock, now) if slot is None else slot
-    oid = s.market().order(kp, side, slot, wh, price)
+    mid = offer_meter(s, kp.public_key, meter) if side == "sell" else None
+    oid = s.market().order(kp, side, slot, wh, price, mid)
     what = "offer" if side == "sell" else "bid"
     extra = f", {wh * price} payment-token units locked in escrow" if side == "buy" else ""
     click.echo(f"{what} {oid}: {describe_slot(clock, slot, now)}, {wh} Wh at {price}/Wh{extra}")
@@ -92,10 +126,33 @@ def _order_command(name: str, side: str, what: str, limit_help: str, doc: str):
     @click.option("--wh", type=click.IntRange(min=1), required=True, help=f"Energy to {what}, Wh.")
     @click.option("--price", type=click.IntRange(min=1), required=True, help=limit_help)
     @friendly
-    def command(key_name, slot, wh, price) -> None:
-        _place(side, key_name, slot, wh, price)
+    def command(key_name, slot, wh, price, **extra) -> None:
+        _place(side, key_name, slot, wh, price, extra.get("meter"))
 
+    if side == "sell":
+        command = click.option(
+            "--meter",
+            default=None,
+            help="The meter (64 hex) the offer delivers from (default: your only meter).",
+        )(command)
     return command
+
+
+@click.command("withdraw")
+@KEY
+@friendly
+def withdraw(key_name: str) -> None:
+    """Withdraw your credit: payments for delivered energy, refunds and released escrow
+    (the market credits them; each household withdraws its own)."""
+    from ..keystore import Keystore
+
+    s = _stack()
+    kp = Keystore(s.cfg.keystore).get(key_name)
+    market = s.market()
+    if market.credit(kp.public_key) <= 0:
+        raise click.ClickException(f"{key_name} has no credit to withdraw")
+    amount = market.withdraw(kp)
+    click.echo(f"withdrew {amount} payment-token units to {kp.public_key}")
 
 
 offer = _order_command(
