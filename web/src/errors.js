@@ -17,7 +17,7 @@ const PLAIN = {
   NotOrderOwner: "Only the household that placed an order can cancel it.",
   OrderNotOpen: "That order is already cancelled or closed.",
   UnknownMeter: "That meter is not registered in this community.",
-  NotMeterOwner: "That meter belongs to another household: offer from one of your own meters.",
+  NotMeterOwner: "That meter is registered to another household.",
   MeterNotAccepted: "Accept this meter first: it delivers only after you sign for it.",
   MeterSuspended: "This meter is suspended. Contact your community operator.",
   AlreadyAccepted: "You have already accepted this meter.",

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 
 import { HISTORY_COLUMNS, historyRows, toCsv } from "./csv.js";
 import { curve, forecast } from "./curves.js";
+import table from "../../orchestrator/urja/data/contract_errors.json";
 import { contractError, explain } from "./errors.js";
 import { energy, money, short } from "./format.js";
 import { acceptMeterArgs, bidArgs, cancelArgs, meterArg, offerArgs, ownerArgs } from "./market.js";
@@ -21,6 +22,15 @@ describe("contract errors in words", () => {
     expect(explain(new Error("HostError: Error(Contract, #6) ..."))).toMatch(/not a member/);
     expect(explain(new Error("Error(Contract, #8)"))).toMatch(/donors offer, receivers bid/);
     expect(contractError("Error(Contract, #99)").text).toBe("Contract error #99.");
+  });
+  it("explains meter, acceptance and withdrawal errors of the market and the registry", () => {
+    const code = (contract, name) => Object.entries(table[contract]).find(([, e]) => e.name === name)[0];
+    const host = (contract, name) => new Error(`HostError: Error(Contract, #${code(contract, name)})`);
+    expect(explain(host("market", "NothingToWithdraw"))).toBe("There is no credit to withdraw yet.");
+    expect(explain(host("market", "MeterNotAccepted"))).toMatch(/Accept this meter first/);
+    expect(explain(host("market", "NotMeterOwner"))).toMatch(/registered to another household/);
+    expect(explain(host("registry", "AlreadyAccepted"), "registry")).toBe("You have already accepted this meter.");
+    expect(explain(host("registry", "UnknownMeter"), "registry")).toMatch(/not registered in this community/);
   });
   it("explains balance, signature and network failures", () => {
     expect(explain(new Error("insufficient balance"))).toMatch(/Not enough funds/);

@@ -5,6 +5,7 @@ import { Keypair } from "@stellar/stellar-sdk";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
+import table from "../../orchestrator/urja/data/contract_errors.json";
 import App from "./App.jsx";
 import { prepareAcceptMeter, prepareOrder, prepareWithdraw } from "./market.js";
 
@@ -152,11 +153,12 @@ describe("credit and withdrawal", () => {
   });
 
   it("explains a refused withdrawal in words", async () => {
-    prepareWithdraw.mockRejectedValue(new Error("HostError: Error(Contract, #38)"));
+    const [code] = Object.entries(table.market).find(([, e]) => e.name === "NothingToWithdraw");
+    prepareWithdraw.mockRejectedValue(new Error(`HostError: Error(Contract, #${code})`));
     await openTab("Sell");
     await waitFor(() => expect(screen.getByTestId("credit").textContent).toBe("0.0000188 XLM"));
     fireEvent.click(screen.getByRole("button", { name: "Withdraw" }));
-    expect((await screen.findByRole("alert")).textContent).toMatch(/no credit to withdraw|Contract error #38/);
+    expect((await screen.findByRole("alert")).textContent).toBe("There is no credit to withdraw yet.");
   });
 });
 
