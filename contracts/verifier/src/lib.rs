@@ -206,11 +206,10 @@ fn g2_key_point(b: &Bytes, at: u32) -> Result<[u8; 128], VerifierError> {
 fn g1_key_point(env: &Env, b: &Bytes, at: u32) -> Result<(), VerifierError> {
     let mut p = [0u8; 64];
     b.slice(at..at + G1).copy_into_slice(&mut p);
-    if p != [0u8; 64] {
-        return g1(env, b, at).map(|_| ());
+    if p == [0u8; 64] {
+        return Err(VerifierError::PointAtInfinity);
     }
-    check_coordinates(&b.slice(at..at + G1))?;
-    Err(VerifierError::PointAtInfinity)
+    g1(env, b, at).map(|_| ())
 }
 
 /// True when two valid G2 points are equal or opposite: on `y^2 = x^3 + b` a nonzero
