@@ -30,7 +30,7 @@ from .chain import Chain, ChainError
 from .commands.audit import chain_state
 from .config import Config
 from .contracts import Market, Registry
-from .deploy import GovernanceSettings, MarketSettings, deploy_and_record
+from .deploy import GovernanceSettings, MarketSettings, deploy_and_record, install_key_by_vote
 from .domain import market_domain
 from .fleet import SimHousehold, Weather, make_community, publish, sign_slot
 from .indexer.store import Index
@@ -178,7 +178,7 @@ def run(
             data_dir,
             "local",
             settings,
-            GovernanceSettings(),
+            GovernanceSettings.trial(),
             feeder_caps,
             {},
             insecure_dev_setup=True,
@@ -198,6 +198,11 @@ def run(
                 registry.register_meter(
                     op, h.meter_id, kp.public_key, h.feeder, h.max_wh_per_minute
                 )
+                registry.accept_meter(kp, h.meter_id)  # the owner signs for its meter
+        # No key installs the delivery key alone: a majority of the members vote it in.
+        voters = [keys[h.name] for h in homes][: households // 2 + 1]
+        say(f"governance: {len(voters)} of {households} members vote the delivery key in ...")
+        install_key_by_vote(chain, dep, (data_dir / "keys" / "vk.bin").read_bytes(), voters, say)
         clock = SlotClock.from_params(asdict(settings))
         first = clock.next_open(chain.ledger_time()) + 2
         site = {
@@ -248,7 +253,14 @@ def run(
                     orders = community.orders(s)
                     list(
                         pool.map(
-                            lambda o, s=s: market.order(keys[o[0].name], o[1], s, o[2], o[3]),
+                            lambda o, s=s: market.order(
+                                keys[o[0].name],
+                                o[1],
+                                s,
+                                o[2],
+                                o[3],
+                                o[0].meter_id if o[1] == "sell" else None,
+                            ),
                             orders,
                         )
                     )

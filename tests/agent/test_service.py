@@ -28,7 +28,8 @@ class Book:
         self.calls: list[tuple] = []
         self.fail_on = fail_on
 
-    def order(self, kp, side, slot, wh, price):
+    def order(self, kp, side, slot, wh, price, meter=None):
+        assert (meter is not None) == (side == "sell"), "offers name their meter, bids none"
         n = len(self.calls) + 1
         self.calls.append(("order", side, slot, wh, price))
         if self.fail_on == n:
@@ -63,6 +64,7 @@ def service(tmp_path, strategy, book, battery=None, ahead=4):
         CLOCK,
         open_orders=lambda slot: [],  # the index lags: it has seen nothing yet
         address="GDONOR",
+        meter=bytes(32),
         readings=readings(tmp_path, range(DAY0 - 7 * 96, DAY0 + 40)),
         flows_path=tmp_path / "flows.jsonl",
         plan_ahead_slots=ahead,

@@ -189,8 +189,13 @@ def community(tmp_path_factory) -> Community:
                 "100",
                 "--new-key",
                 str(kf),
+                "--accept-as",
+                name,
             )
             c.meters[name] = SigningKey(bytes.fromhex(kf.read_text().strip()))
+    # The members vote the delivery key in (issue 13: no key installs it alone).
+    voters = [a for n in ("d1", "d2", "r1", "r2") for a in ("--voter", n)]
+    urja("governance", "install-key", *voters)
     for s in SERVICES:
         c.start(s)
 

@@ -79,6 +79,7 @@ def run_cmd(settings_path: Path, interval: float, once: bool) -> None:
         trades=trades,
         prices=prices,
         address=kp.public_key,
+        meter=household_meter(s, kp.public_key),
         readings=st.readings,
         flows_path=s.cfg.data_dir / "agents" / f"{st.key}.jsonl",
         plan_ahead_slots=st.plan_ahead_slots,
@@ -258,3 +259,14 @@ def report_cmd(flow_paths, tariff_path, emission_factor, timezone, per_home, as_
                 f"  {pct(h['self_consumption']):>10s} {h['saved']:9.2f} "
                 f"{h['peak_import_kw']:8.2f} {h['co2_avoided_kg']:7.2f}"
             )
+
+
+def household_meter(s, address: str) -> bytes | None:
+    """The household's only active meter from the index (None when it has none; a
+    household with several names one in its agent settings in a later version)."""
+    from ..commands.trading import offer_meter
+
+    try:
+        return offer_meter(s, address, None)
+    except click.UsageError:
+        return None

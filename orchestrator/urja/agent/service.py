@@ -32,8 +32,10 @@ log = logging.getLogger("urja.agent")
 class MarketPort(Protocol):
     """The two market calls an agent makes (`urja.contracts.Market` has them)."""
 
-    def order(self, kp, side: str, slot: int, wh: int, price: int) -> int:
-        """Places an offer ("sell") or bid ("buy"); returns the order id."""
+    def order(
+        self, kp, side: str, slot: int, wh: int, price: int, meter: bytes | None = None
+    ) -> int:
+        """Places an offer ("sell", from `meter`) or bid ("buy"); returns the order id."""
 
     def cancel(self, kp, order_id: int) -> None:
         """Withdraws an order before its gate."""
@@ -58,6 +60,8 @@ class AgentService:
     prices: Callable[[int], list[tuple[int, int | None]]] = lambda after: []
     """(slot, clearing price per Wh in smallest units) of settled slots after a slot."""
     address: str = ""
+    meter: bytes | None = None
+    """The household's meter its offers deliver from (None: it only buys)."""
     readings: Path | None = None
     flows_path: Path | None = None
     plan_ahead_slots: int = 4
@@ -153,7 +157,10 @@ class AgentService:
         placed: list[int] = []
         try:
             for w in acts.place:
-                oid = self.market.order(self.keypair, w.side, slot, w.wh, w.price)
+                if w.side == "sell" and self.meter is None:
+                    raise ValueError(f"{self.address}: an offer needs the household's meter")
+                meter = self.meter if w.side == "sell" else None
+                oid = self.market.order(self.keypair, w.side, slot, w.wh, w.price, meter)
                 placed.append(oid)
                 mine[oid] = Open(oid, w.side, w.wh, w.price)
                 what = "offer" if w.side == "sell" else "bid"
