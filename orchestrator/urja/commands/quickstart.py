@@ -171,5 +171,16 @@ def _set_up(conf, data_dir, meter_file, site_time, latitude, longitude, port):
     alice = ks.get("alice").public_key
     mid = new_meter_key(meter_file)
     s.registry().register_meter(s.operator, mid, alice, 0, 100)
+    s.registry().accept_meter(ks.get("alice"), mid)  # the owner signs for its meter
     click.echo(f"meter {mid.hex()[:16]}... of alice (up to 100 Wh a minute), key in {meter_file}")
+    from ..deploy import install_key_by_vote
+
+    click.echo("the households vote the delivery key in (no key installs it alone) ...")
+    install_key_by_vote(
+        s.chain,
+        s.dep,
+        (cfg.data_dir / "keys" / "vk.bin").read_bytes(),
+        [ks.get(name) for name, _ in HOUSEHOLDS],
+        say=click.echo,
+    )
     return s, now
