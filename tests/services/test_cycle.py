@@ -303,5 +303,6 @@ def test_read_api_serves_the_dashboard_data(community: Community):
     assert any("export_at_night" in g["flags"] for g in grid)  # the refused night message
     assert api.get("/api/accounts/GNOTANADDRESS").status_code == 422
     gov = api.get("/api/events?kind=governance").json()
-    assert {e["name"] for e in gov} >= {"bootstrap", "bootstrap_ended"}
+    # The key vote of the fixture: proposed, voted by the members, executed.
+    assert {e["name"] for e in gov} >= {"proposed", "voted", "executed"}
     assert "/api/slots/{slot}/book" in api.get("/openapi.json").json()["paths"]
