@@ -29,6 +29,9 @@ MAX_BATCH = 100
 """The market contract's own ceiling on trades per `settle` (contracts/market MAX_BATCH)."""
 MARGIN = 0.8
 """A batch may use at most this share of any per-transaction limit."""
+MAX_TRADES_PER_METER_SLOT = 20
+"""The market's cap on one meter's trades in a slot (contracts/market
+MAX_TRADES_PER_METER_SLOT): a settle batch beyond it is refused with `TooManyTrades`."""
 
 
 @dataclass
@@ -46,7 +49,8 @@ class SlotReport:
 
 
 def book(index: Index, slot: int) -> list[dict]:
-    """The slot's orders for the engine: every order not cancelled, at its full size."""
+    """The slot's orders for the engine: every order not cancelled, at its full size
+    (`meter`: the meter an offer delivers from, hex; None for bids)."""
     rows = index.rows(
         "SELECT o.*, m.feeder AS feeder FROM orders o LEFT JOIN members m ON m.address = o.owner"
         " WHERE o.slot = ? AND o.status != 'cancelled' ORDER BY o.id",
@@ -60,9 +64,26 @@ def book(index: Index, slot: int) -> list[dict]:
             "price": r["price"],
             "feeder": str(r["feeder"] if r["feeder"] is not None else 0),
             "ts": r["id"],
+            "meter": r["meter"],
         }
         for r in rows
     ]
+
+
+def cap_per_meter(
+    trades: list, meter_of: dict[str, str | None], most: int = MAX_TRADES_PER_METER_SLOT
+) -> list:
+    """The clearing's trades with at most `most` per meter (the sell order's meter): each
+    meter keeps its largest trades (ties: the earliest in the clearing) and the rest stay
+    unmatched. Dropping trades keeps a uniform price valid, since every kept trade still
+    lies within its own bid and offer. Order of the kept trades is unchanged."""
+    by_meter: dict[str | None, list[int]] = {}
+    for i, t in enumerate(trades):
+        by_meter.setdefault(meter_of.get(str(t.sell)), []).append(i)
+    keep: set[int] = set()
+    for idx in by_meter.values():
+        keep.update(sorted(idx, key=lambda i: (-trades[i].wh, i))[:most])
+    return [t for i, t in enumerate(trades) if i in keep]
 
 
 def plan_batches(trades: list[dict], fits) -> list[list[dict]]:
@@ -133,15 +154,25 @@ class Matcher:
         report = SlotReport(slot, offers, len(orders) - offers, 0, 0, None)
         if offers == 0 or offers == len(orders):
             return report
+        meter_of = {o["id"]: o.pop("meter") for o in orders}
         result = matching.clear(orders, self.mechanism, self.network)
-        report.price, report.volume_wh = result.price, result.volume_wh
+        kept = cap_per_meter(result.trades, meter_of)
+        report.price = result.price
+        report.volume_wh = sum(t.wh for t in kept)
+        if len(kept) < len(result.trades):
+            log.warning(
+                "slot %d: %d trades left unmatched (at most %d per meter and slot)",
+                slot,
+                len(result.trades) - len(kept),
+                MAX_TRADES_PER_METER_SLOT,
+            )
         done = self.index.settled_pairs(slot)
         trades = [
             {"buy": int(t.buy), "sell": int(t.sell), "wh": t.wh, "price": t.price}
-            for t in result.trades
+            for t in kept
             if (int(t.buy), int(t.sell)) not in done
         ]
-        report.trades = len(result.trades)
+        report.trades = len(kept)
         if not trades:
             return report
         usage: list[Usage] = []

@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
+from urja import matching
 from urja.chain import explain
 from urja.config import ConfigError, load
-from urja.matcher import plan_batches
+from urja.matcher import MAX_TRADES_PER_METER_SLOT, cap_per_meter, plan_batches
 from urja.slots import SlotClock
 
 from ..localnet.conftest import ROOT
@@ -38,6 +39,38 @@ def test_batches_are_as_large_as_the_simulation_allows():
     assert sum(sizes) == 23 and max(sizes) <= 7
     assert [t for b in plan_batches(trades, lambda b: True) for t in b] == trades
     assert [len(b) for b in plan_batches(trades, lambda b: False)] == [1] * 23
+
+
+def test_clearing_keeps_at_most_20_trades_per_meter_the_largest_first():
+    """Sixty 1-Wh bids and a few larger ones against two meters' offers: each meter keeps
+    its 20 largest trades (ties: earliest), the rest stay unmatched, the uniform price holds."""
+    orders = [{"id": "1", "side": "sell", "wh": 500, "price": 2, "feeder": "0", "ts": 1}]
+    orders.append({"id": "2", "side": "sell", "wh": 500, "price": 3, "feeder": "0", "ts": 2})
+    for i in range(60):
+        orders.append(
+            {"id": str(10 + i), "side": "buy", "wh": 1, "price": 9, "feeder": "0", "ts": 10 + i}
+        )
+    orders.append({"id": "90", "side": "buy", "wh": 400, "price": 9, "feeder": "0", "ts": 90})
+    orders.append({"id": "91", "side": "buy", "wh": 300, "price": 9, "feeder": "0", "ts": 91})
+    meter_of = {"1": "aa" * 32, "2": "bb" * 32}
+    result = matching.clear(orders, "uniform")
+    kept = cap_per_meter(result.trades, meter_of)
+    per_meter = {m: [t for t in kept if meter_of[t.sell] == m] for m in meter_of.values()}
+    assert len(result.trades) > 2 * MAX_TRADES_PER_METER_SLOT
+    assert all(len(ts) <= MAX_TRADES_PER_METER_SLOT for ts in per_meter.values())
+    assert all(t.price == result.price for t in kept)
+    for m, ts in per_meter.items():
+        mine = [t for t in result.trades if meter_of[t.sell] == m]
+        dropped = [t for t in mine if t not in ts]
+        if dropped:  # every kept trade is at least as large as every dropped one
+            assert min(t.wh for t in ts) >= max(t.wh for t in dropped)
+            ones = [t for t in mine if t.wh == 1]
+            kept_ones = [t for t in ts if t.wh == 1]
+            assert kept_ones == ones[: len(kept_ones)]  # ties: the earliest stay
+    assert [t for t in result.trades if t in kept] == kept  # clearing order kept
+    assert any(t.wh >= 300 for t in kept)
+    few = cap_per_meter(result.trades[:3], meter_of)
+    assert few == result.trades[:3]
 
 
 def test_slot_clock_mirrors_the_market_contract():

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 
+from stellar_sdk import scval
 from stellar_sdk import xdr as sx
 from stellar_sdk.soroban_rpc import EventFilter, EventFilterType
 
 from ..chain import Chain
-from ..contracts import native
+from ..contracts import Contract, native
 from ..loop import keep_running
 from .store import Index, dumps
 
@@ -39,18 +40,94 @@ def _amount(data) -> int:
     return int(data["amount"] if isinstance(data, dict) else data)
 
 
+def _meta(db, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _set_meta(db, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO meta(key, value) VALUES(?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def _credit(db, ev_id: str, n: int, owner, kind: str, amount: int, slot: int, ref: int, ledger):
+    if amount:
+        db.execute(
+            "INSERT INTO credits(event, n, owner, kind, amount, slot, ref, ledger) "
+            "VALUES(?,?,?,?,?,?,?,?)",
+            (ev_id, n, owner, kind, amount, slot, ref, ledger),
+        )
+
+
+def _fee_recipient(db, tid: int, lookup) -> str | None:
+    """The fee recipient fixed in trade `tid`. The market's constructor emits no `params`
+    event, so trades settled before the first one were recorded without it; the first time
+    such a trade pays a fee, `lookup(tid)` asks the chain (the trade carries its recipient)
+    and every trade recorded before the first `params` event gets it."""
+    row = db.execute("SELECT fee_recipient FROM trades WHERE trade_id = ?", (tid,)).fetchone()
+    if row is None:
+        raise ValueError(f"delivered event for trade {tid}, which the index never saw settled")
+    if row[0] is not None or lookup is None:
+        return row[0]
+    who = lookup(tid)
+    if who is None:
+        return None
+    first = _meta(db, "first_params_ledger")
+    if first is None:
+        _set_meta(db, "fee_recipient", who)
+        _set_meta(db, "initial_fee_recipient", who)
+        db.execute("UPDATE trades SET fee_recipient = ? WHERE fee_recipient IS NULL", (who,))
+    else:
+        trade_ledger = db.execute(
+            "SELECT ledger FROM trades WHERE trade_id = ?", (tid,)
+        ).fetchone()[0]
+        if trade_ledger < int(first):  # a trade of the market's first terms
+            _set_meta(db, "initial_fee_recipient", who)
+            db.execute(
+                "UPDATE trades SET fee_recipient = ? WHERE fee_recipient IS NULL AND ledger < ?",
+                (who, int(first)),
+            )
+    db.execute("UPDATE trades SET fee_recipient = ? WHERE trade_id = ?", (who, tid))
+    return who
+
+
 def apply(
-    db, kind: str, name: str, t: list, d, ev_id: str, ledger: int, tx: str, ledger_time: int
+    db,
+    kind: str,
+    name: str,
+    t: list,
+    d,
+    ev_id: str,
+    ledger: int,
+    tx: str,
+    ledger_time: int,
+    fee_recipient_of=None,
 ) -> None:
-    """Updates the derived tables for one event (inside the caller's transaction)."""
+    """Updates the derived tables for one event (inside the caller's transaction).
+
+    `fee_recipient_of(trade_id)` (optional) reads a trade's fee recipient from the chain
+    when no event has named it yet (see `_fee_recipient`)."""
     x = db.execute
     if kind == "market":
         if name == "order":
-            oid, owner, side, wh, price, escrow = d
+            oid, owner, side, wh, price, escrow, meter = d
             x(
-                "INSERT INTO orders(id, slot, owner, side, wh, price, escrow, ledger) "
-                "VALUES(?,?,?,?,?,?,?,?)",
-                (oid, t[0], owner, SIDES[side], wh, price, escrow, ledger),
+                "INSERT INTO orders(id, slot, owner, side, wh, price, escrow, ledger, meter) "
+                "VALUES(?,?,?,?,?,?,?,?,?)",
+                (
+                    oid,
+                    t[0],
+                    owner,
+                    SIDES[side],
+                    wh,
+                    price,
+                    escrow,
+                    ledger,
+                    meter.hex() if meter is not None else None,
+                ),
             )
         elif name in ("cancel", "release"):
             oid, refund = d
@@ -59,14 +136,38 @@ def apply(
                 "UPDATE orders SET status = ?, refund = refund + ? WHERE id = ?",
                 (status, refund, oid),
             )
+            if name == "release":  # a release credits; a cancel transfers to the owner
+                row = x("SELECT owner FROM orders WHERE id = ?", (oid,)).fetchone()
+                _credit(db, ev_id, 0, row[0] if row else None, "release", refund, t[0], oid, ledger)
         elif name == "trade":
             tid, buy, sell, buyer, seller, wh, price = d
             x(
-                "INSERT INTO trades(trade_id, slot, buy, sell, buyer, seller, wh, price, ledger)"
-                " VALUES(?,?,?,?,?,?,?,?,?)",
-                (tid, t[0], buy, sell, buyer, seller, wh, price, ledger),
+                "INSERT INTO trades(trade_id, slot, buy, sell, buyer, seller, wh, price, ledger,"
+                " fee_recipient) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                (
+                    tid,
+                    t[0],
+                    buy,
+                    sell,
+                    buyer,
+                    seller,
+                    wh,
+                    price,
+                    ledger,
+                    _meta(db, "fee_recipient"),
+                ),
             )
             x("UPDATE orders SET filled = filled + ? WHERE id IN (?, ?)", (wh, buy, sell))
+        elif name == "params":
+            if _meta(db, "first_params_ledger") is None:
+                _set_meta(db, "first_params_ledger", str(ledger))
+            _set_meta(db, "fee_recipient", d["fee_recipient"])
+            _set_meta(db, "market_params", dumps(d))
+        elif name == "withdraw":
+            x(
+                "INSERT INTO withdrawals(event, owner, amount, ledger, tx_hash) VALUES(?,?,?,?,?)",
+                (ev_id, t[0], int(d), ledger, tx or ""),
+            )
         elif name == "settle":
             x(
                 "INSERT INTO settles(slot, trades, clearing_price, ledger, tx_hash) "
@@ -80,9 +181,17 @@ def apply(
                 "refund = ? WHERE trade_id = ?",
                 (wh, paid, fee, refund, tid),
             )
+            row = x("SELECT buyer, seller FROM trades WHERE trade_id = ?", (tid,)).fetchone()
+            buyer, seller = row if row else (None, None)
+            recipient = _fee_recipient(db, tid, fee_recipient_of) if fee else None
+            _credit(db, ev_id, 0, seller, "paid", paid, t[0], tid, ledger)
+            _credit(db, ev_id, 1, recipient, "fee", fee, t[0], tid, ledger)
+            _credit(db, ev_id, 2, buyer, "refund", refund, t[0], tid, ledger)
         elif name == "expired":
             tid, refund = d
             x("UPDATE trades SET state = 'expired', refund = ? WHERE trade_id = ?", (refund, tid))
+            row = x("SELECT buyer FROM trades WHERE trade_id = ?", (tid,)).fetchone()
+            _credit(db, ev_id, 0, row[0] if row else None, "expired", refund, t[0], tid, ledger)
         elif name == "surplus":
             x(
                 "INSERT INTO surplus(slot, donor, wh, ledger) VALUES(?,?,?,?)",
@@ -107,19 +216,21 @@ def apply(
             )
     elif kind == "registry":
         if name == "member":
-            role, feeder, active = d
+            role, feeder, active, since = d
             x(
-                "INSERT OR REPLACE INTO members(address, role, feeder, active) VALUES(?,?,?,?)",
-                (t[0], role, feeder, int(active)),
+                "INSERT OR REPLACE INTO members(address, role, feeder, active, since) "
+                "VALUES(?,?,?,?,?)",
+                (t[0], role, feeder, int(active), since),
             )
         elif name == "meter":
-            owner, feeder, cap, active = d
+            owner, feeder, cap, active, accepted = d
             x(
-                "INSERT INTO meters(meter, owner, feeder, max_wh_per_minute, active, since) "
-                "VALUES(?,?,?,?,?,?) ON CONFLICT(meter) DO UPDATE SET owner = excluded.owner, "
-                "feeder = excluded.feeder, max_wh_per_minute = excluded.max_wh_per_minute, "
-                "active = excluded.active",
-                (t[0].hex(), owner, feeder, cap, int(active), ledger_time),
+                "INSERT INTO meters(meter, owner, feeder, max_wh_per_minute, active, since, "
+                "accepted) VALUES(?,?,?,?,?,?,?) ON CONFLICT(meter) DO UPDATE SET "
+                "owner = excluded.owner, feeder = excluded.feeder, "
+                "max_wh_per_minute = excluded.max_wh_per_minute, active = excluded.active, "
+                "accepted = excluded.accepted",
+                (t[0].hex(), owner, feeder, cap, int(active), ledger_time, int(accepted)),
             )
     elif kind == "token":
         if name in ("mint", "transfer", "burn"):
@@ -145,6 +256,16 @@ class Indexer:
         self.filter = EventFilter(
             event_type=EventFilterType.CONTRACT, contract_ids=list(self.kinds)
         )
+        self.market_id = contracts.get("market")
+
+    def fee_recipient_of(self, trade_id: int) -> str | None:
+        """The fee recipient stored in trade `trade_id` (the market's `trade` view)."""
+        if self.market_id is None:
+            return None
+        t = Contract(self.chain, self.market_id, "market").view(
+            "trade", [scval.to_uint64(trade_id)]
+        )
+        return t["fee_recipient"] if t else None
 
     def _page(self, cursor: str | None, limit: int):
         if cursor:
@@ -197,6 +318,7 @@ class Indexer:
                             ev.ledger,
                             ev.transaction_hash,
                             when,
+                            self.fee_recipient_of,
                         )
                         new += 1
                 if page.cursor:

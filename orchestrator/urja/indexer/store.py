@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS orders(
   id INTEGER PRIMARY KEY, slot INTEGER NOT NULL, owner TEXT NOT NULL, side TEXT NOT NULL,
   wh INTEGER NOT NULL, price INTEGER NOT NULL, escrow INTEGER NOT NULL,
   filled INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'open',
-  refund INTEGER NOT NULL DEFAULT 0, ledger INTEGER NOT NULL);
+  refund INTEGER NOT NULL DEFAULT 0, ledger INTEGER NOT NULL, meter TEXT);
 CREATE INDEX IF NOT EXISTS orders_slot ON orders(slot);
 CREATE INDEX IF NOT EXISTS orders_owner ON orders(owner);
 CREATE TABLE IF NOT EXISTS trades(
@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS trades(
   sell INTEGER NOT NULL, buyer TEXT NOT NULL, seller TEXT NOT NULL, wh INTEGER NOT NULL,
   price INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'matched',
   delivered_wh INTEGER NOT NULL DEFAULT 0, paid INTEGER NOT NULL DEFAULT 0,
-  fee INTEGER NOT NULL DEFAULT 0, refund INTEGER NOT NULL DEFAULT 0, ledger INTEGER NOT NULL);
+  fee INTEGER NOT NULL DEFAULT 0, refund INTEGER NOT NULL DEFAULT 0, ledger INTEGER NOT NULL,
+  fee_recipient TEXT);
 CREATE INDEX IF NOT EXISTS trades_slot ON trades(slot);
 CREATE TABLE IF NOT EXISTS settles(
   slot INTEGER NOT NULL, trades INTEGER NOT NULL, clearing_price INTEGER,
@@ -46,15 +47,27 @@ CREATE TABLE IF NOT EXISTS deliveries(
 CREATE TABLE IF NOT EXISTS surplus(slot INTEGER NOT NULL, donor TEXT NOT NULL,
   wh INTEGER NOT NULL, ledger INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS members(address TEXT PRIMARY KEY, role INTEGER NOT NULL,
-  feeder INTEGER NOT NULL, active INTEGER NOT NULL);
+  feeder INTEGER NOT NULL, active INTEGER NOT NULL, since INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS meters(meter TEXT PRIMARY KEY, owner TEXT NOT NULL,
   feeder INTEGER NOT NULL, max_wh_per_minute INTEGER NOT NULL, active INTEGER NOT NULL,
-  since INTEGER NOT NULL);
+  since INTEGER NOT NULL, accepted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS meters_owner ON meters(owner);
+CREATE TABLE IF NOT EXISTS credits(event TEXT NOT NULL, n INTEGER NOT NULL, owner TEXT,
+  kind TEXT NOT NULL, amount INTEGER NOT NULL, slot INTEGER NOT NULL, ref INTEGER NOT NULL,
+  ledger INTEGER NOT NULL, PRIMARY KEY(event, n));
+CREATE INDEX IF NOT EXISTS credits_owner ON credits(owner);
+CREATE TABLE IF NOT EXISTS withdrawals(event TEXT PRIMARY KEY, owner TEXT NOT NULL,
+  amount INTEGER NOT NULL, ledger INTEGER NOT NULL, tx_hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS withdrawals_owner ON withdrawals(owner);
 CREATE TABLE IF NOT EXISTS token_moves(event TEXT PRIMARY KEY, kind TEXT NOT NULL,
   src TEXT, dst TEXT, amount INTEGER NOT NULL, ledger INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS keys(circuit_id INTEGER NOT NULL, vk TEXT NOT NULL,
   ledger INTEGER NOT NULL);
 """
+
+SCHEMA_VERSION = 2
+"""Bumped whenever a table changes shape; an index of another version is refused by name
+(the indexer rebuilds a fresh one from the chain)."""
 
 ROLE_NAMES = {1: "donor", 2: "receiver", 3: "both"}
 """Registry role numbers as words."""
@@ -84,6 +97,8 @@ def _create(path: Path) -> None:
     try:
         db = sqlite3.connect(tmp)
         db.executescript(SCHEMA)
+        with db:
+            db.execute("INSERT INTO meta(key, value) VALUES('schema', ?)", (str(SCHEMA_VERSION),))
         db.close()
         try:
             os.link(tmp, path)
@@ -92,6 +107,10 @@ def _create(path: Path) -> None:
     finally:
         for leftover in (tmp, tmp + "-wal", tmp + "-shm"):
             Path(leftover).unlink(missing_ok=True)
+
+
+class IndexSchemaError(RuntimeError):
+    """The index file was written by another schema version."""
 
 
 class Index:
@@ -109,9 +128,26 @@ class Index:
             if not self.path.exists():
                 _create(self.path)
             self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self._check_schema()
             self.db.executescript(SCHEMA)
             self.db.execute("PRAGMA synchronous=FULL")
         self.db.row_factory = sqlite3.Row
+        if readonly:
+            self._check_schema()
+
+    def _check_schema(self) -> None:
+        """Refuses an index written by another schema version (it is left untouched)."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.OperationalError:
+            return  # no meta table yet: a file another writer is still creating
+        found = row[0] if row else "1"
+        if found != str(SCHEMA_VERSION):
+            raise IndexSchemaError(
+                f"the index at {self.path} has schema version {found}, this urja writes "
+                f"{SCHEMA_VERSION}: move it aside and run `urja indexer run` to rebuild it "
+                "from the chain"
+            )
 
     # -- meta ------------------------------------------------------------------------------
 
@@ -177,4 +213,46 @@ class Index:
         }
 
     def event_count(self) -> int:
+        """How many contract events the index holds."""
         return self.db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    # -- households: credits, withdrawals, meters ---------------------------------------------
+
+    def credit_of(self, addr: str) -> int:
+        """The payment-token credit `addr` may withdraw from the market now (as far as the
+        index has followed): everything deliveries, expired trades and released bids credited
+        it, less what it withdrew. Equals the market's `credit(addr)` view when synced."""
+        got = self.db.execute(
+            "SELECT coalesce(sum(amount), 0) FROM credits WHERE owner = ?", (addr,)
+        ).fetchone()[0]
+        out = self.db.execute(
+            "SELECT coalesce(sum(amount), 0) FROM withdrawals WHERE owner = ?", (addr,)
+        ).fetchone()[0]
+        return got - out
+
+    def credits(self, addr: str, limit: int = 100) -> list[dict]:
+        """`addr`'s credits, newest first: kind ('paid' to a seller, 'fee' to the fee
+        recipient, 'refund' of a delivered trade's unused escrow, 'expired', 'release'),
+        amount, slot, ref (trade id, or order id for 'release') and ledger."""
+        return self.rows(
+            "SELECT kind, amount, slot, ref, ledger, event FROM credits WHERE owner = ? "
+            "ORDER BY ledger DESC, event DESC, n DESC LIMIT ?",
+            (addr, limit),
+        )
+
+    def withdrawals(self, addr: str, limit: int = 100) -> list[dict]:
+        """`addr`'s withdrawals of its credit, newest first: amount, ledger, tx_hash."""
+        return self.rows(
+            "SELECT amount, ledger, tx_hash, event FROM withdrawals WHERE owner = ? "
+            "ORDER BY ledger DESC, event DESC LIMIT ?",
+            (addr, limit),
+        )
+
+    def meters_of(self, owner: str) -> list[dict]:
+        """`owner`'s meters: meter (hex key), feeder, max_wh_per_minute, active, accepted
+        (a meter the operator proposed delivers only once its owner accepted it)."""
+        return self.rows(
+            "SELECT meter, feeder, max_wh_per_minute, active, accepted, since FROM meters "
+            "WHERE owner = ? ORDER BY since, meter",
+            (owner,),
+        )

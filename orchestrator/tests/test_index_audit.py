@@ -1,0 +1,228 @@
+"""The index and the audit on a market history written event by event, as the contracts of
+issue 13 emit them: offers bound to meters, pull payments (credits and withdrawals), and a
+verifying key rotated by governance between two deliveries."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from nacl.signing import SigningKey
+
+from urja import audit, auditor, zk
+from urja.indexer.follow import apply
+from urja.indexer.store import Index, IndexSchemaError, dumps
+
+DOMAIN = hashlib.sha256(b"test market").digest()
+CAP = 100  # Wh per minute
+BUYER, DONOR, FEE = "GBUYER", "GDONOR", "GFEE"
+
+
+class History:
+    """Writes events into an index the way `Indexer.poll` does (events row, then `apply`)."""
+
+    def __init__(self, path):
+        self.index = Index(path)
+        self.n = 0
+        self.lookups: list[int] = []
+
+    def emit(self, kind, name, topics, data, ledger, tx="tx"):
+        self.n += 1
+        ev_id = f"{ledger:010d}-{self.n:05d}"
+        db = self.index.db
+        with db:
+            db.execute(
+                "INSERT INTO events(id, ledger, ledger_time, tx_hash, contract, kind, name,"
+                " topics, data) VALUES(?,?,?,?,?,?,?,?,?)",
+                (ev_id, ledger, ledger * 5, tx, "C" + kind, kind, name, dumps(topics), dumps(data)),
+            )
+            apply(db, kind, name, topics, data, ev_id, ledger, tx, ledger * 5, self.lookup)
+
+    def lookup(self, trade_id: int) -> str:
+        """The chain's answer to `market.trade(id).fee_recipient`."""
+        self.lookups.append(trade_id)
+        return FEE
+
+
+def delivery(key, meter: SigningKey, slot: int, readings: list[int]):
+    """A meter's signed, proven delivery of `readings` in `slot` (the `proof` event data)."""
+    mk = bytes(meter.verify_key)
+    p = zk.prove_delivery(key, readings, zk.random_salt(), slot, CAP, mk, domain=DOMAIN)
+    sig = meter.sign(zk.delivery_message(mk, slot, p.commitment, domain=DOMAIN)).signature
+    return [DONOR, p.commitment, p.energy_wh, sig, p.proof]
+
+
+@pytest.fixture(scope="module")
+def keys():
+    return zk.ProvingKey.setup(1), zk.ProvingKey.setup(2)
+
+
+def market_with_rotation(tmp_path, keys, second_key_for_slot_2=1):
+    """Two slots, one trade each, delivered by one meter; the verifying key is rotated by a
+    vote between the two deliveries. Returns the history and the meter id."""
+    old, new = keys
+    h = History(tmp_path / "index.sqlite")
+    meter = SigningKey(bytes(range(32)))
+    mid = bytes(meter.verify_key)
+    h.emit("verifier", "vk_set", [1], old.vk_bytes(), 5)
+    h.emit("registry", "member", [DONOR], [1, 0, True, 40], 6)
+    h.emit("registry", "member", [BUYER], [2, 0, True, 40], 6)
+    h.emit("registry", "meter", [mid], [DONOR, 0, CAP, True, False], 7)
+    h.emit("registry", "meter", [mid], [DONOR, 0, CAP, True, True], 8)
+    oid = 0
+    tid = 0
+    for slot, ledger, key, readings in (
+        (100, 20, old, [10] * 15),  # 150 Wh proven under the first key
+        (101, 40, (old, new)[second_key_for_slot_2], [20] * 15),  # 300 Wh, second key
+    ):
+        h.emit("market", "order", [slot], [oid, BUYER, 1, 200, 5, 1000, None], ledger - 4)
+        h.emit("market", "order", [slot], [oid + 1, DONOR, 0, 200, 3, 0, mid], ledger - 4)
+        h.emit("market", "trade", [slot], [tid, oid, oid + 1, BUYER, DONOR, 200, 4], ledger - 3)
+        h.emit("market", "settle", [slot], [1, 4], ledger - 3)
+        if slot == 101:
+            h.emit("verifier", "vk_set", [1], new.vk_bytes(), 30)  # a passed vote
+        d = delivery(key, meter, slot, readings)
+        energy = d[2]
+        got = min(energy, 200)
+        gross, fee = got * 4, got * 4 // 100
+        refund = 1000 - gross
+        tx = f"deliver-{slot}"
+        h.emit("token", "mint", [BUYER], got, ledger, tx)
+        h.emit("market", "delivered", [slot], [tid, got, gross - fee, fee, refund], ledger, tx)
+        if energy > got:
+            h.emit("token", "mint", [DONOR], energy - got, ledger, tx)
+            h.emit("market", "surplus", [slot], [DONOR, energy - got], ledger, tx)
+        h.emit("market", "proof", [mid, slot], d, ledger, tx)
+        oid += 2
+        tid += 1
+    h.emit("market", "withdraw", [DONOR], 500, 50)
+    return h, mid
+
+
+def chain_figures(h: History, **override):
+    """What the chain would say for this history (totals, balances, credits)."""
+    credits = {
+        DONOR: 150 * 4 - 6 + 200 * 4 - 8 - 500,
+        BUYER: (1000 - 600) + (1000 - 800),
+        FEE: 6 + 8,
+    }
+    state = {
+        "total_supply": 450,
+        "totals": {
+            "locked": 2000,
+            "paid": 1400,
+            "fees": 14,
+            "refunded": 600,
+            "withdrawn": 500,
+            "minted_wh": 450,
+        },
+        "escrow_balance": 1500,
+        "credit": lambda a: credits.get(a, 0),
+    }
+    state.update(override)
+    return state
+
+
+def test_each_delivery_is_verified_against_the_key_in_force_at_its_ledger(tmp_path, keys):
+    h, _ = market_with_rotation(tmp_path, keys)
+    rep = auditor.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
+    assert rep.ok, rep.failures
+    assert rep.figures["key_rotations"] == 1 and rep.figures["proofs"] == 2
+    # The last key alone (what the audit used before issue 13) rejects the older delivery:
+    last_only = h.index.rows("SELECT * FROM deliveries ORDER BY slot")
+    ok_under_last = [
+        audit.verify_delivery(
+            keys[1].vk_bytes(),
+            bytes.fromhex(r["proof"]),
+            bytes.fromhex(r["commitment"]),
+            r["energy_wh"],
+            r["slot"],
+            CAP,
+            bytes.fromhex(r["meter"]),
+            domain=DOMAIN,
+        )
+        for r in last_only
+    ]
+    assert ok_under_last == [False, True]
+
+
+def test_a_delivery_proven_with_the_retired_key_after_the_rotation_fails(tmp_path, keys):
+    h, _ = market_with_rotation(tmp_path, keys, second_key_for_slot_2=0)
+    rep = auditor.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
+    assert not rep.ok
+    assert rep.failures == [
+        "every delivery proof verifies (py_ecc, the key in force at its ledger): "
+        f"1 fail: meter {rep.failures[0].split('meter ')[1][:12]} slot 101"
+    ]
+
+
+def test_credits_withdrawals_and_meters_are_indexed(tmp_path, keys):
+    h, mid = market_with_rotation(tmp_path, keys)
+    ix = h.index
+    assert ix.credit_of(DONOR) == 594 + 792 - 500
+    assert ix.credit_of(BUYER) == 400 + 200
+    assert ix.credit_of(FEE) == 14
+    assert h.lookups == [0]  # the chain was asked once; later trades knew their recipient
+    assert [r["amount"] for r in ix.withdrawals(DONOR)] == [500]
+    assert [(r["kind"], r["amount"]) for r in ix.credits(BUYER)] == [
+        ("refund", 200),
+        ("refund", 400),
+    ]
+    assert ix.meters_of(DONOR) == [
+        {
+            "meter": mid.hex(),
+            "feeder": 0,
+            "max_wh_per_minute": CAP,
+            "active": 1,
+            "accepted": 1,
+            "since": 35,
+        }
+    ]
+    offers = ix.rows("SELECT id, meter FROM orders WHERE side = 'sell' ORDER BY id")
+    assert offers == [{"id": 1, "meter": mid.hex()}, {"id": 3, "meter": mid.hex()}]
+    assert ix.rows("SELECT since FROM members WHERE address = ?", (DONOR,)) == [{"since": 40}]
+
+
+def test_the_audit_compares_every_household_credit_and_the_market_balance(tmp_path, keys):
+    h, _ = market_with_rotation(tmp_path, keys)
+    lying = chain_figures(h, credit=lambda a: 0 if a == BUYER else chain_figures(h)["credit"](a))
+    rep = auditor.run(h.index, lying, workers=1, domain=DOMAIN)
+    assert [f.split(":")[0] for f in rep.failures] == [
+        "each household's credit on chain equals its credits less withdrawals"
+    ]
+    rep = auditor.run(h.index, chain_figures(h, escrow_balance=2000), workers=1, domain=DOMAIN)
+    assert [f.split(":")[0] for f in rep.failures] == [
+        "payment token held by the market equals locked - withdrawn"
+    ]
+    # A doctored credit row in the index is found.
+    with h.index.db:
+        h.index.db.execute("UPDATE credits SET amount = amount + 1 WHERE owner = ?", (FEE,))
+    rep = auditor.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
+    assert [f.split(":")[0] for f in rep.failures] == ["index tables agree with the events"]
+
+
+def test_a_trade_settled_by_another_meters_delivery_is_found(tmp_path, keys):
+    h, mid = market_with_rotation(tmp_path, keys)
+    with h.index.db:  # rewrite the offer of slot 101 as bound to another meter
+        h.index.db.execute(
+            "UPDATE events SET data = replace(data, ?, ?) WHERE name = 'order' AND "
+            "topics = '[101]'",
+            (mid.hex(), "ab" * 32),
+        )
+    rep = auditor.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
+    failed = {f.split(":")[0] for f in rep.failures}
+    assert "each proven slot minted exactly its energy" in failed
+
+
+def test_an_index_of_an_older_schema_is_refused_by_name(tmp_path):
+    import sqlite3
+
+    p = tmp_path / "old.sqlite"
+    db = sqlite3.connect(p)
+    db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.commit()
+    db.close()
+    with pytest.raises(IndexSchemaError, match="schema version 1.*rebuild"):
+        Index(p)
+    with pytest.raises(IndexSchemaError, match="schema version 1"):
+        Index(p, readonly=True)
