@@ -19,11 +19,15 @@ from .common import config, friendly
 
 
 def chain_state(s: Stack) -> dict:
-    """What the chain says now: kWh supply, the market's totals, the escrow it holds."""
+    """What the chain says now: kWh supply, the market's totals and parameters, the escrow it
+    holds, and each household's credit (asked per address by the audit)."""
     ids = s.dep.contracts
+    market = Market(s.chain, ids["market"])
     return {
         "total_supply": Token(s.chain, ids["token"]).total_supply(),
-        "totals": Market(s.chain, ids["market"]).totals(),
+        "totals": market.totals(),
+        "params": market.params(),
+        "credit": market.credit,
         "escrow_balance": Token(s.chain, ids["payment"], "token").balance(ids["market"]),
     }
 
@@ -38,7 +42,7 @@ def audit_stack(s: Stack, from_chain: bool, offline: bool = False) -> auditor.Re
         index = Index(s.index_path, readonly=True)
     state = None if offline else chain_state(s)
     domain = market_domain(s.dep.passphrase, s.dep.contracts["market"])
-    return auditor.run(index, state, domain=domain)
+    return auditor.run(index, state, domain=domain, circuit_id=s.dep.circuit_id)
 
 
 @click.command("audit")
