@@ -20,7 +20,7 @@ from stellar_sdk import StrKey
 from .chain import Chain, ChainError, ChainUnavailable, addr
 from .contracts import native
 from .deploy import Deployment
-from .indexer.store import ROLE_NAMES, Index
+from .indexer.store import ROLE_NAMES, Index, IndexSchemaError
 from .monitor import grid_status
 from .relayer.inbox import Inbox
 from .slots import SlotClock
@@ -71,10 +71,6 @@ def slot_status(clock: SlotClock, slot: int, now: int, trades: int, deliveries: 
     return "done"
 
 
-METER_FIELDS = ("owner", "feeder", "max_wh_per_minute", "active", "accepted")
-"""Data of the registry's `["meter", meter_id]` event, in order."""
-
-
 def meter_status(active: bool, accepted: bool) -> str:
     """pending (registered by the operator, waiting for its owner's signature), active
     (accepted and delivering), or suspended (accepted, then suspended or retired)."""
@@ -84,85 +80,30 @@ def meter_status(active: bool, accepted: bool) -> str:
 
 
 def household_meters(ix: Index, owner: str) -> list[dict]:
-    """The meters registered to `owner`, each as its latest registry `meter` event says
-    (oldest registration first): `meter` (hex id), the event's fields, `status`,
-    `registered_ledger` and `ledger` (of the latest change). Read from the raw events, which
-    hold every field the registry emits."""
-    latest: dict[str, dict] = {}
-    rows = ix.rows(
-        "SELECT topics, data, ledger FROM events WHERE kind = 'registry' AND name = 'meter'"
-        " AND json_extract(data, '$[0]') = ? ORDER BY ledger, id",
-        (owner,),
-    )
-    for r in rows:
-        data = json.loads(r["data"])
-        if len(data) != len(METER_FIELDS):
-            raise HTTPException(
-                500,
-                f"registry meter event at ledger {r['ledger']} has {len(data)} fields, expected"
-                f" {len(METER_FIELDS)} ({', '.join(METER_FIELDS)})",
-            )
-        meter = json.loads(r["topics"])[0]
-        first = latest.get(meter, {}).get("registered_ledger", r["ledger"])
-        latest[meter] = {
-            "meter": meter,
-            **dict(zip(METER_FIELDS, data, strict=True)),
-            "registered_ledger": first,
-            "ledger": r["ledger"],
-        }
-    out = list(latest.values())
-    for m in out:
-        m["active"], m["accepted"] = bool(m["active"]), bool(m["accepted"])
-        m["status"] = meter_status(m["active"], m["accepted"])
-    return sorted(out, key=lambda m: (m["registered_ledger"], m["meter"]))
+    """The meters registered to `owner`, oldest registration first, as the index keeps them
+    (from the registry's `meter` events): `meter` (hex id), `feeder`, `max_wh_per_minute`,
+    `active`, `accepted`, `status` and `since` (registration time)."""
+    out = []
+    for m in ix.meters_of(owner):
+        active, accepted = bool(m["active"]), bool(m["accepted"])
+        out.append(
+            {
+                **m,
+                "owner": owner,
+                "active": active,
+                "accepted": accepted,
+                "status": meter_status(active, accepted),
+            }
+        )
+    return out
 
 
 def household_withdrawals(ix: Index, owner: str) -> list[dict]:
-    """The market's `["withdraw", owner]` events of `owner`, newest first: `amount`,
-    `ledger`, `ledger_time`, `tx_hash`."""
-    rows = ix.rows(
-        "SELECT data, ledger, ledger_time, tx_hash FROM events WHERE kind = 'market'"
-        " AND name = 'withdraw' AND json_extract(topics, '$[0]') = ? ORDER BY ledger DESC, id DESC",
-        (owner,),
-    )
+    """`owner`'s withdrawals of its credit, newest first: `amount`, `ledger`, `tx_hash`."""
     return [
-        {
-            "amount": int(json.loads(r["data"])),
-            "ledger": r["ledger"],
-            "ledger_time": r["ledger_time"],
-            "tx_hash": r["tx_hash"],
-        }
-        for r in rows
+        {"amount": w["amount"], "ledger": w["ledger"], "tx_hash": w["tx_hash"]}
+        for w in ix.withdrawals(owner, limit=1000)
     ]
-
-
-def member_since(ix: Index, addr: str) -> int | None:
-    """When `addr` was admitted or last reinstated (ledger unix time), from the last field of
-    its latest registry `member` event; None without one."""
-    rows = ix.rows(
-        "SELECT data FROM events WHERE kind = 'registry' AND name = 'member'"
-        " AND json_extract(topics, '$[0]') = ? ORDER BY ledger DESC, id DESC LIMIT 1",
-        (addr,),
-    )
-    if not rows:
-        return None
-    data = json.loads(rows[0]["data"])
-    return int(data[3]) if len(data) == 4 else None
-
-
-def order_meters(ix: Index, owner: str) -> dict[int, str | None]:
-    """Order id -> the meter an offer of `owner` delivers from (None for bids), from the
-    market's `order` events (their last field)."""
-    rows = ix.rows(
-        "SELECT data FROM events WHERE kind = 'market' AND name = 'order'"
-        " AND json_extract(data, '$[1]') = ?",
-        (owner,),
-    )
-    out = {}
-    for r in rows:
-        d = json.loads(r["data"])
-        out[int(d[0])] = d[6] if len(d) > 6 else None
-    return out
 
 
 def _account(address: str) -> str:
@@ -185,7 +126,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
     def index() -> Index:
         try:
             return Index(ctx.index_path, readonly=True)
-        except FileNotFoundError as e:
+        except (FileNotFoundError, IndexSchemaError) as e:
             raise HTTPException(503, str(e)) from None
 
     def q(sql: str, args: tuple = ()) -> list[dict]:
@@ -321,8 +262,8 @@ def create_app(ctx: ApiContext) -> FastAPI:
         try:
             meters = household_meters(ix, a)
             withdrawals = household_withdrawals(ix, a)
-            offer_meter = order_meters(ix, a)
-            since = member_since(ix, a)
+            credited = sum(c["amount"] for c in ix.credits(a, limit=1_000_000))
+            owed = ix.credit_of(a)
         finally:
             ix.db.close()
         sold = [t for t in trades if t["seller"] == a]
@@ -331,8 +272,6 @@ def create_app(ctx: ApiContext) -> FastAPI:
         spent = sum(t["delivered_wh"] * t["price"] for t in bought if t["state"] == "delivered")
         earned = sum(t["paid"] for t in sold)
         trade_refunds = sum(t["refund"] for t in bought)
-        released = sum(o["refund"] for o in orders if o["status"] == "closed")
-        credited = earned + trade_refunds + released
         withdrawn = sum(w["amount"] for w in withdrawals)
         totals = {
             "sold_wh": sum(t["delivered_wh"] for t in sold),
@@ -342,6 +281,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
             "refunded": sum(o["refund"] for o in orders) + trade_refunds,
             "credited": credited,
             "withdrawn": withdrawn,
+            "credit": owed,
             "kwh_received_wh": received,
             "savings": received * ctx.grid_tariff - spent,
         }
@@ -353,13 +293,13 @@ def create_app(ctx: ApiContext) -> FastAPI:
                     "role": ROLE_NAMES.get(m["role"], "unknown"),
                     "feeder": m["feeder"],
                     "active": bool(m["active"]),
-                    "since": since,
+                    "since": m["since"],
                 }
                 if m
                 else None
             ),
             "meters": meters,
-            "orders": [{**o, "meter": offer_meter.get(o["id"])} for o in orders],
+            "orders": orders,
             "trades": trades,
             "withdrawals": withdrawals,
             "deliveries": [{**d, "verified": True} for d in delivered],
@@ -390,6 +330,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
             raise HTTPException(502, f"market.credit refused: {e}") from None
         ix = index()
         try:
+            indexed = ix.credit_of(a)
             withdrawals = household_withdrawals(ix, a)
         finally:
             ix.db.close()
@@ -398,6 +339,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
             "credit": int(value),
             "ledger": seq,
             "ledger_time": t,
+            "indexed_credit": indexed,
             "withdrawn": sum(w["amount"] for w in withdrawals),
             "withdrawals": withdrawals,
         }

@@ -1,6 +1,6 @@
 """The read API's household endpoints (meters, withdrawals, credit totals) over an index
-holding the events exactly as the indexer stores them (`events` rows with JSON topics and
-data), and the credit endpoint's answer when the network is down."""
+built by the indexer's own `apply` from contract events, and the credit endpoint's answer
+when the network is down."""
 
 from __future__ import annotations
 
@@ -11,31 +11,38 @@ from stellar_sdk import Keypair
 from urja.api import ApiContext, create_app, meter_status
 from urja.chain import Chain
 from urja.deploy import Deployment
+from urja.indexer.follow import apply
 from urja.indexer.store import Index, dumps
 
 DONOR = Keypair.from_raw_ed25519_seed(bytes(range(32))).public_key
 OTHER = Keypair.from_raw_ed25519_seed(bytes(range(1, 33))).public_key
+FEES = Keypair.from_raw_ed25519_seed(bytes(range(2, 34))).public_key
 M1, M2, M3 = "11" * 32, "22" * 32, "33" * 32
 MARKET = "CDLZFC3SYJYDZT7K67VZ75HPJVIEUVNIXF47ZG2FB2RMQQVU2HHGCYSC"
 
 
 class Events:
-    """Writes events as the indexer does: one row per event, ids ordered like RPC ids."""
+    """Feeds decoded events to the index as `Indexer.poll` does: the raw row, then `apply`."""
 
     def __init__(self, ix: Index):
         self.ix, self.n = ix, 0
 
     def add(self, kind: str, name: str, topics: list, data, ledger: int) -> None:
         self.n += 1
+        ev_id, when, tx = (
+            f"{ledger:019d}-{self.n:010d}",
+            1_700_000_000 + ledger * 5,
+            f"{self.n:064x}",
+        )
         with self.ix.db:
             self.ix.db.execute(
                 "INSERT INTO events(id, ledger, ledger_time, tx_hash, contract, kind, name,"
                 " topics, data) VALUES(?,?,?,?,?,?,?,?,?)",
                 (
-                    f"{ledger:019d}-{self.n:010d}",
+                    ev_id,
                     ledger,
-                    1_700_000_000 + ledger * 5,
-                    f"{self.n:064x}",
+                    when,
+                    tx,
                     "C" + kind.upper(),
                     kind,
                     name,
@@ -43,45 +50,34 @@ class Events:
                     dumps(data),
                 ),
             )
+            apply(self.ix.db, kind, name, topics, data, ev_id, ledger, tx, when)
 
 
 @pytest.fixture
 def api(tmp_path):
     ix = Index(tmp_path / "index.sqlite")
     ev = Events(ix)
-    # Meter events: [owner, feeder, max_wh_per_minute, active, accepted].
+    ev.add("market", "params", [], {"fee_recipient": FEES, "fee_bps": 100}, 1)
+    # Members: [role, feeder, active, since]; meters: [owner, feeder, cap, active, accepted].
+    ev.add("registry", "member", [DONOR], [1, 0, True, 1_700_000_040], 8)
+    ev.add("registry", "member", [DONOR], [1, 0, True, 1_700_000_090], 9)
+    ev.add("registry", "member", [OTHER], [2, 0, True, 1_700_000_095], 9)
     ev.add("registry", "meter", [bytes.fromhex(M1)], [DONOR, 0, 100, False, False], 10)
     ev.add("registry", "meter", [bytes.fromhex(M2)], [DONOR, 0, 50, False, False], 11)
     ev.add("registry", "meter", [bytes.fromhex(M3)], [OTHER, 0, 100, False, False], 11)
     ev.add("registry", "meter", [bytes.fromhex(M1)], [DONOR, 0, 100, True, True], 12)
     ev.add("registry", "meter", [bytes.fromhex(M2)], [DONOR, 0, 50, True, True], 13)
     ev.add("registry", "meter", [bytes.fromhex(M2)], [DONOR, 0, 50, False, True], 14)
-    # Member events: [role, feeder, active, since]; the derived row as the indexer keeps it.
-    ev.add("registry", "member", [DONOR], [1, 0, True, 1_700_000_040], 8)
-    ev.add("registry", "member", [DONOR], [1, 0, True, 1_700_000_090], 9)
-    with ix.db:
-        ix.db.execute(
-            "INSERT INTO members(address, role, feeder, active) VALUES(?, 1, 0, 1)", (DONOR,)
-        )
-    # An offer from M1 and a bid (order data ends with the offer's meter, None for bids).
+    # An offer from M1 and a bid; settled at 6, delivered in full: the donor is credited
+    # 1200 less the 1 % fee, the buyer the 1600 it locked less the 1200 paid.
     ev.add("market", "order", [40], [1, DONOR, 0, 300, 4, 0, bytes.fromhex(M1)], 15)
     ev.add("market", "order", [40], [2, OTHER, 1, 200, 8, 1600, None], 15)
-    with ix.db:
-        ix.db.execute(
-            "INSERT INTO orders(id, slot, owner, side, wh, price, escrow, filled, status, refund,"
-            " ledger) VALUES(1, 40, ?, 'sell', 300, 4, 0, 200, 'closed', 0, 15),"
-            " (2, 40, ?, 'buy', 200, 8, 1600, 200, 'open', 0, 15)",
-            (DONOR, OTHER),
-        )
-        ix.db.execute(
-            "INSERT INTO trades(trade_id, slot, buy, sell, buyer, seller, wh, price, state,"
-            " delivered_wh, paid, fee, refund, ledger)"
-            " VALUES(1, 40, 2, 1, ?, ?, 200, 6, 'delivered', 200, 1188, 12, 400, 16)",
-            (OTHER, DONOR),
-        )
-    ev.add("market", "withdraw", [DONOR], 1000, 17)
-    ev.add("market", "withdraw", [OTHER], 400, 18)
-    ev.add("market", "withdraw", [DONOR], 188, 19)
+    ev.add("market", "trade", [40], [1, 2, 1, OTHER, DONOR, 200, 6], 16)
+    ev.add("market", "delivered", [40], [1, 200, 1188, 12, 400], 17)
+    ev.add("market", "release", [40], [1, 0], 18)
+    ev.add("market", "withdraw", [DONOR], 1000, 19)
+    ev.add("market", "withdraw", [OTHER], 400, 20)
+    ev.add("market", "withdraw", [DONOR], 100, 21)
     ix.db.close()
     dep = Deployment(
         network="local",
@@ -115,12 +111,11 @@ def test_meters_of_a_household_follow_their_latest_registry_event(api):
         "active": True,
         "accepted": True,
         "status": "active",
-        "registered_ledger": 10,
-        "ledger": 12,
+        "since": 1_700_000_050,
     }
     assert (m2["status"], m2["accepted"], m2["active"]) == ("suspended", True, False)
-    assert [m["meter"] for m in api.get(f"/api/accounts/{OTHER}/meters").json()] == [M3]
-    assert api.get(f"/api/accounts/{OTHER}/meters").json()[0]["status"] == "pending"
+    theirs = api.get(f"/api/accounts/{OTHER}/meters").json()
+    assert [(m["meter"], m["status"]) for m in theirs] == [(M3, "pending")]
     assert api.get("/api/accounts/GBAD/meters").status_code == 422
 
 
@@ -135,22 +130,15 @@ def test_account_lists_meters_offer_meters_withdrawals_and_credit_totals(api):
     assert me["member"] == {"role": "donor", "feeder": 0, "active": True, "since": 1_700_000_090}
     assert [m["meter"] for m in me["meters"]] == [M1, M2]
     assert [o["meter"] for o in me["orders"]] == [M1]
-    assert [w["amount"] for w in me["withdrawals"]] == [188, 1000]  # newest first
-    assert me["withdrawals"][0]["ledger"] == 19
-    assert me["totals"]["credited"] == 1188
-    assert me["totals"]["withdrawn"] == 1188
+    assert [(w["amount"], w["ledger"]) for w in me["withdrawals"]] == [(100, 21), (1000, 19)]
+    t = me["totals"]
+    assert (t["earned"], t["credited"], t["withdrawn"], t["credit"]) == (1188, 1188, 1100, 88)
     them = api.get(f"/api/accounts/{OTHER}").json()
     assert [o["meter"] for o in them["orders"]] == [None]
-    assert (them["totals"]["credited"], them["totals"]["withdrawn"]) == (400, 400)
-
-
-def test_a_meter_event_of_another_layout_is_named_not_misread(api, tmp_path):
-    ix = Index(tmp_path / "index.sqlite")
-    Events(ix).add("registry", "meter", [bytes.fromhex(M1)], [DONOR, 0, 100, True], 20)
-    ix.db.close()
-    r = api.get(f"/api/accounts/{DONOR}/meters")
-    assert r.status_code == 500
-    assert "has 4 fields, expected 5" in r.json()["detail"]
+    t = them["totals"]
+    assert (t["refunded"], t["credited"], t["withdrawn"], t["credit"]) == (400, 400, 400, 0)
+    fees = api.get(f"/api/accounts/{FEES}").json()["totals"]
+    assert (fees["credited"], fees["credit"]) == (12, 12)
 
 
 def test_credit_needs_the_network_and_says_so(api):
@@ -158,3 +146,13 @@ def test_credit_needs_the_network_and_says_so(api):
     assert r.status_code == 503
     assert "network unreachable" in r.json()["detail"]
     assert api.get("/api/accounts/nobody/credit").status_code == 422
+
+
+def test_an_index_of_another_schema_is_named(api, tmp_path):
+    ix = Index(tmp_path / "index.sqlite")
+    with ix.db:
+        ix.db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    ix.db.close()
+    r = api.get(f"/api/accounts/{DONOR}/meters")
+    assert r.status_code == 503
+    assert "schema version 1" in r.json()["detail"]
