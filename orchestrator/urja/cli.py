@@ -84,7 +84,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trades": ("urja.commands.trading:trades", "List settled trades from the index."),
     "withdraw": (
         "urja.commands.trading:withdraw",
-        "Withdraw your credit: payments, refunds, released escrow.",
+        "Withdraw your credit: payments for delivered energy,...",
     ),
     "zk": ("urja.commands.zk:zk_group", "Zero-knowledge proofs of delivery (see docs/zk.md)."),
 }

@@ -73,7 +73,13 @@ def _deployment(data: Path, network: str) -> None:
         "rpc_url": "http://127.0.0.1:9",
         "passphrase": "Test SDF Network ; September 2015",
         "contracts": {"market": "C" * 56},
-        "market": {"slot_secs": 900, "gate_lead_secs": 300, "delivery_deadline_secs": 3600},
+        "market": {
+            "slot_secs": 900,
+            "gate_lead_secs": 300,
+            "delivery_deadline_secs": 3600,
+            "price_floor": 1,
+            "price_cap": 100_000,
+        },  # fmt: skip
         "operator": "G" * 56,
     }
     (data / "deployment.json").write_text(json.dumps(rec))
@@ -163,14 +169,17 @@ def test_help_imports_no_heavy_module(argv):
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_orders_and_keys_list_need_no_pvlib_pandas_matplotlib_or_fastapi(tmp_path):
+def test_orders_offer_and_keys_list_need_no_pvlib_pandas_matplotlib_or_fastapi(tmp_path):
+    _deployment(tmp_path / "d", "local")  # offer gets as far as the keystore (no "nobody")
+    offer = ["offer", "--key", "nobody", "--slot", "5", "--wh", "1", "--price", "1"]
     code = (
         "import sys\nfrom urja.cli import main\n"
-        "for argv in (['keys', 'list'], ['orders']):\n"
+        f"for argv in (['keys', 'list'], ['orders'], {offer!r}):\n"
         "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
         "print(sorted(m for m in ('pvlib', 'pandas', 'matplotlib', 'fastapi') if m in sys.modules))"
     )
-    env = {**os.environ, "URJA_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "URJA_DATA_DIR": str(tmp_path / "d")}
+    env = {k: v for k, v in env.items() if k != "URJA_CONFIG"}
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
         cwd=tmp_path,
