@@ -152,6 +152,7 @@ def _set_up(conf, data_dir, meter_file, site_time, latitude, longitude, port):
         [{"id": 0, "capacity_wh": 50_000}],
         site,
         insecure_dev_setup=True,  # a local trial: no ceremony (docs/zk.md)
+        trial_governance=True,  # seconds-long votes, members eligible at once
     )
     s = Stack.open(cfg)
     now = s.chain.ledger_time()
