@@ -412,3 +412,32 @@ def test_the_wasm_verifier_on_the_local_network_takes_only_the_ceremony_key(
         assert verify(2, p.public_input) is False
     finally:
         node.stop()
+
+
+def test_cli_runs_a_ceremony_on_an_imported_phase_1(finished, tmp_path):
+    run = lambda *a: CliRunner().invoke(main, ["zk", "ceremony", *a])  # noqa: E731
+    d = str(tmp_path / "c")
+    ptau = str(finished[0].root / "phase1" / "final.ptau")
+    r = run("init", d, "--phase2-beacon", "testnet:12", "--phase1-ptau", ptau)
+    assert r.exit_code == 0 and "phase 2 opened: phase2/0000.zkey" in r.output, r.output
+    r = run("contribute", d, "--name", "erin")
+    assert r.exit_code == 0, r.output
+    printed = r.output.strip().splitlines()[-1]
+    assert (
+        len(printed) == 128
+        and json.loads(Path(d, "phase2/0001.json").read_text())["contribution_hash"] == printed
+    )
+    r = run("beacon", d, "--ledger-hash", "zz")
+    assert r.exit_code == 1 and "beacon (phase 2): beacon value 'zz': expected 64 hex" in r.output
+    assert run("beacon", d, "--ledger-hash", BEACON2).exit_code == 0
+    r = run("finalize", d)
+    assert r.exit_code == 0, r.output
+    assert "phase 1 (phase1/final.ptau): imported" in r.output
+    assert "phase 2 (phase2/final.zkey): 1 contributions and the beacon, zkey verify OK" in r.output
+    vk, digest, transcript = deploy_key_from_ceremony(d, verify=False)
+    assert f"verifying key SHA-256: {digest}" in r.output
+    assert f"transcript SHA-256:    {transcript}" in r.output
+    r = run("contribute", d, "--name", "late")
+    assert (
+        r.exit_code == 1 and "contribute: the ceremony is finalized: no phase is open" in r.output
+    )
