@@ -189,6 +189,7 @@ await creditIs(receiver.address, refund);
 await withdraw(donor, paid);
 await shoot(donor, "donor-withdrawn-desktop");
 await withdraw(receiver, refund);
+await receiver.page.getByTestId("held").filter({ hasText: /: 0 XLM$/ }).waitFor({ timeout: 30000 });
 await shoot(receiver, "receiver-withdrawn-375");
 
 // Market dashboard and history, CSV export.

@@ -58,3 +58,14 @@ export const HISTORY_COLUMNS = [
   "slot", "trade_id", "side", "counterparty", "matched_wh", "delivered_wh", "price", "state",
   "earned", "spent", "refund", "saving_vs_grid", "withdrawn", "ledger",
 ];
+
+/** Escrow a household's bids still hold in the market: the unmatched part of each open bid
+ * plus the share of its trades still waiting for delivery (delivered, expired and released
+ * escrow has gone to the donor or been credited back). */
+export function heldEscrow(orders, trades) {
+  const waiting = new Map();
+  for (const t of trades) if (t.state === "matched") waiting.set(t.buy, (waiting.get(t.buy) || 0) + t.wh);
+  return orders
+    .filter((o) => o.side === "buy" && o.status === "open")
+    .reduce((s, o) => s + ((o.wh - o.filled) + (waiting.get(o.id) || 0)) * o.price, 0);
+}

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Keypair, contract, scValToNative } from "@stellar/stellar-sdk";
 import { describe, expect, it } from "vitest";
 
-import { HISTORY_COLUMNS, historyRows, toCsv } from "./csv.js";
+import { HISTORY_COLUMNS, heldEscrow, historyRows, toCsv } from "./csv.js";
 import { curve, forecast } from "./curves.js";
 import table from "../../orchestrator/urja/data/contract_errors.json";
 import { contractError, explain } from "./errors.js";
@@ -102,6 +102,24 @@ describe("history CSV", () => {
     const csv = toCsv([{ a: 'x,"y"', b: 1 }], ["a", "b"]);
     expect(csv).toBe('a,b\r\n"x,""y""",1\r\n');
     expect(toCsv(historyRows(account, 8), HISTORY_COLUMNS).split("\r\n")[0]).toBe(HISTORY_COLUMNS.join(","));
+  });
+});
+
+describe("escrow held", () => {
+  it("counts unmatched bid parts and trades awaiting delivery, not delivered or expired ones", () => {
+    const orders = [
+      { id: 1, side: "buy", status: "open", wh: 200, filled: 200, price: 8 },
+      { id: 2, side: "buy", status: "open", wh: 100, filled: 40, price: 5 },
+      { id: 3, side: "buy", status: "cancelled", wh: 100, filled: 0, price: 5 },
+      { id: 4, side: "sell", status: "open", wh: 100, filled: 0, price: 5 },
+    ];
+    const trades = [
+      { buy: 1, wh: 150, state: "delivered" },
+      { buy: 1, wh: 50, state: "expired" },
+      { buy: 2, wh: 40, state: "matched" },
+    ];
+    expect(heldEscrow(orders, trades)).toBe(60 * 5 + 40 * 5);
+    expect(heldEscrow(orders, [])).toBe(60 * 5);
   });
 });
 

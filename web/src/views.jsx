@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 
 import { api } from "./api.js";
 import { Bars, SupplyDemand } from "./Chart.jsx";
-import { HISTORY_COLUMNS, historyRows, toCsv } from "./csv.js";
+import { HISTORY_COLUMNS, heldEscrow, historyRows, toCsv } from "./csv.js";
 import { forecast } from "./curves.js";
 import { explain } from "./errors.js";
 import { clock, energy, money, price, short } from "./format.js";
@@ -395,13 +395,13 @@ export function DonorView({ config, status, wallet, account, refresh, version })
 
 export function ReceiverView({ config, status, wallet, account, refresh, version }) {
   const mine = account.orders.filter((o) => o.side === "buy");
-  const locked = mine.filter((o) => o.status === "open").reduce((s, o) => s + o.escrow, 0);
+  const locked = heldEscrow(mine, account.trades);
   return (
     <section aria-labelledby="receiver-h">
       <h2 id="receiver-h">Buy energy from your neighbours</h2>
       <Credit config={config} wallet={wallet} account={account} version={version} onDone={refresh} />
       <OrderForm config={config} status={status} wallet={wallet} side="buy" onDone={refresh} />
-      <p>In escrow for open bids: {money(locked, config.payment)}</p>
+      <p data-testid="held">Held in escrow for your bids: {money(locked, config.payment)}</p>
       <Orders config={config} status={status} wallet={wallet} orders={mine} onDone={refresh} />
       <Trades trades={account.trades.filter((t) => t.buyer === account.address)} me={account.address} payment={config.payment} />
       <p>Energy received as kWh tokens: <strong data-testid="received">{energy(account.totals.kwh_received_wh)}</strong>;

@@ -30,7 +30,7 @@ const CONFIG = {
 };
 const meter = (id, status) => ({
   meter: id, owner: ME, feeder: 0, max_wh_per_minute: 100, status,
-  accepted: status !== "pending", active: status === "active", registered_ledger: 5, ledger: 6,
+  accepted: status !== "pending", active: status === "active", since: 1_700_000_000,
 });
 const TOTALS = { sold_wh: 200, bought_wh: 0, earned: 1188, spent: 0, refunded: 0, credited: 1188, withdrawn: 1000, kwh_received_wh: 0, savings: 0 };
 
