@@ -82,7 +82,8 @@ pub fn shape_of<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<CircuitShape
 
 /// The delivery circuit's shape.
 pub fn delivery_shape() -> CircuitShape {
-    shape_of(DeliveryCircuit::default()).expect("the delivery circuit synthesises without a witness")
+    shape_of(DeliveryCircuit::default())
+        .expect("the delivery circuit synthesises without a witness")
 }
 
 const R1CS_MAGIC: &[u8; 4] = b"r1cs";
@@ -188,7 +189,12 @@ impl CircuitShape {
             }
         }
         for s in 0..self.num_instance {
-            out.push((0, (self.num_constraints() + s) as u32, s as u32, Fr::from(1u64)));
+            out.push((
+                0,
+                (self.num_constraints() + s) as u32,
+                s as u32,
+                Fr::from(1u64),
+            ));
         }
         out
     }
@@ -565,4 +571,3 @@ pub fn read_zkey(bytes: &[u8], shape: &CircuitShape) -> Result<ProvingKey<Bn254>
         l_query,
     })
 }
-

@@ -183,7 +183,10 @@ fn snarkjs_reduction_proves_with_keys_made_for_it_and_only_with_those() {
     let back = Keys::from_bytes(&circom.to_bytes()).unwrap();
     assert_eq!(back.qap, Qap::Circom);
     assert_eq!(back.vk, vk);
-    assert_eq!(Keys::from_bytes(&ark.to_bytes()).unwrap().qap, Qap::Libsnark);
+    assert_eq!(
+        Keys::from_bytes(&ark.to_bytes()).unwrap().qap,
+        Qap::Libsnark
+    );
 }
 
 #[test]
@@ -197,7 +200,10 @@ fn malformed_files_are_refused_saying_why() {
     }
     let mut extra = r1cs.clone();
     extra.push(0);
-    assert!(matches!(read_sections(&extra, b"r1cs"), Err(ZkeyError::Format(_))));
+    assert!(matches!(
+        read_sections(&extra, b"r1cs"),
+        Err(ZkeyError::Format(_))
+    ));
     // An .r1cs (or anything else) is not a zkey.
     let e = read_zkey(&r1cs, &shape).unwrap_err();
     assert_eq!(

@@ -137,8 +137,8 @@ impl ProvingKey {
     }
 
     /// True when the key came from a snarkjs ceremony (proven with snarkjs's reduction).
-    #[getter]
-    fn from_ceremony(&self) -> bool {
+    #[getter(from_ceremony)]
+    fn is_ceremony_key(&self) -> bool {
         self.keys.qap == urja_circuits::Qap::Circom
     }
 
@@ -168,6 +168,7 @@ impl ProvingKey {
     /// Proves a delivery in the market `domain`. Returns `(proof, h, commitment, energy_wh)`:
     /// the 256-byte proof, the 32-byte public input and commitment, and the energy. Refuses
     /// readings out of range, naming the reading.
+    #[allow(clippy::too_many_arguments)] // mirrors the Python signature, one value each
     fn prove_delivery<'py>(
         &self,
         py: Python<'py>,
