@@ -1,8 +1,10 @@
 """The matcher service: at gate closure, clear each slot's book and settle it on-chain.
 
 The book comes from the indexer (orders are on-chain, so anyone can recompute the clearing);
-the matching engine clears it; trades go to `market.settle` in batches sized from
-simulateTransaction's resource figures so each fits Soroban's per-transaction limits. Clearing
+the matching engine clears it; each meter keeps at most `MAX_TRADES_PER_METER_SLOT` trades
+(the market refuses more, so one delivery always fits a transaction); trades go to
+`market.settle` in batches sized from simulateTransaction's resource figures so each fits
+Soroban's per-transaction limits. Clearing
 is a pure function of the book, which cannot change after the gate, so after a crash the
 matcher clears again, skips the (buy, sell) pairs the index already shows as settled and
 submits the rest: nothing settles twice, nothing is lost.
