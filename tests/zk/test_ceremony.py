@@ -441,3 +441,24 @@ def test_cli_runs_a_ceremony_on_an_imported_phase_1(finished, tmp_path):
     assert (
         r.exit_code == 1 and "contribute: the ceremony is finalized: no phase is open" in r.output
     )
+
+
+def test_a_phase_1_contribution_made_out_of_order_is_refused(tmp_path):
+    quiet = lambda _: None  # noqa: E731
+    a = Ceremony(tmp_path / "a")
+    a.init(Beacon(NETWORK, 10), Beacon(NETWORK, 20), say=quiet)
+    a.contribute("alice", say=quiet)
+    b = copy(a, tmp_path / "b")
+    a.contribute("bob", say=quiet)
+    b.contribute("carol", say=quiet)  # on alice's file, not bob's
+    shutil.copyfile(b.root / "phase1/0002.ptau", a.root / "phase1/0003.ptau")
+    rec = json.loads((b.root / "phase1/0002.json").read_text())
+    rec.update(index=3, file="phase1/0003.ptau")
+    (a.root / "phase1/0003.json").write_text(json.dumps(rec))
+    with pytest.raises(
+        CeremonyError,
+        match=r"^beacon \(phase 1\): phase1/0003.ptau: contribution 3 \(carol\) does not build "
+        r"on phase1/0002.ptau",
+    ):
+        a.beacon(BEACON1, say=quiet)
+    assert not (a.root / "phase1" / "beacon.ptau").exists()
