@@ -131,6 +131,13 @@ class Chain:
                 if sim.error:
                     msg, code, name = explain(sim.error, kind)
                     raise ChainError(f"{what}: {msg}", code, name)
+                foreign = _foreign_signers(sim, kp.public_key)
+                if foreign:
+                    raise ChainError(
+                        f"{what}: needs the authorization of {', '.join(foreign)}, which"
+                        f" {kp.public_key} cannot give (see `urja governance` for what only a"
+                        " vote may do)"
+                    )
                 if sim.transaction_data:
                     res = sx.SorobanTransactionData.from_xdr(sim.transaction_data).resources
                     self.local.instructions = res.instructions.uint32
@@ -282,6 +289,25 @@ class Chain:
     def latest_ledger(self) -> int:
         """Sequence number of the latest ledger."""
         return int(self._net(self.server.get_latest_ledger).sequence)
+
+
+def _foreign_signers(sim, source: str) -> list[str]:
+    """Addresses other than `source` whose authorization the simulated call needs: a
+    transaction signed only by `source` would fail when applied, however often it is sent."""
+    out = []
+    for r in sim.results or []:
+        for entry in r.auth or []:
+            c = sx.SorobanAuthorizationEntry.from_xdr(entry).credentials
+            # Every credential type but the source account's names an address that signs.
+            creds = c.address or getattr(c, "address_v2", None)
+            if creds is None:
+                creds = getattr(c, "address_with_delegates", None)
+            if creds is None or not hasattr(creds, "address"):
+                continue
+            who = Address.from_xdr_sc_address(creds.address).address
+            if who != source and who not in out:
+                out.append(who)
+    return out
 
 
 def addr(a: str | Keypair) -> sx.SCVal:

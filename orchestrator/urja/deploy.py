@@ -306,6 +306,10 @@ def install_key_by_vote(
 ) -> int:
     """The whole vote for a key, for local trials, the demo and tests: the first voter
     proposes, every voter votes yes, then the proposal executes after its timelock."""
+    # A member votes only on proposals created after the second it was admitted in.
+    admitted_by = chain.ledger_time()
+    while chain.ledger_time() <= admitted_by:
+        time.sleep(0.2)
     pid = propose_key(chain, dep, vk, voters[0])
     digest = hashlib.sha256(vk).hexdigest()
     say(f"  proposal {pid}: {key_description(digest, dep.transcript_sha256)}")

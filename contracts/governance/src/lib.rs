@@ -112,7 +112,7 @@ pub struct Proposal {
     pub executable_at: u64,
     /// Execution is refused from this moment on.
     pub expires_at: u64,
-    /// Members active at `created - maturity`: the quorum base.
+    /// Members active just before `created - maturity`: the quorum base.
     pub electorate: u32,
     /// The quorum in force at creation.
     pub quorum_bps: u32,
@@ -226,11 +226,13 @@ fn registry(env: &Env) -> RegistryClient<'_> {
     RegistryClient::new(env, &id)
 }
 
-/// `who` signs and is an active member admitted at or before `admitted_by`.
-fn require_member(env: &Env, who: &Address, admitted_by: u64) -> Result<(), GovError> {
+/// `who` signs and is an active member admitted strictly before `admitted_before` (ledger
+/// times have a resolution of one second: a member admitted in the same second as a
+/// proposal is not in its electorate).
+fn require_member(env: &Env, who: &Address, admitted_before: u64) -> Result<(), GovError> {
     who.require_auth();
     match registry(env).member(who) {
-        Some(m) if m.active && m.since <= admitted_by => Ok(()),
+        Some(m) if m.active && m.since < admitted_before => Ok(()),
         Some(m) if m.active => Err(GovError::NotEligible),
         _ => Err(GovError::NotMember),
     }
@@ -342,6 +344,8 @@ impl Governance {
         let now = env.ledger().timestamp();
         let snapshot = now.saturating_sub(p.maturity_secs);
         require_member(&env, &proposer, snapshot)?;
+        // Members admitted before `snapshot`: active at the end of the second before it.
+        let electorate = registry(&env).active_members_at(&snapshot.saturating_sub(1));
         check_action(&env, &action)?;
         let voting_ends = now.saturating_add(p.voting_secs);
         let executable_at = voting_ends.saturating_add(p.timelock_secs);
@@ -359,7 +363,7 @@ impl Governance {
             voting_ends,
             executable_at,
             expires_at: executable_at.saturating_add(p.grace_secs),
-            electorate: registry(&env).active_members_at(&snapshot),
+            electorate,
             quorum_bps: p.quorum_bps,
             maturity_secs: p.maturity_secs,
             yes: 0,

@@ -76,7 +76,7 @@ fn world(wasm_build: bool, n: usize) -> World {
         reg.add_member(&m, &Role::Both, &0);
         members.push(m);
     }
-    env.ledger().with_mut(|l| l.timestamp += MATURITY);
+    env.ledger().with_mut(|l| l.timestamp += MATURITY + 1);
     World {
         gov: GovernanceClient::new(&env, &gov_id),
         token: KwhTokenClient::new(&env, &token_id),

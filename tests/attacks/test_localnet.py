@@ -1,0 +1,181 @@
+"""Issue 13's attacks against the WASM builds on the local network, through the Stellar RPC
+API as a real operator or household would send them: each is refused on-chain with its
+named contract error (or a failed authorization), and nothing changes.
+
+The same attacks run in the contracts' own tests on the native and WASM builds in the test
+environment (`cargo test -p urja-market attack_`, `-p urja-governance attack_`); here the
+network's own transaction path (simulation, footprints, auth) is in the loop."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from stellar_sdk import Keypair, scval
+
+from urja import localnet, zk
+from urja.chain import Chain, ChainError, addr
+from urja.contracts import Market, Registry, Token
+from urja.demo import fund
+from urja.deploy import (
+    Deployment,
+    GovernanceSettings,
+    MarketSettings,
+    action_call,
+    deploy,
+    install_key_by_vote,
+)
+
+from ..localnet.conftest import free_port
+
+SLOT_SECS = 15
+
+
+@pytest.fixture(scope="module")
+def net(tmp_path_factory):
+    root = tmp_path_factory.mktemp("attacks")
+    node = localnet.start(root / "net", free_port(), ledger_close_ms=250)
+    try:
+        chain = Chain(node.url, localnet.status(node.url)["network"]["passphrase"])
+        op = Keypair.random()
+        fund(node.url, op.public_key)
+        settings = MarketSettings(
+            slot_secs=SLOT_SECS, gate_lead_secs=5, delivery_deadline_secs=600, price_cap=1000
+        )
+        ids = deploy(chain, op, settings, GovernanceSettings.trial(), say=lambda *_: None)
+        dep = Deployment(
+            network="local",
+            rpc_url=node.url,
+            passphrase=chain.passphrase,
+            contracts=ids,
+            market={},
+            operator=op.public_key,
+        )
+        yield chain, op, dep
+    finally:
+        localnet.stop(root / "net")
+
+
+def household(chain: Chain, op: Keypair, dep: Deployment, role: str) -> Keypair:
+    kp = Keypair.random()
+    fund(chain.rpc_url, kp.public_key)
+    Registry(chain, dep.contracts["registry"]).add_member(op, kp.public_key, role, 0)
+    return kp
+
+
+def after(chain: Chain, t: int) -> None:
+    """Waits until the chain's clock has passed `t` (ledger times count whole seconds)."""
+    while chain.ledger_time() <= t:
+        time.sleep(0.2)
+
+
+def refused(name: str, fn, *args) -> None:
+    """`fn(*args)` is refused on-chain with the contract error `name`."""
+    with pytest.raises(ChainError) as e:
+        fn(*args)
+    assert e.value.name == name, str(e.value)
+
+
+def unauthorized(fn, *args) -> None:
+    """`fn(*args)` is refused for want of the right signature (no contract error code)."""
+    with pytest.raises(ChainError) as e:
+        fn(*args)
+    assert e.value.code is None, str(e.value)
+    assert "auth" in str(e.value).lower(), str(e.value)
+
+
+def test_the_key_reaches_the_verifier_only_by_a_vote(net):
+    # First in this module: its three voters must be a majority of the members.
+    chain, op, dep = net
+    voters = [household(chain, op, dep, "receiver") for _ in range(3)]
+    key = zk.ProvingKey.setup(5)
+    assert chain.read(dep.contracts["verifier"], "key", [scval.to_uint32(1)]).type.name == (
+        "SCV_VOID"
+    )
+    install_key_by_vote(chain, dep, key.vk_bytes(), voters, say=lambda *_: None)
+    stored = chain.read(dep.contracts["verifier"], "key", [scval.to_uint32(1)])
+    assert bytes(stored.bytes.sc_bytes) == key.vk_bytes()
+
+
+def test_the_operator_holds_no_power_beyond_its_role(net):
+    chain, op, dep = net
+    reg = Registry(chain, dep.contracts["registry"])
+    donor = household(chain, op, dep, "donor")
+    meter = bytes(range(32))
+    reg.register_meter(op, meter, donor.public_key, 0, 100)
+    # A meter the operator registered cannot sell until its owner signs for it.
+    refused(
+        "MeterNotAccepted",
+        Market(chain, dep.contracts["market"]).order,
+        donor,
+        "sell",
+        chain.ledger_time() // SLOT_SECS + 10,
+        100,
+        5,
+        meter,
+    )
+    # The operator cannot suspend it, raise its limit, change the minter, or install a key.
+    unauthorized(reg.set_meter_active, op, meter, False)
+    unauthorized(
+        chain.invoke,
+        dep.contracts["registry"],
+        "set_meter_capacity",
+        [scval.to_bytes(meter), scval.to_uint32(60_000)],
+        op,
+    )
+    unauthorized(
+        chain.invoke, dep.contracts["token"], "set_minter", [addr(op)], op
+    )
+    unauthorized(
+        chain.invoke,
+        dep.contracts["verifier"],
+        "set_key",
+        [scval.to_uint32(1), scval.to_bytes(zk.ProvingKey.setup(3).vk_bytes())],
+        op,
+    )
+    assert Token(chain, dep.contracts["token"]).total_supply() == 0
+    assert reg.meter(meter)["active"] is False
+
+
+def test_a_flood_of_one_wh_bids_is_refused_at_settlement(net):
+    chain, op, dep = net
+    market = Market(chain, dep.contracts["market"])
+    reg = Registry(chain, dep.contracts["registry"])
+    donor = household(chain, op, dep, "donor")
+    meter = bytes([7] * 32)
+    reg.register_meter(op, meter, donor.public_key, 0, 100)
+    reg.accept_meter(donor, meter)
+    buyers = [household(chain, op, dep, "receiver") for _ in range(21)]
+    slot = chain.ledger_time() // SLOT_SECS + 6
+    sell = market.order(donor, "sell", slot, 1000, 5, meter)
+    bids = [market.order(b, "buy", slot, 1, 9) for b in buyers]
+    gate = slot * SLOT_SECS - 5
+    while chain.ledger_time() < gate:
+        time.sleep(0.25)
+    trades = [{"buy": b, "sell": sell, "wh": 1, "price": 7} for b in bids]
+    refused("TooManyTrades", market.settle, op, slot, trades, 7)
+    market.settle(op, slot, trades[:20], 7)
+    refused("TooManyTrades", market.settle, op, slot, trades[20:], 7)
+
+
+def test_a_member_admitted_after_a_proposal_cannot_vote_on_it(net):
+    chain, op, dep = net
+    voters = [household(chain, op, dep, "receiver") for _ in range(2)]
+    g = dep.contracts["governance"]
+    action = action_call(dep.contracts["token"], "set_minter", [addr(op)])
+    after(chain, chain.ledger_time())  # members vote on proposals made after their admission
+    pid = chain.invoke(
+        g, "propose", [addr(voters[0]), action, scval.to_string("make the operator minter")],
+        voters[0],
+    )
+    created = chain.ledger_time()
+    after(chain, created)  # admitted strictly after the proposal, not in its second
+    late = household(chain, op, dep, "receiver")
+    refused(
+        "NotEligible",
+        chain.invoke,
+        g,
+        "vote",
+        [addr(late), pid, scval.to_bool(True)],
+        late,
+    )
