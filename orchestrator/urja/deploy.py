@@ -134,6 +134,8 @@ class Deployment:
     development setup."""
     governance: dict = field(default_factory=dict)
     """Voting rules and floors at deployment."""
+    proving_key_sha256: str = ""
+    """SHA-256 of the published proving key `keys/delivery.pk` (anyone may prove with it)."""
     feeders: list[dict] = field(default_factory=list)
     ledger: int = 0
     site: dict = field(default_factory=dict)
@@ -351,7 +353,7 @@ def deploy_and_record(
         raise DeployError(str(e)) from None
     key = setup.key
     # --- end of the trusted-setup choice
-    zk.save_keys(key, data_dir / "keys")
+    pk_path = zk.save_keys(key, data_dir / "keys")["pk"]
     start = chain.latest_ledger()
     ids = deploy(chain, op, market, gov, payment=payment, say=say)
     dep = Deployment(
@@ -364,6 +366,7 @@ def deploy_and_record(
         vk_sha256=setup.vk_sha256,
         transcript_sha256=setup.transcript_hash or "",
         governance={"params": gov.params(), "floors": gov.floors},
+        proving_key_sha256=hashlib.sha256(pk_path.read_bytes()).hexdigest(),
         feeders=feeders,
         ledger=start,
         site=site,

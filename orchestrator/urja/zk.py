@@ -120,8 +120,10 @@ def load_proving_key(path: str | os.PathLike) -> ProvingKey:
 
 
 def save_keys(key: ProvingKey, out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Writes `delivery.pk` (owner-only), `vk.bin` (contract encoding) and snarkjs
-    `verification_key.json` into `out_dir`; returns their paths."""
+    """Writes `delivery.pk`, `vk.bin` (contract encoding) and snarkjs
+    `verification_key.json` into `out_dir`; returns their paths. A Groth16 proving key holds
+    no secret (the setup's randomness is not in it), so it is published with the deployment
+    record: anyone, not only the operator, can prove a delivery."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -130,7 +132,7 @@ def save_keys(key: ProvingKey, out_dir: str | os.PathLike) -> dict[str, Path]:
         "vk_json": out / "verification_key.json",
     }
     tmp = paths["pk"].with_suffix(".pk.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     with os.fdopen(fd, "wb") as f:
         f.write(key.to_bytes())
     os.replace(tmp, paths["pk"])
