@@ -251,7 +251,7 @@ def test_audit_fails_loudly_on_a_doctored_database(community, tmp_path):
         data[2] = str(int(data[2]) + 1)
         db.execute("UPDATE events SET data = ? WHERE id = ?", (",".join(data), row[0]))
     out = audit()
-    assert "every delivery proof verifies (py_ecc)" in out
+    assert "FAIL every delivery proof verifies (py_ecc" in out
     assert "token total_supply equals proven Wh" in out
     with db:  # a proof event deleted: supply no longer matches the chain
         db.execute("DELETE FROM events WHERE name = 'proof'")
