@@ -226,3 +226,28 @@ def test_an_index_of_an_older_schema_is_refused_by_name(tmp_path):
         Index(p)
     with pytest.raises(IndexSchemaError, match="schema version 1"):
         Index(p, readonly=True)
+
+
+def test_fee_credits_follow_the_fee_recipient_fixed_in_each_trade(tmp_path):
+    """A trade keeps the fee recipient of when it settled: the first terms (read once from
+    the chain, the constructor emits no `params` event), then what governance set."""
+    h = History(tmp_path / "index.sqlite")
+    for tid in (0, 1):
+        h.emit("market", "order", [7], [2 * tid, BUYER, 1, 100, 5, 500, None], 10 + tid)
+        h.emit("market", "order", [7], [2 * tid + 1, DONOR, 0, 100, 4, 0, b"\1" * 32], 10 + tid)
+    h.emit("market", "trade", [7], [0, 0, 1, BUYER, DONOR, 100, 4], 12)
+    h.emit("market", "params", [], {"fee_recipient": "GNEW", "circuit_id": 1}, 13)
+    h.emit("market", "trade", [7], [1, 2, 3, BUYER, DONOR, 100, 4], 14)
+    h.emit("market", "delivered", [7], [1, 100, 396, 4, 100], 20)
+    h.emit("market", "delivered", [7], [0, 100, 396, 4, 100], 20)
+    assert h.lookups == [0]  # trade 1 named its recipient; trade 0 had to be asked
+    assert (h.index.credit_of(FEE), h.index.credit_of("GNEW")) == (4, 4)
+    assert h.index.meta("initial_fee_recipient") == FEE
+    assert h.index.credit_of(DONOR) == 792 and h.index.credit_of(BUYER) == 200
+    rep = auditor.run(h.index, None, workers=1, domain=DOMAIN)
+    passed = {n for n, ok, _ in rep.checks if ok}
+    assert {
+        "every credit has a known recipient",
+        "credits owed equal the households' credits",
+        "index tables agree with the events",
+    } <= passed
