@@ -151,7 +151,7 @@ def test_a_delivery_proven_with_the_retired_key_after_the_rotation_fails(tmp_pat
     rep = auditor.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
     assert not rep.ok
     assert rep.failures == [
-        "every delivery proof verifies (py_ecc, the key in force at its ledger): "
+        "every delivery proof verifies (py_ecc) under the key in force at its ledger: "
         f"1 fail: meter {rep.failures[0].split('meter ')[1][:12]} slot 101"
     ]
 

@@ -299,7 +299,7 @@ def run(
         if not oks
     ]
     rep.check(
-        "every delivery proof verifies (py_ecc, the key in force at its ledger)",
+        "every delivery proof verifies (py_ecc) under the key in force at its ledger",
         not bad_proofs,
         f"{len(bad_proofs)} fail: " + ", ".join(bad_proofs[:5]),
     )
