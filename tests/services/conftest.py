@@ -21,6 +21,7 @@ from urja import broker, localnet
 from urja.cli import main
 from urja.config import load
 from urja.contracts import Market, Registry, Token
+from urja.domain import market_domain
 from urja.indexer.store import Index
 from urja.keystore import Keystore
 from urja.services import Stack
@@ -178,7 +179,7 @@ def community(tmp_path_factory) -> Community:
         urja("member", "add", c.addr(name), "--role", role, "--feeder", str(feeder))
         if role == "donor":
             kf = root / f"{name}.meter"
-            urja(
+            out = urja(
                 "meter",
                 "register",
                 "--owner",
@@ -192,6 +193,9 @@ def community(tmp_path_factory) -> Community:
                 "--accept-as",
                 name,
             )
+            # The domain to provision into the meter (docs/firmware.md), as the relayer has it.
+            domain = market_domain(stack.dep.passphrase, stack.dep.contracts["market"])
+            assert f"provision the meter with this market's domain: {domain.hex()}" in out
             c.meters[name] = SigningKey(bytes.fromhex(kf.read_text().strip()))
     # The members vote the delivery key in (issue 13: no key installs it alone).
     voters = [a for n in ("d1", "d2", "r1", "r2") for a in ("--voter", n)]
