@@ -109,8 +109,9 @@ def _create(path: Path) -> None:
             Path(leftover).unlink(missing_ok=True)
 
 
-class IndexSchemaError(RuntimeError):
-    """The index file was written by another schema version."""
+class IndexSchemaError(ValueError):
+    """The index file was written by another schema version (a ValueError, so commands
+    report it in one line)."""
 
 
 class Index:
