@@ -190,6 +190,39 @@ pub mod ttl_storage {
     }
 }
 
+/// The four administration entry points every governed Urja contract exports
+/// (`propose_admin`, `accept_admin`, `upgrade`, `admin`), generated from one definition on
+/// top of `admin` so the contracts cannot drift apart: `urja_interfaces::admin_entry_points!(Market);`.
+#[macro_export]
+macro_rules! admin_entry_points {
+    ($contract:ident) => {
+        #[soroban_sdk::contractimpl]
+        impl $contract {
+            /// The admin proposes its successor (two-step handover). Admin only.
+            pub fn propose_admin(env: soroban_sdk::Env, new_admin: soroban_sdk::Address) {
+                $crate::admin::propose(&env, &new_admin);
+                $crate::ttl_storage::bump_instance(&env);
+            }
+
+            /// The proposed admin takes over.
+            pub fn accept_admin(env: soroban_sdk::Env) {
+                $crate::admin::accept(&env);
+                $crate::ttl_storage::bump_instance(&env);
+            }
+
+            /// Replaces the contract code (a governance decision). Admin only.
+            pub fn upgrade(env: soroban_sdk::Env, wasm_hash: soroban_sdk::BytesN<32>) {
+                $crate::admin::upgrade(&env, &wasm_hash);
+            }
+
+            /// The current admin.
+            pub fn admin(env: soroban_sdk::Env) -> soroban_sdk::Address {
+                $crate::admin::get(&env)
+            }
+        }
+    };
+}
+
 /// Administration shared by every Urja contract: one admin (the community's governance
 /// after deployment), handed over in two steps (the current admin proposes, the new one
 /// accepts, so a typo cannot lose the contract), and code upgrades by the admin alone.

@@ -41,6 +41,8 @@ pub const MAX_TRADES_PER_METER_SLOT: u32 = 20;
 #[contract]
 pub struct Market;
 
+urja_interfaces::admin_entry_points!(Market);
+
 fn validate(p: &Params) -> Result<(), MarketError> {
     let ok = p.slot_secs >= 15
         && p.slot_secs.is_multiple_of(15)
@@ -242,23 +244,6 @@ impl Market {
         storage::bump_instance(&env);
         ParamsChanged { params }.publish(&env);
         Ok(())
-    }
-
-    /// The admin proposes its successor (two-step handover). Admin only.
-    pub fn propose_admin(env: Env, new_admin: Address) {
-        admin::propose(&env, &new_admin);
-        storage::bump_instance(&env);
-    }
-
-    /// The proposed admin takes over.
-    pub fn accept_admin(env: Env) {
-        admin::accept(&env);
-        storage::bump_instance(&env);
-    }
-
-    /// Replaces the contract code (a governance decision). Admin only.
-    pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
-        admin::upgrade(&env, &wasm_hash);
     }
 
     /// A donor offers `wh` Wh from its `meter` in `slot` at no less than `min_price` per Wh.
@@ -662,11 +647,6 @@ impl Market {
     /// The market parameters.
     pub fn params(env: Env) -> Params {
         storage::params(&env)
-    }
-
-    /// The current admin.
-    pub fn admin(env: Env) -> Address {
-        admin::get(&env)
     }
 
     /// An order by id.

@@ -89,6 +89,8 @@ const MAX_CAPACITY: u32 = 65_535;
 #[contract]
 pub struct Registry;
 
+urja_interfaces::admin_entry_points!(Registry);
+
 fn bump(env: &Env) {
     env.storage()
         .instance()
@@ -203,28 +205,6 @@ impl Registry {
         admin::init(&env, &admin);
         env.storage().instance().set(&Key::Operator, &operator);
         bump(&env);
-    }
-
-    /// The admin proposes its successor (two-step handover). Admin only.
-    pub fn propose_admin(env: Env, new_admin: Address) {
-        admin::propose(&env, &new_admin);
-        bump(&env);
-    }
-
-    /// The proposed admin takes over.
-    pub fn accept_admin(env: Env) {
-        admin::accept(&env);
-        bump(&env);
-    }
-
-    /// The current admin.
-    pub fn admin(env: Env) -> Address {
-        admin::get(&env)
-    }
-
-    /// Replaces the contract code (a governance decision). Admin only.
-    pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
-        admin::upgrade(&env, &wasm_hash);
     }
 
     /// Grants the operator role to `operator` (revoking it from the previous holder).

@@ -9,8 +9,7 @@ mod storage;
 mod test;
 
 use soroban_sdk::{
-    contract, contracterror, contractevent, contractimpl, Address, BytesN, Env, MuxedAddress,
-    String,
+    contract, contracterror, contractevent, contractimpl, Address, Env, MuxedAddress, String,
 };
 use soroban_token_sdk::events::{Approve, Burn, Mint, Transfer};
 use storage::{read_allowance, read_balance, write_allowance, write_balance, Key};
@@ -45,6 +44,8 @@ const DECIMALS: u32 = 3;
 
 #[contract]
 pub struct KwhToken;
+
+urja_interfaces::admin_entry_points!(KwhToken);
 
 fn bump_instance(env: &Env) {
     env.storage()
@@ -108,34 +109,12 @@ impl KwhToken {
         bump_instance(&env);
     }
 
-    /// The admin proposes its successor (two-step handover). Admin only.
-    pub fn propose_admin(env: Env, new_admin: Address) {
-        admin::propose(&env, &new_admin);
-        bump_instance(&env);
-    }
-
-    /// The proposed admin takes over.
-    pub fn accept_admin(env: Env) {
-        admin::accept(&env);
-        bump_instance(&env);
-    }
-
     /// Sets the only address allowed to mint (the market). Admin only.
     pub fn set_minter(env: Env, minter: Address) {
         admin::require(&env);
         env.storage().instance().set(&Key::Minter, &minter);
         bump_instance(&env);
         MinterChanged { minter }.publish(&env);
-    }
-
-    /// Replaces the contract code (a governance decision). Admin only.
-    pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
-        admin::upgrade(&env, &wasm_hash);
-    }
-
-    /// The current admin.
-    pub fn admin(env: Env) -> Address {
-        admin::get(&env)
     }
 
     /// The minter, if one is configured.

@@ -266,6 +266,8 @@ fn check_key(env: &Env, vk: &Bytes) -> Result<u32, VerifierError> {
 #[contract]
 pub struct Verifier;
 
+urja_interfaces::admin_entry_points!(Verifier);
+
 #[contractimpl]
 impl Verifier {
     /// Deploys the verifier with its admin (the community's governance), the only one who
@@ -273,28 +275,6 @@ impl Verifier {
     pub fn __constructor(env: Env, admin: Address) {
         admin::init(&env, &admin);
         bump_instance(&env);
-    }
-
-    /// Current admin.
-    pub fn admin(env: Env) -> Address {
-        admin::get(&env)
-    }
-
-    /// The admin proposes its successor (two-step handover). Admin only.
-    pub fn propose_admin(env: Env, new_admin: Address) {
-        admin::propose(&env, &new_admin);
-        bump_instance(&env);
-    }
-
-    /// The proposed admin takes over.
-    pub fn accept_admin(env: Env) {
-        admin::accept(&env);
-        bump_instance(&env);
-    }
-
-    /// Replaces the contract code (a governance decision). Admin only.
-    pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
-        admin::upgrade(&env, &wasm_hash);
     }
 
     /// Installs or replaces the verifying key of `circuit_id`. Admin only; the key is

@@ -78,13 +78,9 @@ fn delivery(sk: &SigningKey, slot: u64, readings: [u64; 15]) -> Delivery {
     delivery_for(sk, current_domain(), slot, readings)
 }
 
-struct Setup {
-    w: World,
-    verifier: VerifierClient<'static>,
-}
-
-fn setup(build: Build) -> Setup {
-    let w = world(build, 2, 2);
+/// Deploys a verifier holding the test key, makes it the market's and records the market's
+/// domain for the test's signatures.
+fn install_verifier(w: &World, build: Build) -> VerifierClient<'static> {
     let vid = match build {
         Build::Native => w.env.register(Verifier, (&w.admin,)),
         Build::Wasm => w.env.register(wasm("verifier").as_slice(), (&w.admin,)),
@@ -100,7 +96,18 @@ fn setup(build: Build) -> Setup {
     let mut p = w.market.params();
     p.verifier = vid;
     w.market.set_params(&p);
-    DOMAIN.with(|d| d.set(domain_of(&w)));
+    DOMAIN.with(|d| d.set(domain_of(w)));
+    verifier
+}
+
+struct Setup {
+    w: World,
+    verifier: VerifierClient<'static>,
+}
+
+fn setup(build: Build) -> Setup {
+    let w = world(build, 2, 2);
+    let verifier = install_verifier(&w, build);
     // Donor 0 sells 600 Wh to receiver 0 at 7 in SLOT.
     let s = offer(&w, 0, SLOT, 600, 5);
     let b = w.market.bid(&w.receivers[0], &SLOT, &700, &9);
@@ -392,19 +399,7 @@ fn deliver_at_the_trade_cap_fits_a_transaction() {
     use soroban_sdk::testutils::cost_estimate::NetworkInvocationResourceLimits as _;
     let cap = MAX_TRADES_PER_METER_SLOT as usize;
     let w = world(Build::Wasm, 1, cap);
-    let vid = w.env.register(wasm("verifier").as_slice(), (&w.admin,));
-    let verifier = VerifierClient::new(&w.env, &vid);
-    for t in [3, 6] {
-        verifier.set_poseidon(&Bytes::from_slice(&w.env, &poseidon_section(t)));
-    }
-    verifier.set_key(
-        &1,
-        &Bytes::from_slice(&w.env, &encode::vk_bytes(&keys().vk)),
-    );
-    let mut p = w.market.params();
-    p.verifier = vid;
-    w.market.set_params(&p);
-    DOMAIN.with(|d| d.set(domain_of(&w)));
+    let verifier = install_verifier(&w, Build::Wasm);
     let s = offer(&w, 0, SLOT, 900, 5);
     let mut trades = soroban_sdk::Vec::new(&w.env);
     for r in &w.receivers {
