@@ -159,6 +159,16 @@ class Market(Contract):
         """The market's domain (what its meters sign, docs/formats.md)."""
         return self.view("domain")
 
+    def installed_vk(self) -> bytes | None:
+        """The verifying key the market's verifier holds for its circuit (None before the
+        members voted one in)."""
+        p = self.params()
+        return self.chain_read(p["verifier"], "key", [scval.to_uint32(int(p["circuit_id"]))])
+
+    def chain_read(self, contract: str, fn: str, args: list):
+        """A read-only call on another contract, as a plain value."""
+        return native(self.chain.read(contract, fn, args))
+
     def cancel(self, kp: Keypair, order_id: int) -> None:
         self.call("cancel", [addr(kp), scval.to_uint64(order_id)], kp)
 

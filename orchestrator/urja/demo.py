@@ -15,6 +15,7 @@ and an HTML report with plots is written.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import shutil
 import threading
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import click
 
-from . import auditor, broker, localnet
+from . import auditor, broker, localnet, zk
 from .chain import Chain, ChainError
 from .commands.audit import chain_state
 from .config import Config
@@ -112,6 +113,19 @@ def slot_row(index: Index, stack: Stack, slot: int) -> dict:
         "shortfalls": r["shortfalls"],
         "instructions_M": round(instr / 1e6, 1),
     }
+
+
+def rotate_key(chain, dep, keys_dir: Path, voters: list, say) -> None:
+    """Governance replaces the delivery key while the community trades: a new (development)
+    setup, its proving key stored for the relayer first, then the members' vote. Deliveries
+    before the vote executes are proven under the old key, after it under the new one; the
+    closing audit checks each against the key in force at its ledger."""
+    new = zk.ProvingKey.setup()
+    digest = hashlib.sha256(new.vk_bytes()).hexdigest()
+    zk.save_keys(new, keys_dir / "rotated" / digest[:16])
+    say(f"governance: the members vote to rotate the delivery key to {digest[:16]}...")
+    pid = install_key_by_vote(chain, dep, new.vk_bytes(), voters, say=lambda *_: None)
+    say(f"governance: proposal {pid} executed; the relayer now proves under the new key")
 
 
 def run(
@@ -246,7 +260,12 @@ def run(
         ]
         say("\n         " + "  ".join(f"{h:>10s}" for h in header))
         last = first + slots - 1
+        rotation = threading.Thread(
+            target=rotate_key, args=(chain, dep, data_dir / "keys", voters, say), daemon=True
+        )
         while len(printed) < slots:
+            if not rotation.is_alive() and not rotation.ident and published:
+                rotation.start()  # after the first slot is out: deliveries on both sides
             now = chain.ledger_time()
             for s in range(first, last + 1):
                 if s not in placed and now >= clock.start(s) - 3 * SLOT_SECS:
@@ -285,6 +304,7 @@ def run(
                     say(f"[{bar:10s}] " + "  ".join(f"{str(row[h]):>10s}" for h in header))
             time.sleep(0.3)
 
+        rotation.join()
         say(
             f"\nall {slots} slots settled and delivered; auditing from events "
             "(py_ecc re-verifies every proof) ..."

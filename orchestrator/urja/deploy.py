@@ -258,6 +258,20 @@ def deploy(
     return ids
 
 
+def deploy_trial(chain: Chain, op: Keypair, market: MarketSettings) -> Deployment:
+    """`deploy` with trial governance, returning a record (not saved): what tests and local
+    experiments need to act on a fresh local network."""
+    ids = deploy(chain, op, market, GovernanceSettings.trial(), say=lambda *_: None)
+    return Deployment(
+        network="local",
+        rpc_url=chain.rpc_url,
+        passphrase=chain.passphrase,
+        contracts=ids,
+        market=asdict(market),
+        operator=op.public_key,
+    )
+
+
 def key_description(vk_sha256: str, transcript_sha256: str) -> str:
     """The description of a key proposal: what members check before they vote."""
     origin = (

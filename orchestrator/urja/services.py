@@ -166,6 +166,7 @@ class Stack:
             Inbox(self.inbox_path),
             self.clock,
             site_clock(self.dep),
+            keys_dir=self.cfg.data_dir / "keys",
         )
 
     def spawn(self, name: str, target, *args) -> None:

@@ -19,10 +19,9 @@ from urja.contracts import Market, Registry, Token
 from urja.demo import fund
 from urja.deploy import (
     Deployment,
-    GovernanceSettings,
     MarketSettings,
     action_call,
-    deploy,
+    deploy_trial,
     install_key_by_vote,
 )
 
@@ -42,16 +41,7 @@ def net(tmp_path_factory):
         settings = MarketSettings(
             slot_secs=SLOT_SECS, gate_lead_secs=5, delivery_deadline_secs=600, price_cap=1000
         )
-        ids = deploy(chain, op, settings, GovernanceSettings.trial(), say=lambda *_: None)
-        dep = Deployment(
-            network="local",
-            rpc_url=node.url,
-            passphrase=chain.passphrase,
-            contracts=ids,
-            market={},
-            operator=op.public_key,
-        )
-        yield chain, op, dep
+        yield chain, op, deploy_trial(chain, op, settings)
     finally:
         localnet.stop(root / "net")
 

@@ -17,13 +17,7 @@ from urja import localnet, zk
 from urja.chain import Chain, addr
 from urja.contracts import Market, Registry
 from urja.demo import fund
-from urja.deploy import (
-    Deployment,
-    GovernanceSettings,
-    MarketSettings,
-    deploy,
-    install_key_by_vote,
-)
+from urja.deploy import MarketSettings, deploy_trial, install_key_by_vote
 from urja.domain import market_domain
 from urja.relayer.inbox import Inbox
 from urja.relayer.service import Relayer, subscribe
@@ -55,15 +49,8 @@ def test_meter_sim_to_minted_kwh(tmp_path: Path):
         settings = MarketSettings(
             slot_secs=SLOT_SECS, gate_lead_secs=10, delivery_deadline_secs=600, price_cap=1000
         )
-        ids = deploy(chain, op, settings, GovernanceSettings.trial(), say=lambda *_: None)
-        dep = Deployment(
-            network="local",
-            rpc_url=node.url,
-            passphrase=chain.passphrase,
-            contracts=ids,
-            market={},
-            operator=op.public_key,
-        )
+        dep = deploy_trial(chain, op, settings)
+        ids = dep.contracts
         registry = Registry(chain, ids["registry"])
         domain = market_domain(chain.passphrase, ids["market"])
         profile = tmp_path / "profile.txt"

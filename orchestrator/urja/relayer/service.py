@@ -13,10 +13,12 @@ network leaves slots pending, to be retried; a refusal by the market is recorded
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from .. import zk
 from ..chain import ChainError, ChainUnavailable
@@ -45,6 +47,10 @@ class Relayer:
     inbox: Inbox
     clock: SlotClock
     site: SiteClock | None = None
+    keys_dir: Path | None = None
+    """Where proving keys live (every `delivery.pk` below it): each round the relayer proves
+    with the one whose verifying key the verifier holds, so a key rotated by a governance
+    vote is followed without a restart. None: always `key`."""
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -53,6 +59,8 @@ class Relayer:
         """CPU instructions of the deliveries submitted per slot (for reports)."""
         self.domain = market_domain(self.market.chain.passphrase, self.market.id)
         """The market domain every accepted message must be signed for."""
+        self._keys: dict[str, zk.ProvingKey] = {}
+        """Proving keys by the SHA-256 of their verifying key."""
 
     def now(self) -> int:
         """The chain's clock, read at most every few seconds and extrapolated in between."""
@@ -105,14 +113,32 @@ class Relayer:
             log.error("cannot check meter message, network unreachable: %s", e)
             raise
 
-    def deliver_one(self, m: MeterSlot) -> str:
+    def installed_key(self) -> zk.ProvingKey:
+        """The proving key matching the verifying key the verifier holds now."""
+        if self.keys_dir is None:
+            return self.key
+        vk = self.market.installed_vk()
+        if vk is None:
+            raise MessageError("no verifying key installed yet: the members have not voted one in")
+        digest = hashlib.sha256(vk).hexdigest()
+        if digest not in self._keys:
+            for path in sorted(self.keys_dir.rglob("delivery.pk")):
+                k = zk.load_proving_key(path)
+                self._keys[hashlib.sha256(k.vk_bytes()).hexdigest()] = k
+        if digest not in self._keys:
+            raise MessageError(
+                f"no proving key in {self.keys_dir} for the installed verifying key {digest}"
+            )
+        return self._keys[digest]
+
+    def deliver_one(self, m: MeterSlot, key: zk.ProvingKey | None = None) -> str:
         """Proves and delivers one slot unless the chain already has it; returns the outcome."""
         check_domain(m, self.domain)  # an inbox carried over from another market
         if self.market.delivered(m.meter, m.slot):
             return "already delivered"
         limit = self.meter_limit(m.meter)
         p = zk.prove_delivery(
-            self.key, list(m.export_wh), m.salt, m.slot, limit, m.meter, domain=self.domain
+            key or self.key, list(m.export_wh), m.salt, m.slot, limit, m.meter, domain=self.domain
         )
         self.market.deliver(
             self.operator, m.meter, m.slot, m.commitment, p.energy_wh, m.signature, p.proof
@@ -128,11 +154,13 @@ class Relayer:
         done = 0
         with self.lock:
             pending = self.inbox.pending()
-        for m in pending:
-            if self.clock.end(m.slot) > now:
-                continue
+        ready = [m for m in pending if self.clock.end(m.slot) <= now]
+        if not ready:
+            return 0
+        key = self.installed_key()  # once a round: a rotation applies from the next round
+        for m in ready:
             try:
-                outcome = self.deliver_one(m)
+                outcome = self.deliver_one(m, key)
             except ChainUnavailable:
                 raise
             except (ChainError, MessageError, zk.ZkError) as e:
