@@ -27,6 +27,8 @@ from urja.keystore import Keystore
 from urja.services import Stack
 
 SLOT_SECS = 15
+DAWN_UNIX = 1774060200
+"""2026-03-21 02:30 UTC = 08:00 in Delhi: what the fixture's origin slot stands for."""
 SERVICES = ("indexer", "matcher", "relayer")
 
 
@@ -103,6 +105,12 @@ class Community:
     def now(self) -> int:
         return self.stack.chain.ledger_time()
 
+    def sky_slot(self, hour: float) -> int:
+        """A past slot that stands for `hour` (08:00 minus up to seven hours) in Delhi on
+        the fixture's sky, kept for tests of refused messages (no order uses it)."""
+        assert 1 <= hour <= 8, hour
+        return int(self.stack.dep.site["origin_slot"]) - round((8 - hour) * 6)
+
     def next_slot(self, lead: int = 6) -> int:
         """A slot whose gate is at least `lead` seconds away."""
         clock = self.stack.clock
@@ -152,7 +160,7 @@ def community(tmp_path_factory) -> Community:
         "--gate-lead",
         "5",
         "--delivery-deadline",
-        "600",
+        "3600",
         "--feeder",
         "0:100000",
         "--feeder",
@@ -161,11 +169,13 @@ def community(tmp_path_factory) -> Community:
         "7",
     )
     assert "next: admit households with `urja member add" in deployed  # issue 18, point 7
-    # The sky: slot (current + 3) stands for 12:00 in Delhi, one hour per slot, so slots
-    # ahead are daylight and slots seven or more back are night.
+    # The sky: slot ORIGIN = (current + 3) stands for 08:00 in Delhi (equinox), ten minutes
+    # per slot, so every slot the tests trade in (the next hour of wall time) is daylight,
+    # whatever the machine's speed, and slots 42 before ORIGIN are 01:00, still within the
+    # hour-long delivery window: `night_slot` and `dawn_slot` below.
     rec = json.loads((data / "deployment.json").read_text())
     now_slot = int(time.time()) // SLOT_SECS
-    rec["site"].update(origin_slot=now_slot + 3, origin_unix=1774072800, sim_slot_secs=3600)
+    rec["site"].update(origin_slot=now_slot + 3, origin_unix=DAWN_UNIX, sim_slot_secs=600)
     (data / "deployment.json").write_text(json.dumps(rec))
     stack = Stack.open(load(config))
     c = Community(root, config, data, net, port, mqtt_port, stack)

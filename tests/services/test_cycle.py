@@ -88,7 +88,8 @@ def test_full_cycle_settles_pro_rata_refunds_and_mints_surplus(community: Commun
 def test_bad_meter_messages_are_refused_with_reasons_and_change_nothing(community: Community):
     c = community
     now_slot = c.stack.clock.current(c.now())
-    day, night = now_slot - 2, now_slot - 8  # 07:00 and 01:00 in Delhi on the test's sky
+    day, night = c.sky_slot(7.5), c.sky_slot(1)  # 07:30 and 01:00 in Delhi, never traded
+    assert day < now_slot
     meter = c.meters["d1"]
     supply0 = c.supply()
     dom = market_domain(c.stack.dep.passphrase, c.stack.dep.contracts["market"])
@@ -281,7 +282,7 @@ def test_read_api_serves_the_dashboard_data(community: Community):
     me = api.get(f"/api/accounts/{c.addr('r1')}").json()
     assert me["member"]["role"] == "receiver" and me["totals"]["kwh_received_wh"] > 0
     assert api.get(f"/api/deliveries?account={c.addr('d1')}").json()[0]["verified"] is True
-    night = c.stack.clock.current(c.now()) - 9  # 02:00 on the test's sky
+    night = c.sky_slot(2)  # 02:00 on the test's sky
     publish(
         [
             sign_slot(
@@ -298,7 +299,7 @@ def test_read_api_serves_the_dashboard_data(community: Community):
         "test",
     )
     c.wait(lambda: "sun was down" in c.urja("relayer", "dead-letters"), timeout=30)
-    grid = api.get("/api/grid?limit=30").json()
+    grid = api.get("/api/grid?limit=300").json()  # back to the night slot of the sky
     assert any(g["export_wh"] > 0 for g in grid)
     assert any("export_at_night" in g["flags"] for g in grid)  # the refused night message
     assert api.get("/api/accounts/GNOTANADDRESS").status_code == 422
