@@ -21,6 +21,7 @@ Proofs are verified in parallel processes: py_ecc takes most of a second per pro
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections import defaultdict
@@ -69,6 +70,32 @@ class Report:
             + ("AUDIT PASSED" if self.ok else "AUDIT FAILED")
         )
         return "\n".join(lines)
+
+
+def check_transcript(
+    rep: Report,
+    installed_vk: bytes | None,
+    transcript_vk: bytes,
+    transcript_sha256: str,
+    recorded_transcript_sha256: str,
+) -> bool:
+    """The verifying key the verifier holds is the one the published ceremony transcript
+    yields, and that transcript is the one the deployment record names (`urja audit
+    --ceremony DIR`, which re-verifies the ceremony with snarkjs first)."""
+    got = hashlib.sha256(installed_vk).hexdigest() if installed_vk is not None else "none"
+    want = hashlib.sha256(transcript_vk).hexdigest()
+    a = rep.check(
+        "installed verifying key is the ceremony's",
+        installed_vk == transcript_vk,
+        f"verifier holds {got}, the transcript yields {want}",
+    )
+    b = rep.check(
+        "ceremony transcript is the deployment's",
+        transcript_sha256 == recorded_transcript_sha256,
+        f"transcript {transcript_sha256}, deployment record names "
+        f"{recorded_transcript_sha256 or 'none (insecure development setup)'}",
+    )
+    return a and b
 
 
 def _load(index: Index) -> list[dict]:

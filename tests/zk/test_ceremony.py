@@ -462,3 +462,20 @@ def test_a_phase_1_contribution_made_out_of_order_is_refused(tmp_path):
     ):
         a.beacon(BEACON1, say=quiet)
     assert not (a.root / "phase1" / "beacon.ptau").exists()
+
+
+def test_the_audit_checks_the_installed_key_against_the_transcript(finished):
+    """`urja audit --ceremony DIR` (issue 15, item 3): the key the verifier holds must be the
+    one the published transcript yields, and the transcript the deployment's."""
+    from urja.auditor import Report, check_transcript
+    from urja.ceremony import deploy_key_from_ceremony
+
+    c = finished[0]
+    vk, _, transcript = deploy_key_from_ceremony(c.root, verify=False, say=lambda *_: None)
+    ok = Report()
+    assert check_transcript(ok, vk, vk, transcript, transcript) and ok.ok
+    other = zk.ProvingKey.setup(9).vk_bytes()
+    for installed, recorded in ((other, transcript), (None, transcript), (vk, "")):
+        rep = Report()
+        assert not check_transcript(rep, installed, vk, transcript, recorded)
+        assert "AUDIT FAILED" in rep.text()
