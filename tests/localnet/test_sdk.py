@@ -57,7 +57,10 @@ def deployed(localnet):
     create = (
         TransactionBuilder(acct, localnet.passphrase, 100)
         .append_create_contract_op(
-            wasm_hash, admin.public_key, constructor_args=[scval.to_address(admin.public_key)]
+            wasm_hash,
+            admin.public_key,
+            # The kWh token's constructor: admin and minter (here both the test's account).
+            constructor_args=[scval.to_address(admin.public_key)] * 2,
         )
         .set_timeout(30)
         .build()

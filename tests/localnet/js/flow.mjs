@@ -34,7 +34,8 @@ const wasmHash = await run(Operation.uploadContractWasm({ wasm: readFileSync(was
 const contract = await run(Operation.createCustomContract({
   address: Address.fromString(admin.publicKey()),
   wasmHash: Buffer.from(scValToNative(wasmHash)),
-  constructorArgs: [nativeToScVal(admin.publicKey(), { type: "address" })],
+  // The kWh token's constructor: admin and minter (here both the test's account).
+  constructorArgs: [nativeToScVal(admin.publicKey(), { type: "address" }), nativeToScVal(admin.publicKey(), { type: "address" })],
 }));
 const contractId = scValToNative(contract);
 const call = (fn, args = []) => Operation.invokeContractFunction({ contract: contractId, function: fn, args });
