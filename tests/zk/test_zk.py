@@ -144,7 +144,8 @@ def test_cli_setup_export_and_verify(tmp_path):
         main, ["zk", "setup", "--out", str(tmp_path / "k"), "--insecure-dev-seed", "1"]
     )
     assert r.exit_code == 0 and "WARNING" in r.output
-    assert (tmp_path / "k" / "delivery.pk").stat().st_mode & 0o077 == 0
+    # The proving key holds no secret: it is published so anyone may prove (issue 13).
+    assert (tmp_path / "k" / "delivery.pk").stat().st_mode & 0o044 == 0o044
     key = zk.load_proving_key(tmp_path / "k" / "delivery.pk")
     assert key.vk_bytes() == (tmp_path / "k" / "vk.bin").read_bytes()
     with pytest.raises(zk.ZkError, match="not a delivery proving key"):
