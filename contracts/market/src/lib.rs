@@ -35,7 +35,7 @@ pub const MAX_BATCH: u32 = 100;
 
 /// Most trades one meter's offers may have in one slot: `deliver` settles them all in one
 /// transaction, and at this cap it stays within the network's per-transaction limits
-/// (measured by `test::wasm_costs::deliver_at_the_trade_cap_fits_a_transaction`).
+/// (measured by `test::deliver::deliver_at_the_trade_cap_fits_a_transaction`).
 pub const MAX_TRADES_PER_METER_SLOT: u32 = 20;
 
 #[contract]

@@ -78,12 +78,7 @@ def offer_meter(s, owner: str, meter: str | None) -> bytes:
     path = s.cfg.data_dir / "index.sqlite"
     rows = []
     if path.exists():
-        rows = [
-            r["meter"]
-            for r in Index(path, readonly=True).rows(
-                "SELECT meter FROM meters WHERE owner = ? AND active = 1", (owner,)
-            )
-        ]
+        rows = [r["meter"] for r in Index(path, readonly=True).meters_of(owner) if r["active"]]
     if len(rows) != 1:
         found = ", ".join(rows) or "none in the index"
         raise click.UsageError(

@@ -40,7 +40,7 @@ fn attack_sixty_one_wh_bids_cannot_make_a_donor_undeliverable() {
         MAX_TRADES_PER_METER_SLOT
     );
     // At the cap the delivery settles (its cost on the WASM build is measured in
-    // `wasm_costs::deliver_at_the_trade_cap_fits_a_transaction`).
+    // `deliver::deliver_at_the_trade_cap_fits_a_transaction`).
     settle_direct(&w, 0, SLOT, cap as i128);
     assert_eq!(w.kwh.total_supply(), cap as i128);
 }
