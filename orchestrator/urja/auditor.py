@@ -219,6 +219,9 @@ def run(
             credited[trades.get(d[0], {}).get("buyer")] += d[1]
         elif n == "withdraw":
             withdrawn[t[0]] += int(d)
+        elif n == "swept":  # escrow past every deadline of its owner, credited back
+            refunds += d[0]
+            credited[t[0]] += d[0]
         elif n == "surplus":
             surplus[(d[0], t[0])] += d[1]
         elif n == "proof":

@@ -21,12 +21,12 @@ import shutil
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import click
 
-from . import auditor, broker, localnet, zk
+from . import auditor, broker, fees, localnet, zk
 from .chain import Chain, ChainError
 from .commands.audit import chain_state
 from .config import Config
@@ -128,6 +128,14 @@ def rotate_key(chain, dep, keys_dir: Path, voters: list, say) -> None:
     say(f"governance: proposal {pid} executed; the relayer now proves under the new key")
 
 
+@dataclass(frozen=True)
+class DemoResult:
+    """What a demo run shows: whether its closing audit passed, and the fees it paid."""
+
+    ok: bool
+    fees: fees.FeeReport
+
+
 def run(
     households: int,
     slots: int,
@@ -138,8 +146,10 @@ def run(
     web: Path | None,
     api_port: int,
     keep_running: bool,
-) -> bool:
-    """Runs the demo; returns whether the closing audit passed."""
+    wasm_dir: Path | None = None,
+) -> DemoResult:
+    """Runs the demo; returns whether the closing audit passed and the fees it paid.
+    `wasm_dir` deploys other contract builds (the cost benchmark's baseline)."""
     say = click.echo
     rng = random.Random(seed)
     if data_dir.exists():
@@ -196,6 +206,7 @@ def run(
             feeder_caps,
             {},
             insecure_dev_setup=True,
+            wasm_dir=wasm_dir,
             say=say,
         )
         ids = dep.contracts
@@ -260,6 +271,7 @@ def run(
         ]
         say("\n         " + "  ".join(f"{h:>10s}" for h in header))
         last = first + slots - 1
+        trading_from = chain.latest_ledger() + 1
         rotation = threading.Thread(
             target=rotate_key, args=(chain, dep, data_dir / "keys", voters, say), daemon=True
         )
@@ -312,6 +324,13 @@ def run(
         wait_until(chain, chain.ledger_time() + 2)
         rep = auditor.run(Index(stack.index_path, readonly=True), chain_state(stack), domain=domain)
         say(rep.text())
+        paid = fees.report(
+            fees.transactions(node.url, trading_from),
+            {op.public_key: "operator", ks.get_or_create(RELAYER_KEY).public_key: "relayer"},
+            int(market.totals()["minted_wh"]),
+            contracts={ids["market"]},
+        )
+        say("\nnetwork fees of trading (charged, read back from the ledger):\n" + paid.text())
         grid = grid_status(
             index,
             stack.relayer_service.inbox,
@@ -327,7 +346,7 @@ def run(
             table,
             index,
             [g for g in grid if first <= g.slot <= last],
-            rep.text(),
+            rep.text() + "\n\nNetwork fees of trading\n" + paid.text(),
         )
         say(f"HTML report: {path.resolve()}")
         say(f"demo took {time.monotonic() - started:.0f} s")
@@ -338,7 +357,7 @@ def run(
                     time.sleep(3600)
             except KeyboardInterrupt:
                 pass
-        return rep.ok
+        return DemoResult(rep.ok, paid)
     except ChainError as e:
         raise click.ClickException(str(e)) from e
     finally:
@@ -390,5 +409,5 @@ def demo_cmd(households, slots, feeders, port, api_port, data_dir, seed, web, ke
     """Run a simulated community on the embedded local network."""
     if households < 2:
         raise click.ClickException("--households must be at least 2 (a donor and a receiver)")
-    if not run(households, slots, feeders, port, data_dir, seed, web, api_port, keep_running):
+    if not run(households, slots, feeders, port, data_dir, seed, web, api_port, keep_running).ok:
         raise SystemExit(1)

@@ -350,6 +350,7 @@ def deploy_and_record(
     insecure_seed: int | None = None,
     ceremony_dir: Path | None = None,
     insecure_dev_setup: bool = False,
+    wasm_dir: Path | None = None,
     say=print,
 ) -> Deployment:
     """The whole of `urja deploy`: the delivery key (keys into `<data_dir>/keys`), `deploy`,
@@ -369,7 +370,7 @@ def deploy_and_record(
     # --- end of the trusted-setup choice
     pk_path = zk.save_keys(key, data_dir / "keys")["pk"]
     start = chain.latest_ledger()
-    ids = deploy(chain, op, market, gov, payment=payment, say=say)
+    ids = deploy(chain, op, market, gov, payment=payment, wasm_dir=wasm_dir, say=say)
     dep = Deployment(
         network=network,
         rpc_url=chain.rpc_url,

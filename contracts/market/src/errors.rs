@@ -85,4 +85,9 @@ pub enum MarketError {
     NothingToWithdraw = 38,
     /// The meter has not been accepted by its owner yet.
     MeterNotAccepted = 39,
+    /// This escrow was already returned to its owner's credit by a sweep (its deadline and
+    /// every later one of the owner's had passed).
+    EscrowSwept = 40,
+    /// The accounts would go negative: refused, nothing is written.
+    AccountUnderflow = 41,
 }

@@ -123,3 +123,13 @@ pub struct Withdrawn {
     pub owner: Address,
     pub amount: i128,
 }
+
+/// Escrow whose every delivery deadline had passed, moved to its owner's credit:
+/// `["swept", owner]`. Records with a deadline at or before `until` refund nothing more.
+#[contractevent(topics = ["swept"], data_format = "vec")]
+pub struct EscrowSwept {
+    #[topic]
+    pub owner: Address,
+    pub amount: i128,
+    pub until: u64,
+}

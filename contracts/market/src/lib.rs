@@ -28,7 +28,7 @@ use urja_interfaces::{admin, DeliveryClaim, Meter, RegistryClient, VerifierClien
 pub use errors::MarketError;
 use events::*;
 use storage::Key;
-pub use types::{Order, OrderStatus, Params, Side, Totals, Trade, TradeIn, TradeState};
+pub use types::{Account, Order, OrderStatus, Params, Side, Totals, Trade, TradeIn, TradeState};
 
 /// Most trades one `settle` call accepts (see docs/contracts.md for the measured limit).
 pub const MAX_BATCH: u32 = 100;
@@ -37,6 +37,10 @@ pub const MAX_BATCH: u32 = 100;
 /// transaction, and at this cap it stays within the network's per-transaction limits
 /// (measured by `test::deliver::deliver_at_the_trade_cap_fits_a_transaction`).
 pub const MAX_TRADES_PER_METER_SLOT: u32 = 20;
+
+/// Longest delivery deadline the parameters may set (one day after the slot ends): it
+/// bounds how long a slot's temporary records, delivery nullifiers included, must live.
+pub const MAX_DELIVERY_DEADLINE_SECS: u64 = 86_400;
 
 #[contract]
 pub struct Market;
@@ -48,6 +52,7 @@ fn validate(p: &Params) -> Result<(), MarketError> {
         && p.slot_secs.is_multiple_of(15)
         && p.gate_lead_secs > 0
         && p.delivery_deadline_secs > 0
+        && p.delivery_deadline_secs <= MAX_DELIVERY_DEADLINE_SECS
         && p.horizon_slots > 0
         && p.price_floor > 0
         && p.price_floor <= p.price_cap
@@ -167,10 +172,14 @@ fn place(
         Side::Buy => wh.checked_mul(price).ok_or(MarketError::Overflow)?,
         Side::Sell => 0,
     };
+    let deadline = clock::deadline(&p, slot)?;
     if escrow > 0 {
         let mut t = storage::totals(env);
         t.locked = t.locked.checked_add(escrow).ok_or(MarketError::Overflow)?;
         storage::set_totals(env, &t);
+        let mut pending = Map::new(env);
+        storage::add(&mut pending, &owner, 0, escrow, deadline);
+        storage::flush(env, &pending)?;
         TokenClient::new(env, &p.payment_token).transfer(
             &owner,
             env.current_contract_address(),
@@ -187,8 +196,9 @@ fn place(
         price,
         filled: 0,
         status: OrderStatus::Open,
+        deadline,
     };
-    storage::store(env, &Key::Order(id), &order);
+    storage::set_order(env, id, &order);
     storage::bump_instance(env);
     OrderPlaced {
         slot,
@@ -212,6 +222,34 @@ fn staged_order(env: &Env, staged: &Map<u64, Order>, id: u64) -> Result<Order, M
     }
 }
 
+/// Whether `a`'s escrow in flight can no longer pay any delivery: every deadline passed.
+fn sweepable(env: &Env, a: &Account) -> bool {
+    a.held > 0 && env.ledger().timestamp() >= a.held_until
+}
+
+/// Moves `owner`'s escrow to credit once every deadline of it has passed (no delivery can
+/// pay from it any more, and its records may have expired); returns the account, stored.
+fn sweep(env: &Env, owner: &Address) -> Account {
+    let mut a = storage::account(env, owner);
+    if sweepable(env, &a) {
+        let amount = a.held;
+        a.credit += amount;
+        a.held = 0;
+        a.swept_until = a.held_until;
+        storage::store(env, &Key::Account(owner.clone()), &a);
+        let mut t = storage::totals(env);
+        t.refunded += amount;
+        storage::set_totals(env, &t);
+        EscrowSwept {
+            owner: owner.clone(),
+            amount,
+            until: a.swept_until,
+        }
+        .publish(env);
+    }
+    a
+}
+
 /// The unmatched part of an order's escrow (zero for offers).
 fn unmatched_escrow(o: &Order) -> i128 {
     match o.side {
@@ -230,6 +268,8 @@ impl Market {
         let domain = urja_interfaces::domain::market_domain(&env, &env.current_contract_address());
         env.storage().instance().set(&Key::Domain, &domain);
         storage::bump_instance(&env);
+        // Indexers learn the first terms (fee recipient, circuit) from the chain itself.
+        ParamsChanged { params }.publish(&env);
         Ok(())
     }
 
@@ -292,6 +332,9 @@ impl Market {
             t.refunded += refund;
             t.withdrawn += refund;
             storage::set_totals(&env, &t);
+            let mut pending = Map::new(&env);
+            storage::add(&mut pending, &owner, 0, -refund, 0);
+            storage::flush(&env, &pending)?;
             TokenClient::new(&env, &p.payment_token).transfer(
                 &env.current_contract_address(),
                 &owner,
@@ -299,7 +342,7 @@ impl Market {
             );
         }
         o.status = OrderStatus::Cancelled;
-        storage::store(&env, &Key::Order(order_id), &o);
+        storage::set_order(&env, order_id, &o);
         storage::bump_instance(&env);
         OrderCancelled {
             slot: o.slot,
@@ -335,7 +378,7 @@ impl Market {
         if trades.len() > MAX_BATCH {
             return Err(MarketError::BatchTooLarge);
         }
-        let stored_price: Option<i128> = storage::load(&env, &Key::SlotPrice(slot));
+        let stored_price: Option<i128> = storage::load_temp(&env, &Key::SlotPrice(slot));
         match (clearing_price, stored_price) {
             (Some(c), Some(s)) if c != s => return Err(MarketError::PriceMismatch),
             (None, Some(_)) => return Err(MarketError::PriceMismatch),
@@ -388,7 +431,7 @@ impl Market {
                 }
             }
             if pairs.contains_key((t.buy, t.sell))
-                || env.storage().persistent().has(&Key::Pair(t.buy, t.sell))
+                || env.storage().temporary().has(&Key::Pair(t.buy, t.sell))
             {
                 return Err(MarketError::DuplicateTrade);
             }
@@ -403,9 +446,10 @@ impl Market {
             staged.push_back((t, buy, sell));
         }
         for (id, o) in orders.iter() {
-            storage::store(&env, &Key::Order(id), &o);
+            storage::set_order(&env, id, &o);
         }
-        let deadline = clock::deadline(&p, slot)?;
+        let end = clock::end(&p, slot)?;
+        let last_deadline = end.saturating_add(MAX_DELIVERY_DEADLINE_SECS);
         let mut lists: Map<BytesN<32>, Vec<u64>> = Map::new(&env);
         for (t, buy, sell) in staged.iter() {
             let trade_id = storage::next_id(&env, &Key::NextTrade);
@@ -423,10 +467,11 @@ impl Market {
                 delivered_wh: 0,
                 fee_bps: p.fee_bps,
                 fee_recipient: p.fee_recipient.clone(),
-                deadline,
+                // The bid's deadline: its owner's escrow accounting counts on it.
+                deadline: buy.deadline,
             };
-            storage::store(&env, &Key::Trade(trade_id), &trade);
-            storage::store(&env, &Key::Pair(t.buy, t.sell), &trade_id);
+            storage::set_trade(&env, trade_id, &trade);
+            storage::store_temp(&env, &Key::Pair(t.buy, t.sell), &trade_id, end);
             let mut list = match lists.get(meter.clone()) {
                 Some(l) => l,
                 None => storage::meter_trades(&env, &meter, slot),
@@ -446,10 +491,10 @@ impl Market {
             .publish(&env);
         }
         for (meter, list) in lists.iter() {
-            storage::store(&env, &Key::MeterTrades(meter, slot), &list);
+            storage::store_temp(&env, &Key::MeterTrades(meter, slot), &list, last_deadline);
         }
         if let Some(c) = clearing_price {
-            storage::store(&env, &Key::SlotPrice(slot), &c);
+            storage::store_temp(&env, &Key::SlotPrice(slot), &c, end);
         }
         storage::bump_instance(&env);
         BatchSettled {
@@ -474,15 +519,18 @@ impl Market {
         }
         let refund = unmatched_escrow(&o);
         if refund > 0 {
-            let mut credits = Map::new(&env);
-            storage::add_credit(&mut credits, &o.owner, refund);
-            storage::flush_credits(&env, &credits);
+            if o.deadline <= storage::account(&env, &o.owner).swept_until {
+                return Err(MarketError::EscrowSwept);
+            }
+            let mut pending = Map::new(&env);
+            storage::add(&mut pending, &o.owner, refund, -refund, 0);
+            storage::flush(&env, &pending)?;
             let mut t = storage::totals(&env);
             t.refunded += refund;
             storage::set_totals(&env, &t);
         }
         o.status = OrderStatus::Closed;
-        storage::store(&env, &Key::Order(order_id), &o);
+        storage::set_order(&env, order_id, &o);
         storage::bump_instance(&env);
         OrderReleased {
             slot: o.slot,
@@ -503,15 +551,18 @@ impl Market {
         if env.ledger().timestamp() < t.deadline {
             return Err(MarketError::TooEarly);
         }
+        if t.deadline <= storage::account(&env, &t.buyer).swept_until {
+            return Err(MarketError::EscrowSwept);
+        }
         let refund = t.wh * t.buy_price;
-        let mut credits = Map::new(&env);
-        storage::add_credit(&mut credits, &t.buyer, refund);
-        storage::flush_credits(&env, &credits);
+        let mut pending = Map::new(&env);
+        storage::add(&mut pending, &t.buyer, refund, -refund, 0);
+        storage::flush(&env, &pending)?;
         let mut totals = storage::totals(&env);
         totals.refunded += refund;
         storage::set_totals(&env, &totals);
         t.state = TradeState::Expired;
-        storage::store(&env, &Key::Trade(trade_id), &t);
+        storage::set_trade(&env, trade_id, &t);
         storage::bump_instance(&env);
         TradeExpired {
             slot: t.slot,
@@ -564,7 +615,7 @@ impl Market {
             None => return Err(MarketError::UnknownMember),
         }
         let done = Key::Delivered(meter.clone(), slot);
-        if env.storage().persistent().has(&done) {
+        if env.storage().temporary().has(&done) {
             return Err(MarketError::AlreadyDelivered);
         }
         if energy_wh > 15 * m.max_wh_per_minute as u64 {
@@ -589,7 +640,9 @@ impl Market {
             Ok(Ok(false)) => return Err(MarketError::ProofRejected),
             _ => return Err(MarketError::MalformedProof),
         }
-        storage::store(&env, &done, &true);
+        // Kept past the latest deadline any parameters allow, so no replay outlives it.
+        let until = clock::end(&p, slot)?.saturating_add(MAX_DELIVERY_DEADLINE_SECS);
+        storage::store_temp(&env, &done, &true, until);
         settlement::settle_delivery(&env, &meter, &m.owner, slot, energy_wh as i128)?;
         storage::bump_instance(&env);
         DeliveryProven {
@@ -606,16 +659,18 @@ impl Market {
     }
 
     /// A household withdraws its whole credit of the payment token (what deliveries,
-    /// expired trades and released bids credited it). Returns the amount.
+    /// expired trades and released bids credited it, and escrow whose every deadline has
+    /// passed). Returns the amount.
     pub fn withdraw(env: Env, owner: Address) -> Result<i128, MarketError> {
         owner.require_auth();
-        let amount = storage::credit(&env, &owner);
+        let mut a = sweep(&env, &owner);
+        let amount = a.credit;
         if amount <= 0 {
             return Err(MarketError::NothingToWithdraw);
         }
-        env.storage()
-            .persistent()
-            .remove(&Key::Credit(owner.clone()));
+        // The account stays (with its sweep mark): it is what refuses a swept refund.
+        a.credit = 0;
+        storage::store(&env, &Key::Account(owner.clone()), &a);
         let mut t = storage::totals(&env);
         t.withdrawn += amount;
         storage::set_totals(&env, &t);
@@ -629,9 +684,15 @@ impl Market {
         Ok(amount)
     }
 
-    /// The payment-token credit `owner` may withdraw.
+    /// The payment-token credit `owner` has been credited and not withdrawn (`withdraw`
+    /// also pays escrow whose every deadline has passed: see `account`).
     pub fn credit(env: Env, owner: Address) -> i128 {
-        storage::credit(&env, &owner)
+        storage::account(&env, &owner).credit
+    }
+
+    /// `owner`'s account: credit, escrow in flight and its deadlines.
+    pub fn account(env: Env, owner: Address) -> Account {
+        storage::account(&env, &owner)
     }
 
     /// This market's domain: what its meters sign and its proofs bind (`docs/formats.md`).
@@ -641,7 +702,7 @@ impl Market {
 
     /// True once `meter` delivered for `slot`.
     pub fn delivered(env: Env, meter: BytesN<32>, slot: u64) -> bool {
-        env.storage().persistent().has(&Key::Delivered(meter, slot))
+        env.storage().temporary().has(&Key::Delivered(meter, slot))
     }
 
     /// The market parameters.
@@ -666,7 +727,7 @@ impl Market {
 
     /// The uniform clearing price of `slot`, once set.
     pub fn slot_price(env: Env, slot: u64) -> Option<i128> {
-        storage::load(&env, &Key::SlotPrice(slot))
+        storage::load_temp(&env, &Key::SlotPrice(slot))
     }
 
     /// Payment-token totals: escrow held = locked - paid - refunded.

@@ -10,7 +10,7 @@ use urja_interfaces::MintClient;
 
 use crate::errors::MarketError;
 use crate::events::{SurplusMinted, TradeDelivered};
-use crate::storage::{self, Key};
+use crate::storage;
 use crate::types::{Trade, TradeState};
 
 /// Splits `delivered` Wh over trades of `wh` quantities: full fills when there is enough,
@@ -65,11 +65,13 @@ pub fn settle_delivery(
         return Err(MarketError::InvalidAmount);
     }
     let ids = storage::meter_trades(env, meter, slot);
+    let now = env.ledger().timestamp();
     let mut open: Vec<(u64, Trade)> = Vec::new(env);
     let mut wh = Vec::new(env);
     for id in ids.iter() {
         let t = storage::trade(env, id).ok_or(MarketError::UnknownTrade)?;
-        if t.state == TradeState::Matched {
+        // A trade past its own deadline is its buyer's to refund (or already swept).
+        if t.state == TradeState::Matched && now < t.deadline {
             wh.push_back(t.wh);
             open.push_back((id, t));
         }
@@ -78,7 +80,7 @@ pub fn settle_delivery(
     let p = storage::params(env);
     let kwh = MintClient::new(env, &p.kwh_token);
     let mut totals = storage::totals(env);
-    let mut credits: Map<Address, i128> = Map::new(env);
+    let mut accounts: storage::Pending = Map::new(env);
     for (i, (id, mut t)) in open.iter().enumerate() {
         let d = shares.get_unchecked(i as u32);
         let gross = d.checked_mul(t.price).ok_or(MarketError::Overflow)?;
@@ -91,16 +93,16 @@ pub fn settle_delivery(
         if d > 0 {
             kwh.mint(&t.buyer, &d);
         }
-        storage::add_credit(&mut credits, &t.seller, gross - fee);
-        storage::add_credit(&mut credits, &t.fee_recipient, fee);
-        storage::add_credit(&mut credits, &t.buyer, refund);
+        storage::add(&mut accounts, &t.seller, gross - fee, 0, 0);
+        storage::add(&mut accounts, &t.fee_recipient, fee, 0, 0);
+        storage::add(&mut accounts, &t.buyer, refund, -escrow, 0);
         totals.paid += gross;
         totals.fees += fee;
         totals.refunded += refund;
         totals.minted_wh += d;
         t.state = TradeState::Delivered;
         t.delivered_wh = d;
-        storage::store(env, &Key::Trade(id), &t);
+        storage::set_trade(env, id, &t);
         TradeDelivered {
             slot,
             trade_id: id,
@@ -111,7 +113,7 @@ pub fn settle_delivery(
         }
         .publish(env);
     }
-    storage::flush_credits(env, &credits);
+    storage::flush(env, &accounts)?;
     if surplus > 0 {
         kwh.mint(donor, &surplus);
         totals.minted_wh += surplus;

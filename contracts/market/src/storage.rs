@@ -1,8 +1,21 @@
-//! Storage layout: parameters and counters in instance storage, orders, trades and per-slot
-//! indexes in persistent storage, each extended whenever touched so live entries never archive.
-use soroban_sdk::{contracttype, Address, BytesN, Env, Map, Vec};
+//! Storage layout and lifetimes.
+//!
+//! - Instance: parameters, id counters, totals, the domain.
+//! - Persistent: one `Account` per household (its credit and the escrow it has in flight),
+//!   kept for the market's life because it holds money.
+//! - Temporary: everything whose business ends with its slot (orders, trades, the pair and
+//!   per-meter trade indexes, the clearing price, delivery nullifiers), each kept just past
+//!   the last moment the market reads it (`docs/cost-model.md`). Temporary rent is half the
+//!   persistent rate and is paid for hours, not for the 120-day persistent minimum.
+//!
+//! Expiry never frees or doubles money: a bid's escrow is counted in its owner's
+//! `Account::held` until a delivery, refund or release moves it to credit; once every
+//! deadline of the owner's escrow has passed, the rest is swept to credit (`sweep`) and
+//! refunds of records from before the sweep are refused (`Account::swept_until`).
+use soroban_sdk::{contracttype, Address, BytesN, Env, IntoVal, Map, TryFromVal, Val, Vec};
 
-use crate::types::{Order, Params, Totals, Trade};
+use crate::errors::MarketError;
+use crate::types::{Account, Order, Params, Totals, Trade};
 
 /// Keys of every entry the market writes.
 #[contracttype]
@@ -12,24 +25,57 @@ pub enum Key {
     NextOrder,
     NextTrade,
     Totals,
+    /// Temporary, until the order's delivery deadline.
     Order(u64),
+    /// Temporary, until the trade's delivery deadline.
     Trade(u64),
-    /// (buy id, sell id) -> trade id: a pair settles once.
+    /// (buy id, sell id) -> trade id: a pair settles once. Temporary, until the slot ends.
     Pair(u64, u64),
-    /// The uniform clearing price of a slot, once its first batch set it.
+    /// The uniform clearing price of a slot, once its first batch set it. Temporary, until
+    /// the slot ends.
     SlotPrice(u64),
     /// Trade ids of one meter's offers in one slot, in settlement order (bounded by
-    /// `MAX_TRADES_PER_METER_SLOT`).
+    /// `MAX_TRADES_PER_METER_SLOT`). Temporary, until the latest delivery deadline.
     MeterTrades(BytesN<32>, u64),
-    /// A household's credit of the payment token, withdrawn by `withdraw` (pull payments).
-    Credit(Address),
+    /// A household's money in the market (persistent): credit and escrow in flight.
+    Account(Address),
     /// The market's domain (`urja_interfaces::domain`), fixed at construction.
     Domain,
-    /// Set once a meter's delivery for a slot is settled: replays are refused.
+    /// Set once a meter's delivery for a slot is settled: replays are refused. Temporary,
+    /// until the latest possible delivery deadline of the slot.
     Delivered(BytesN<32>, u64),
 }
 
 pub use urja_interfaces::ttl_storage::{bump_instance, load, store};
+
+/// Ledgers close no faster than one per second (Stellar's consensus targets about five), so
+/// an entry that must live until unix time `t` is kept for `t - now` ledgers at least.
+pub const MIN_LEDGER_SECS: u64 = 1;
+
+/// Ledgers a temporary entry needs to outlive unix time `until`.
+fn ledgers_until(env: &Env, until: u64) -> u32 {
+    let secs = until.saturating_sub(env.ledger().timestamp());
+    let ledgers = secs / MIN_LEDGER_SECS + 1;
+    ledgers.min(env.storage().max_ttl() as u64) as u32
+}
+
+/// Writes a temporary entry that lives at least until unix time `until`.
+pub fn store_temp<K: IntoVal<Env, Val>, V: IntoVal<Env, Val>>(
+    env: &Env,
+    key: &K,
+    v: &V,
+    until: u64,
+) {
+    let t = env.storage().temporary();
+    t.set(key, v);
+    let n = ledgers_until(env, until);
+    t.extend_ttl(key, n, n);
+}
+
+/// Reads a temporary entry (`None` once it expired or if it never existed).
+pub fn load_temp<K: IntoVal<Env, Val>, V: TryFromVal<Env, Val>>(env: &Env, key: &K) -> Option<V> {
+    env.storage().temporary().get(key)
+}
 
 /// The market parameters.
 pub fn params(env: &Env) -> Params {
@@ -67,38 +113,61 @@ pub fn set_totals(env: &Env, t: &Totals) {
     env.storage().instance().set(&Key::Totals, t);
 }
 
-/// An order by id.
+/// An order by id, while it lives.
 pub fn order(env: &Env, id: u64) -> Option<Order> {
-    load(env, &Key::Order(id))
+    load_temp(env, &Key::Order(id))
 }
 
-/// A trade by id.
+/// Stores an order until its delivery deadline.
+pub fn set_order(env: &Env, id: u64, o: &Order) {
+    store_temp(env, &Key::Order(id), o, o.deadline);
+}
+
+/// A trade by id, while it lives.
 pub fn trade(env: &Env, id: u64) -> Option<Trade> {
-    load(env, &Key::Trade(id))
+    load_temp(env, &Key::Trade(id))
+}
+
+/// Stores a trade until its delivery deadline.
+pub fn set_trade(env: &Env, id: u64, t: &Trade) {
+    store_temp(env, &Key::Trade(id), t, t.deadline);
 }
 
 /// The trade ids of `meter`'s offers in `slot`.
 pub fn meter_trades(env: &Env, meter: &BytesN<32>, slot: u64) -> Vec<u64> {
-    load(env, &Key::MeterTrades(meter.clone(), slot)).unwrap_or_else(|| Vec::new(env))
+    load_temp(env, &Key::MeterTrades(meter.clone(), slot)).unwrap_or_else(|| Vec::new(env))
 }
 
-/// A household's credit of the payment token.
-pub fn credit(env: &Env, who: &Address) -> i128 {
-    load(env, &Key::Credit(who.clone())).unwrap_or(0)
+/// A household's account (all zero for a household the market never paid or escrowed for).
+pub fn account(env: &Env, who: &Address) -> Account {
+    load(env, &Key::Account(who.clone())).unwrap_or_default()
 }
 
-/// Adds `amount` to the credits in `pending` (written once per call by `flush_credits`).
-pub fn add_credit(pending: &mut Map<Address, i128>, who: &Address, amount: i128) {
-    if amount > 0 {
-        let have = pending.get(who.clone()).unwrap_or(0);
-        pending.set(who.clone(), have + amount);
+/// Changes to households' accounts gathered during one call and written once per household
+/// by `flush`: (credit change, held-escrow change, latest escrow deadline).
+pub type Pending = Map<Address, (i128, i128, u64)>;
+
+/// Adds `credit` to `who`'s credit and `held` to its escrow in flight (either may be
+/// negative: escrow moving to credit), with `until` the deadline of newly held escrow.
+pub fn add(pending: &mut Pending, who: &Address, credit: i128, held: i128, until: u64) {
+    if credit == 0 && held == 0 {
+        return;
     }
+    let (c, h, u) = pending.get(who.clone()).unwrap_or((0, 0, 0));
+    pending.set(who.clone(), (c + credit, h + held, u.max(until)));
 }
 
-/// Writes the credits gathered in `pending`: one write per household per call.
-pub fn flush_credits(env: &Env, pending: &Map<Address, i128>) {
-    for (who, amount) in pending.iter() {
-        let total = credit(env, &who) + amount;
-        store(env, &Key::Credit(who), &total);
+/// Writes the gathered account changes: one write per household per call.
+pub fn flush(env: &Env, pending: &Pending) -> Result<(), MarketError> {
+    for (who, (credit, held, until)) in pending.iter() {
+        let mut a = account(env, &who);
+        a.credit = a.credit.checked_add(credit).ok_or(MarketError::Overflow)?;
+        a.held = a.held.checked_add(held).ok_or(MarketError::Overflow)?;
+        if a.credit < 0 || a.held < 0 {
+            return Err(MarketError::AccountUnderflow);
+        }
+        a.held_until = a.held_until.max(until);
+        store(env, &Key::Account(who), &a);
     }
+    Ok(())
 }

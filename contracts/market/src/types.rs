@@ -41,6 +41,9 @@ pub struct Order {
     /// Wh already matched by settled trades.
     pub filled: i128,
     pub status: OrderStatus,
+    /// The delivery deadline (unix seconds, exclusive) of the order's slot under the terms
+    /// in force when it was placed; its trades keep it, and the order lives until then.
+    pub deadline: u64,
 }
 
 /// Lifecycle of a matched trade.
@@ -135,4 +138,21 @@ pub struct Totals {
     pub withdrawn: i128,
     /// kWh minted for delivered energy (to buyers and as donor surplus).
     pub minted_wh: i128,
+}
+
+/// A household's money in the market, one persistent entry per household.
+/// `held` is bid escrow in flight (placed, matched or awaiting delivery); `credit` is what
+/// `withdraw` pays out. Sum of `held` = `locked - paid - refunded`; sum of `credit` =
+/// `paid + refunded - withdrawn`.
+#[contracttype]
+#[derive(Clone, Debug, Default, Eq, PartialEq)]
+pub struct Account {
+    pub credit: i128,
+    pub held: i128,
+    /// The latest delivery deadline of any escrow this household placed: once it passed,
+    /// no delivery can pay out of `held` any more, so what is left is swept to credit.
+    pub held_until: u64,
+    /// The `held_until` of the last sweep: records with a deadline at or before it were
+    /// refunded by the sweep, so their own refunds are refused.
+    pub swept_until: u64,
 }

@@ -192,6 +192,9 @@ def apply(
             x("UPDATE trades SET state = 'expired', refund = ? WHERE trade_id = ?", (refund, tid))
             row = x("SELECT buyer FROM trades WHERE trade_id = ?", (tid,)).fetchone()
             _credit(db, ev_id, 0, row[0] if row else None, "expired", refund, t[0], tid, ledger)
+        elif name == "swept":  # escrow past every deadline of its owner, moved to credit
+            amount, _until = d
+            _credit(db, ev_id, 0, t[0], "swept", amount, 0, 0, ledger)
         elif name == "surplus":
             x(
                 "INSERT INTO surplus(slot, donor, wh, ledger) VALUES(?,?,?,?)",

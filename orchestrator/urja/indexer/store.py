@@ -233,8 +233,9 @@ class Index:
 
     def credits(self, addr: str, limit: int = 100) -> list[dict]:
         """`addr`'s credits, newest first: kind ('paid' to a seller, 'fee' to the fee
-        recipient, 'refund' of a delivered trade's unused escrow, 'expired', 'release'),
-        amount, slot, ref (trade id, or order id for 'release') and ledger."""
+        recipient, 'refund' of a delivered trade's unused escrow, 'expired', 'release', 'swept'
+        escrow past every deadline), amount, slot, ref (trade id, or order id for 'release';
+        both 0 for 'swept') and ledger."""
         return self.rows(
             "SELECT kind, amount, slot, ref, ledger, event FROM credits WHERE owner = ? "
             "ORDER BY ledger DESC, event DESC, n DESC LIMIT ?",

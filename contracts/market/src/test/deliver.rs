@@ -159,6 +159,14 @@ fn a_proven_delivery_settles_the_trades_on_both_builds() {
         assert!(s.w.market.delivered(&meter, &SLOT));
         // Replay of the same (meter, slot).
         assert_eq!(submit(&s, &f), Err(Ok(MarketError::AlreadyDelivered)));
+        // The nullifier is temporary but outlives the longest deadline any parameters
+        // allow, at one ledger per second (the fastest ledgers close).
+        let left = (SLOT + 1) * SLOT_SECS + MAX_DELIVERY_DEADLINE_SECS - s.w.env.ledger().timestamp();
+        s.w.env.as_contract(&s.w.market.address, || {
+            use soroban_sdk::testutils::storage::Temporary as _;
+            let key = crate::storage::Key::Delivered(meter.clone(), SLOT);
+            assert!(s.w.env.storage().temporary().get_ttl(&key) as u64 >= left);
+        });
     }
 }
 

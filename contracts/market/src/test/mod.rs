@@ -587,5 +587,6 @@ fn parameters_are_validated_and_admin_only() {
 
 mod attacks;
 mod deliver;
+mod expiry;
 mod props;
 mod wasm_costs;

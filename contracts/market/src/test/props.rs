@@ -71,11 +71,16 @@ fn check_invariants(w: &World, locked: i128) {
         .iter()
         .chain(w.receivers.iter())
         .chain(core::iter::once(&w.fee_to));
-    let credits: i128 = everyone.map(|a| w.market.credit(a)).sum();
+    let accounts: std::vec::Vec<Account> = everyone.map(|a| w.market.account(a)).collect();
     assert_eq!(
-        credits,
+        accounts.iter().map(|a| a.credit).sum::<i128>(),
         t.paid + t.refunded - t.withdrawn,
         "credits owed = paid + refunded - withdrawn"
+    );
+    assert_eq!(
+        accounts.iter().map(|a| a.held).sum::<i128>(),
+        t.locked - t.paid - t.refunded,
+        "escrow in flight, household by household, = locked - paid - refunded"
     );
     let mut n = 0u64;
     let mut seen = std::collections::BTreeSet::new();
