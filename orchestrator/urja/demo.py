@@ -134,6 +134,22 @@ class DemoResult:
 
     ok: bool
     fees: fees.FeeReport
+    """Every market call from the first order on."""
+    steady: fees.FeeReport
+    """The market calls for the slots after the first (households' entries exist)."""
+
+
+def fees_paid(
+    costs: list[fees.TxCost], market: str, payers: dict[str, str], first: int
+) -> tuple[fees.FeeReport, fees.FeeReport]:
+    """Fees of all the market's calls and of those for the slots after `first`, each
+    against the energy its deliveries proved."""
+    mine = [c for c in costs if c.contract == market]
+    later = [c for s, cs in fees.by_slot(mine, market).items() if s > first for c in cs]
+    return (
+        fees.report(mine, payers, sum(map(fees.delivered_wh, mine))),
+        fees.report(later, payers, sum(map(fees.delivered_wh, later))),
+    )
 
 
 def run(
@@ -324,13 +340,17 @@ def run(
         wait_until(chain, chain.ledger_time() + 2)
         rep = auditor.run(Index(stack.index_path, readonly=True), chain_state(stack), domain=domain)
         say(rep.text())
-        paid = fees.report(
+        paid, steady = fees_paid(
             fees.transactions(node.url, trading_from),
+            ids["market"],
             {op.public_key: "operator", ks.get_or_create(RELAYER_KEY).public_key: "relayer"},
-            int(market.totals()["minted_wh"]),
-            contracts={ids["market"]},
+            first,
         )
-        say("\nnetwork fees of trading (charged, read back from the ledger):\n" + paid.text())
+        fee_text = (
+            "all trading (each household's first credit and kWh balance are new entries: a"
+            f" one-time cost of joining):\n{paid.text()}\n\nslots after the first:\n{steady.text()}"
+        )
+        say("\nnetwork fees (charged, read back from the ledger), " + fee_text)
         grid = grid_status(
             index,
             stack.relayer_service.inbox,
@@ -346,7 +366,7 @@ def run(
             table,
             index,
             [g for g in grid if first <= g.slot <= last],
-            rep.text() + "\n\nNetwork fees of trading\n" + paid.text(),
+            rep.text() + "\n\nNetwork fees of " + fee_text,
         )
         say(f"HTML report: {path.resolve()}")
         say(f"demo took {time.monotonic() - started:.0f} s")
@@ -357,7 +377,7 @@ def run(
                     time.sleep(3600)
             except KeyboardInterrupt:
                 pass
-        return DemoResult(rep.ok, paid)
+        return DemoResult(rep.ok, paid, steady)
     except ChainError as e:
         raise click.ClickException(str(e)) from e
     finally:

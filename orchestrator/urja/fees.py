@@ -9,6 +9,7 @@ stroops and per delivered kWh (issue 14), rather than estimating it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from stellar_sdk import SorobanServer, StrKey
 from stellar_sdk import xdr as sx
@@ -38,20 +39,22 @@ class TxCost:
     events_bytes: int
     """XDR size of the contract events the transaction emitted."""
     success: bool
+    args: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    """The invoked function's arguments (SCVal)."""
 
 
-def _function(op: sx.Operation) -> tuple[str | None, str]:
+def _function(op: sx.Operation) -> tuple[str | None, str, tuple]:
     body = op.body
     if body.type == sx.OperationType.INVOKE_HOST_FUNCTION:
         hf = body.invoke_host_function_op.host_function
         if hf.type == sx.HostFunctionType.HOST_FUNCTION_TYPE_INVOKE_CONTRACT:
             ic = hf.invoke_contract
             cid = StrKey.encode_contract(ic.contract_address.contract_id.contract_id.hash)
-            return cid, ic.function_name.sc_symbol.decode()
+            return cid, ic.function_name.sc_symbol.decode(), tuple(ic.args)
         if hf.type == sx.HostFunctionType.HOST_FUNCTION_TYPE_UPLOAD_CONTRACT_WASM:
-            return None, "(upload)"
-        return None, "(create contract)"
-    return None, f"({body.type.name.lower()})"
+            return None, "(upload)", ()
+        return None, "(create contract)", ()
+    return None, f"({body.type.name.lower()})", ()
 
 
 def _events_bytes(meta_xdr: str) -> int:
@@ -69,7 +72,7 @@ def decode(t) -> TxCost:
     env = sx.TransactionEnvelope.from_xdr(t.envelope_xdr)
     tx = env.v1.tx if env.v1 is not None else env.fee_bump.tx.inner_tx.v1.tx
     source = StrKey.encode_ed25519_public_key(tx.source_account.ed25519.uint256)
-    contract, function = _function(tx.operations[0])
+    contract, function, args = _function(tx.operations[0])
     res = sx.TransactionResult.from_xdr(t.result_xdr)
     ins = reads = writes = wbytes = 0
     if tx.ext.v == 1:
@@ -89,6 +92,7 @@ def decode(t) -> TxCost:
         write_bytes=wbytes,
         events_bytes=_events_bytes(t.result_meta_xdr) if t.result_meta_xdr else 0,
         success=t.status.upper() == "SUCCESS",
+        args=args,
     )
 
 
@@ -189,3 +193,27 @@ def report(
         rep.by_payer.setdefault(payers.get(c.source, "households"), Line()).add(c)
         rep.total.add(c)
     return rep
+
+
+MARKET_SLOT_ARG = {"offer": 2, "bid": 1, "settle": 0, "deliver": 1}
+"""Position of the slot argument of the market functions that name one."""
+
+
+def market_slot(c: TxCost) -> int | None:
+    """The delivery slot a market call is for (None for calls that name no slot)."""
+    i = MARKET_SLOT_ARG.get(c.function)
+    return c.args[i].u64.uint64 if i is not None and len(c.args) > i else None
+
+
+def delivered_wh(c: TxCost) -> int:
+    """Energy a successful market `deliver` call proved (its `energy_wh` argument)."""
+    return c.args[3].u64.uint64 if c.function == "deliver" and c.success else 0
+
+
+def by_slot(costs: list[TxCost], market: str) -> dict[int, list[TxCost]]:
+    """The market's calls grouped by the slot they are for."""
+    out: dict[int, list[TxCost]] = {}
+    for c in costs:
+        if c.contract == market and (s := market_slot(c)) is not None:
+            out.setdefault(s, []).append(c)
+    return out
