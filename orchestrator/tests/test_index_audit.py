@@ -44,6 +44,27 @@ class History:
         return FEE
 
 
+def market_params(**changes) -> dict:
+    """A whole `params` event value (every field of the market's `Params`), with `changes`."""
+    return {
+        "payment_token": "CPAY",
+        "kwh_token": "CKWH",
+        "registry": "CREG",
+        "verifier": "CVER",
+        "circuit_id": 1,
+        "operator": "GOPERATOR",
+        "fee_recipient": "GFEE",
+        "fee_bps": 100,
+        "slot_secs": 900,
+        "gate_lead_secs": 300,
+        "delivery_deadline_secs": 3600,
+        "horizon_slots": 96,
+        "price_floor": 1,
+        "price_cap": 100,
+        **changes,
+    }
+
+
 def delivery(key, meter: SigningKey, slot: int, readings: list[int]):
     """A meter's signed, proven delivery of `readings` in `slot` (the `proof` event data)."""
     mk = bytes(meter.verify_key)
@@ -236,7 +257,7 @@ def test_fee_credits_follow_the_fee_recipient_fixed_in_each_trade(tmp_path):
         h.emit("market", "order", [7], [2 * tid, BUYER, 1, 100, 5, 500, None], 10 + tid)
         h.emit("market", "order", [7], [2 * tid + 1, DONOR, 0, 100, 4, 0, b"\1" * 32], 10 + tid)
     h.emit("market", "trade", [7], [0, 0, 1, BUYER, DONOR, 100, 4], 12)
-    h.emit("market", "params", [], {"fee_recipient": "GNEW", "circuit_id": 1}, 13)
+    h.emit("market", "params", [], market_params(fee_recipient="GNEW"), 13)
     h.emit("market", "trade", [7], [1, 2, 3, BUYER, DONOR, 100, 4], 14)
     h.emit("market", "delivered", [7], [1, 100, 396, 4, 100], 20)
     h.emit("market", "delivered", [7], [0, 100, 396, 4, 100], 20)

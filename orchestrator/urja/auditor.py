@@ -22,13 +22,12 @@ Proofs are verified in parallel processes: py_ecc takes most of a second per pro
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from . import audit
+from . import audit, events
 from .indexer.store import Index
 
 CIRCUIT_ID = 1
@@ -98,14 +97,6 @@ def check_transcript(
     return a and b
 
 
-def _load(index: Index) -> list[dict]:
-    rows = index.rows("SELECT * FROM events ORDER BY ledger, id")
-    for r in rows:
-        r["topics"] = json.loads(r["topics"])
-        r["data"] = json.loads(r["data"])
-    return rows
-
-
 def _verify(args) -> tuple[bool, bool]:
     vk, proof, commitment, energy, slot, cap, meter, sig, domain = args
     ok_proof = vk is not None and audit.verify_delivery(
@@ -113,6 +104,138 @@ def _verify(args) -> tuple[bool, bool]:
     )
     ok_sig = audit.verify_signature(meter, slot, commitment, sig, domain=domain)
     return ok_proof, ok_sig
+
+
+@dataclass
+class Rebuild:
+    """The market as its events alone say it is (`rebuild`)."""
+
+    circuit_id: int
+    fee_to: str | None
+    orders: dict[int, dict] = field(default_factory=dict)
+    trades: dict[int, dict] = field(default_factory=dict)
+    proofs: list[dict] = field(default_factory=list)
+    surplus: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+    delivered: dict[int, dict] = field(default_factory=dict)
+    mints: int = 0
+    keys: dict[int, bytes] = field(default_factory=dict)
+    """circuit id -> the key in force at the current event"""
+    rotations: int = 0
+    meters: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    """meter (hex) -> [(ledger, cap)]"""
+    settle_price: dict[int, set] = field(default_factory=lambda: defaultdict(set))
+    refunds: int = 0
+    cancelled_refunds: int = 0
+    credited: dict[str | None, int] = field(default_factory=lambda: defaultdict(int))
+    withdrawn: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def cap(self, meter: str, ledger: int) -> int:
+        """`meter`'s registered Wh per minute at `ledger` (-1 before it was registered)."""
+        caps = [c for (lg, c) in self.meters.get(meter, []) if lg <= ledger]
+        return caps[-1] if caps else -1
+
+
+def rebuild(rows: list[dict], circuit_id: int, fee_to: str | None) -> Rebuild:
+    """Replays the index's raw `events` rows (ledger order), each decoded by name from the
+    contracts' event table (`urja.events`)."""
+    m = Rebuild(circuit_id, fee_to)
+    for row in rows:
+        ev = events.from_row(row)
+        if ev is None:
+            continue
+        k, n = ev.contract, ev.event
+        if k == "verifier" and n == "vk_set":
+            m.rotations += ev.circuit_id in m.keys and ev.circuit_id == m.circuit_id
+            m.keys[ev.circuit_id] = ev.vk
+        elif k == "registry" and n == "meter":
+            m.meters[ev.meter_id.hex()].append((row["ledger"], ev.max_wh_per_minute))
+        elif k == "token" and n == "mint":
+            m.mints += ev.amount
+        elif k == "market":
+            _replay_market(m, ev, row["ledger"])
+    return m
+
+
+def _replay_market(m: Rebuild, ev, ledger: int) -> None:
+    """One market event applied to the rebuild."""
+    n = ev.event
+    if n == "params":
+        m.circuit_id = ev.params["circuit_id"]
+        m.fee_to = ev.params["fee_recipient"]
+    elif n == "order":
+        m.orders[ev.id] = {
+            "slot": ev.slot,
+            "owner": ev.owner,
+            "side": ev.side.name,
+            "wh": ev.wh,
+            "price": ev.price,
+            "escrow": ev.escrow,
+            "meter": ev.meter.hex() if ev.meter is not None else None,
+            "filled": 0,
+            "status": "open",
+        }
+    elif n in ("cancel", "release"):
+        o = m.orders.get(ev.id)
+        if o is not None:
+            o["status"] = "cancelled" if n == "cancel" else "closed"
+        m.refunds += ev.refund
+        if n == "cancel":  # transferred to the owner directly
+            m.cancelled_refunds += ev.refund
+        else:
+            m.credited[o["owner"] if o else None] += ev.refund
+    elif n == "trade":
+        m.trades[ev.trade_id] = {
+            "slot": ev.slot,
+            "buy": ev.buy,
+            "sell": ev.sell,
+            "buyer": ev.buyer,
+            "seller": ev.seller,
+            "wh": ev.wh,
+            "price": ev.price,
+            "fee_recipient": m.fee_to,
+        }
+    elif n == "settle":
+        m.settle_price[ev.slot].add(ev.clearing_price)
+    elif n == "delivered":
+        m.delivered[ev.trade_id] = {
+            "wh": ev.delivered_wh,
+            "paid": ev.paid,
+            "fee": ev.fee,
+            "refund": ev.refund,
+        }
+        m.refunds += ev.refund
+        tr = m.trades.get(ev.trade_id, {})
+        m.credited[tr.get("seller")] += ev.paid
+        m.credited[tr.get("fee_recipient")] += ev.fee
+        m.credited[tr.get("buyer")] += ev.refund
+    elif n == "expired":
+        m.delivered[ev.trade_id] = {
+            "wh": 0,
+            "paid": 0,
+            "fee": 0,
+            "refund": ev.refund,
+            "expired": True,
+        }
+        m.refunds += ev.refund
+        m.credited[m.trades.get(ev.trade_id, {}).get("buyer")] += ev.refund
+    elif n == "withdraw":
+        m.withdrawn[ev.owner] += ev.amount
+    elif n == "surplus":
+        m.surplus[(ev.donor, ev.slot)] += ev.wh
+    elif n == "proof":
+        m.proofs.append(
+            {
+                "meter": ev.meter.hex(),
+                "slot": ev.slot,
+                "donor": ev.donor,
+                "commitment": ev.commitment,
+                "energy": ev.energy_wh,
+                "signature": ev.signature,
+                "proof": ev.proof,
+                "ledger": ledger,
+                "vk": m.keys.get(m.circuit_id),
+            }
+        )
 
 
 def run(
@@ -136,110 +259,28 @@ def run(
     now: {"total_supply", "totals", "escrow_balance", "params", "credit"} where `credit` is
     a function address -> the market's `credit(address)` view."""
     rep = Report()
-    events = _load(index)
-    orders: dict[int, dict] = {}
-    trades: dict[int, dict] = {}
-    proofs: list[dict] = []
-    surplus: dict[tuple[str, int], int] = defaultdict(int)
-    delivered: dict[int, dict] = {}
-    mints = 0
-    keys: dict[int, bytes] = {}  # circuit id -> key in force at the current event
-    rotations = 0
-    meters: dict[str, list[tuple[int, int]]] = defaultdict(list)  # meter -> [(ledger, cap)]
-    settle_price: dict[int, set] = defaultdict(set)
-    refunds = 0
-    cancelled_refunds = 0
-    credited: dict[str | None, int] = defaultdict(int)
-    withdrawn: dict[str, int] = defaultdict(int)
-    params_seen = any(e["kind"] == "market" and e["name"] == "params" for e in events)
+    rows = index.events()
+    params_seen = any(e["kind"] == "market" and e["name"] == "params" for e in rows)
     fee_to = fee_recipient or index.meta("initial_fee_recipient")
     if fee_to is None and not params_seen and chain_state:
         fee_to = (chain_state.get("params") or {}).get("fee_recipient")
-    for e in events:
-        k, n, t, d = e["kind"], e["name"], e["topics"], e["data"]
-        if k == "verifier" and n == "vk_set":
-            rotations += t[0] in keys and t[0] == circuit_id
-            keys[t[0]] = bytes.fromhex(d)
-        elif k == "registry" and n == "meter":
-            meters[t[0]].append((e["ledger"], d[2]))
-        elif k == "token" and n == "mint":
-            mints += int(d["amount"] if isinstance(d, dict) else d)
-        elif k != "market":
-            continue
-        elif n == "params":
-            circuit_id = d["circuit_id"]
-            fee_to = d["fee_recipient"]
-        elif n == "order":
-            oid, owner, side, wh, price, escrow, meter = d
-            orders[oid] = {
-                "slot": t[0],
-                "owner": owner,
-                "side": "sell" if side == 0 else "buy",
-                "wh": wh,
-                "price": price,
-                "escrow": escrow,
-                "meter": meter,
-                "filled": 0,
-                "status": "open",
-            }
-        elif n in ("cancel", "release"):
-            o = orders.get(d[0])
-            if o is not None:
-                o["status"] = "cancelled" if n == "cancel" else "closed"
-            refunds += d[1]
-            if n == "cancel":  # transferred to the owner directly
-                cancelled_refunds += d[1]
-            else:
-                credited[o["owner"] if o else None] += d[1]
-        elif n == "trade":
-            tid, buy, sell, buyer, seller, wh, price = d
-            trades[tid] = {
-                "slot": t[0],
-                "buy": buy,
-                "sell": sell,
-                "buyer": buyer,
-                "seller": seller,
-                "wh": wh,
-                "price": price,
-                "fee_recipient": fee_to,
-            }
-        elif n == "settle":
-            settle_price[t[0]].add(d[1])
-        elif n == "delivered":
-            tid, wh, paid, fee, refund = d
-            delivered[tid] = {"wh": wh, "paid": paid, "fee": fee, "refund": refund}
-            refunds += refund
-            tr = trades.get(tid, {})
-            credited[tr.get("seller")] += paid
-            credited[tr.get("fee_recipient")] += fee
-            credited[tr.get("buyer")] += refund
-        elif n == "expired":
-            delivered[d[0]] = {"wh": 0, "paid": 0, "fee": 0, "refund": d[1], "expired": True}
-            refunds += d[1]
-            credited[trades.get(d[0], {}).get("buyer")] += d[1]
-        elif n == "withdraw":
-            withdrawn[t[0]] += int(d)
-        elif n == "surplus":
-            surplus[(d[0], t[0])] += d[1]
-        elif n == "proof":
-            proofs.append(
-                {
-                    "meter": t[0],
-                    "slot": t[1],
-                    "donor": d[0],
-                    "commitment": d[1],
-                    "energy": d[2],
-                    "signature": d[3],
-                    "proof": d[4],
-                    "ledger": e["ledger"],
-                    "vk": keys.get(circuit_id),
-                }
-            )
+    m = rebuild(rows, circuit_id, fee_to)
+    per_meter = _check_trades(rep, m)
+    _check_proofs(rep, m, domain, workers)
+    proven_at = _check_energy(rep, m, per_meter)
+    balances = _check_escrow(rep, m)
+    if chain_state is not None:
+        _check_chain(rep, m, chain_state, balances)
+    _check_index(rep, m, index, proven_at, balances)
+    return rep
 
-    # Trades against their orders.
+
+def _check_trades(rep: Report, m: Rebuild) -> dict[tuple[str, int], list[int]]:
+    """Every trade against its orders, and the per-meter cap; returns (meter, slot) -> the
+    ids of the trades of offers bound to that meter."""
     bad = []
-    for tid, tr in trades.items():
-        b, s = orders.get(tr["buy"]), orders.get(tr["sell"])
+    for tid, tr in m.trades.items():
+        b, s = m.orders.get(tr["buy"]), m.orders.get(tr["sell"])
         if b is None or s is None:
             bad.append(f"trade {tid}: unknown order")
             continue
@@ -255,21 +296,21 @@ def run(
             bad.append(f"trade {tid}: price {tr['price']} outside [{s['price']}, {b['price']}]")
         if b["owner"] == s["owner"] or tr["buyer"] != b["owner"] or tr["seller"] != s["owner"]:
             bad.append(f"trade {tid}: parties do not match the orders")
-        prices = settle_price.get(tr["slot"], set()) - {None}
+        prices = m.settle_price.get(tr["slot"], set()) - {None}
         if prices and prices != {tr["price"]}:
             bad.append(f"trade {tid}: not at the slot's uniform price {sorted(prices)}")
-    for oid, o in orders.items():
+    for oid, o in m.orders.items():
         if o["filled"] > o["wh"]:
             bad.append(f"order {oid}: filled {o['filled']} of {o['wh']} Wh")
     rep.check("trades obey their orders", not bad, "; ".join(bad[:5]))
     per_meter: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for tid, tr in trades.items():
-        s = orders.get(tr["sell"])
+    for tid, tr in m.trades.items():
+        s = m.orders.get(tr["sell"])
         if s is not None and s["meter"] is not None:
             per_meter[(s["meter"], tr["slot"])].append(tid)
     crowded = [
-        f"meter {m[:12]} slot {sl}: {len(ids)}"
-        for (m, sl), ids in per_meter.items()
+        f"meter {meter[:12]} slot {sl}: {len(ids)}"
+        for (meter, sl), ids in per_meter.items()
         if len(ids) > MAX_TRADES_PER_METER_SLOT
     ]
     rep.check(
@@ -277,31 +318,30 @@ def run(
         not crowded,
         "; ".join(crowded[:5]),
     )
+    return per_meter
 
-    # Proofs: py_ecc and signatures, each against the key in force at its delivery.
+
+def _check_proofs(rep: Report, m: Rebuild, domain: bytes, workers: int | None) -> None:
+    """Every proof (py_ecc) and meter signature, each against the key in force at its
+    delivery; one delivery per meter and slot."""
     rep.check(
         "verifying key installed",
-        circuit_id in keys,
-        f"no vk_set event for circuit {circuit_id}",
+        m.circuit_id in m.keys,
+        f"no vk_set event for circuit {m.circuit_id}",
     )
-
-    def cap(meter: str, ledger: int) -> int:
-        caps = [c for (lg, c) in meters.get(meter, []) if lg <= ledger]
-        return caps[-1] if caps else -1
-
     jobs = [
         (
             p["vk"],
-            bytes.fromhex(p["proof"]),
-            bytes.fromhex(p["commitment"]),
+            p["proof"],
+            p["commitment"],
             p["energy"],
             p["slot"],
-            cap(p["meter"], p["ledger"]),
+            m.cap(p["meter"], p["ledger"]),
             bytes.fromhex(p["meter"]),
-            bytes.fromhex(p["signature"]),
+            p["signature"],
             domain,
         )
-        for p in proofs
+        for p in m.proofs
     ]
     workers = workers or os.cpu_count() or 1
     if len(jobs) > 2 and workers > 1:
@@ -309,7 +349,7 @@ def run(
             results = list(pool.map(_verify, jobs, chunksize=4))
     else:
         results = [_verify(j) for j in jobs]
-    keyless = [f"meter {p['meter'][:12]} slot {p['slot']}" for p in proofs if p["vk"] is None]
+    keyless = [f"meter {p['meter'][:12]} slot {p['slot']}" for p in m.proofs if p["vk"] is None]
     rep.check(
         "every delivery had a verifying key in force",
         not keyless,
@@ -317,12 +357,12 @@ def run(
     )
     bad_proofs = [
         f"meter {p['meter'][:12]} slot {p['slot']}"
-        for p, (okp, _) in zip(proofs, results, strict=True)
+        for p, (okp, _) in zip(m.proofs, results, strict=True)
         if not okp and p["vk"] is not None
     ]
     bad_sigs = [
         f"meter {p['meter'][:12]} slot {p['slot']}"
-        for p, (_, oks) in zip(proofs, results, strict=True)
+        for p, (_, oks) in zip(m.proofs, results, strict=True)
         if not oks
     ]
     rep.check(
@@ -338,76 +378,96 @@ def run(
     seen = set()
     dup = [
         (p["meter"], p["slot"])
-        for p in proofs
+        for p in m.proofs
         if (p["meter"], p["slot"]) in seen or seen.add((p["meter"], p["slot"]))
     ]
     rep.check("one delivery per meter and slot", not dup, f"repeated: {dup[:5]}")
 
-    # Energy: a meter's proof settles exactly that meter's trades of the slot (offers are
-    # bound to meters); what it proved beyond them is minted to the donor as surplus.
-    proven_at = {(p["meter"], p["slot"]): p for p in proofs}
+
+def _check_energy(
+    rep: Report, m: Rebuild, per_meter: dict[tuple[str, int], list[int]]
+) -> dict[tuple[str, int], dict]:
+    """A meter's proof settles exactly that meter's trades of the slot (offers are bound to
+    meters); what it proved beyond them is minted to the donor as surplus. Returns
+    (meter, slot) -> its proof."""
+    proven_at = {(p["meter"], p["slot"]): p for p in m.proofs}
     wrong = []
     want_surplus: dict[tuple[str, int], int] = defaultdict(int)
     for (meter, slot), p in proven_at.items():
         ids = per_meter.get((meter, slot), [])
-        open_ = [tid for tid in ids if tid not in delivered]
+        open_ = [tid for tid in ids if tid not in m.delivered]
         if open_:
             wrong.append(f"meter {meter[:12]} slot {slot}: trades {open_[:3]} not settled")
-        got = sum(delivered[tid]["wh"] for tid in ids if tid in delivered)
+        got = sum(m.delivered[tid]["wh"] for tid in ids if tid in m.delivered)
         if got > p["energy"]:
             wrong.append(f"meter {meter[:12]} slot {slot}: {got} Wh settled of {p['energy']}")
         want_surplus[(p["donor"], slot)] += p["energy"] - got
-    for tid, dv in delivered.items():
-        tr = trades.get(tid)
+    for tid, dv in m.delivered.items():
+        tr = m.trades.get(tid)
         if dv.get("expired") or tr is None:
             continue
-        s = orders.get(tr["sell"]) or {}
+        s = m.orders.get(tr["sell"]) or {}
         if (s.get("meter"), tr["slot"]) not in proven_at:
             wrong.append(f"trade {tid} delivered without a proof by its offer's meter")
-    for key in set(want_surplus) | set(surplus):
-        if want_surplus.get(key, 0) != surplus.get(key, 0):
+    for key in set(want_surplus) | set(m.surplus):
+        if want_surplus.get(key, 0) != m.surplus.get(key, 0):
             wrong.append(
-                f"{key[0][:8]} slot {key[1]}: surplus minted {surplus.get(key, 0)}, "
+                f"{key[0][:8]} slot {key[1]}: surplus minted {m.surplus.get(key, 0)}, "
                 f"proven beyond trades {want_surplus.get(key, 0)}"
             )
     rep.check("each proven slot minted exactly its energy", not wrong, "; ".join(wrong[:5]))
-    proven = sum(p["energy"] for p in proofs)
+    proven = sum(p["energy"] for p in m.proofs)
     rep.figures.update(
-        proofs=len(proofs),
+        proofs=len(m.proofs),
         proven_wh=proven,
-        minted_wh=mints,
-        orders=len(orders),
-        trades=len(trades),
-        key_rotations=rotations,
+        minted_wh=m.mints,
+        orders=len(m.orders),
+        trades=len(m.trades),
+        key_rotations=m.rotations,
     )
     rep.check(
         "kWh minted equals proven delivered Wh (events)",
-        mints == proven,
-        f"minted {mints} Wh, proven {proven} Wh",
+        m.mints == proven,
+        f"minted {m.mints} Wh, proven {proven} Wh",
     )
+    return proven_at
 
-    # Escrow and credits (pull payments).
-    locked = sum(o["escrow"] for o in orders.values())
-    paid = sum(d["paid"] + d["fee"] for d in delivered.values())
-    fees = sum(d["fee"] for d in delivered.values())
-    out = cancelled_refunds + sum(withdrawn.values())
-    held = locked - paid - refunds
-    owed = paid + refunds - out
+
+def _escrow(m: Rebuild) -> dict[str, int]:
+    """The escrow figures the events give: locked, paid (with fees), fees, refunded,
+    withdrawn (with cancel refunds), held and credits owed."""
+    locked = sum(o["escrow"] for o in m.orders.values())
+    paid = sum(d["paid"] + d["fee"] for d in m.delivered.values())
+    out = m.cancelled_refunds + sum(m.withdrawn.values())
+    return {
+        "locked": locked,
+        "paid": paid,
+        "fees": sum(d["fee"] for d in m.delivered.values()),
+        "refunded": m.refunds,
+        "withdrawn": out,
+        "held": locked - paid - m.refunds,
+        "owed": paid + m.refunds - out,
+    }
+
+
+def _check_escrow(rep: Report, m: Rebuild) -> dict[str, int]:
+    """Escrow and credits (pull payments); returns each household's credit by the events."""
+    e = _escrow(m)
     rep.figures.update(
-        escrow_locked=locked,
-        escrow_paid=paid,
-        escrow_refunded=refunds,
-        escrow_held=held,
-        credits_owed=owed,
-        withdrawn=out,
+        escrow_locked=e["locked"],
+        escrow_paid=e["paid"],
+        escrow_refunded=e["refunded"],
+        escrow_held=e["held"],
+        credits_owed=e["owed"],
+        withdrawn=e["withdrawn"],
     )
-    rep.check("escrow never negative", held >= 0, f"held {held}")
-    balances = {a: c - withdrawn.get(a, 0) for a, c in credited.items() if a is not None}
-    for a, w in withdrawn.items():
+    rep.check("escrow never negative", e["held"] >= 0, f"held {e['held']}")
+    balances = {a: c - m.withdrawn.get(a, 0) for a, c in m.credited.items() if a is not None}
+    for a, w in m.withdrawn.items():
         balances.setdefault(a, -w)
     over = [f"{a[:8]} {b}" for a, b in balances.items() if b < 0]
     rep.check("no household withdrew more than it was credited", not over, "; ".join(over[:5]))
-    unknown = credited.get(None, 0)
+    unknown = m.credited.get(None, 0)
     rep.check(
         "every credit has a known recipient",
         not unknown,
@@ -415,66 +475,75 @@ def run(
     )
     rep.check(
         "credits owed equal the households' credits",
-        owed == sum(balances.values()) + unknown,
-        f"paid + refunded - withdrawn = {owed}, households' credits {sum(balances.values())}",
+        e["owed"] == sum(balances.values()) + unknown,
+        f"paid + refunded - withdrawn = {e['owed']}, households' credits {sum(balances.values())}",
     )
-    if chain_state is not None:
-        ts = chain_state.get("total_supply")
-        rep.check(
-            "token total_supply equals proven Wh",
-            ts == proven,
-            f"chain says {ts} Wh, events prove {proven} Wh",
-        )
-        tot = chain_state.get("totals") or {}
-        want = {
-            "locked": locked,
-            "paid": paid,
-            "fees": fees,
-            "refunded": refunds,
-            "withdrawn": out,
-            "minted_wh": proven,
-        }
-        diff = {k: (tot.get(k), v) for k, v in want.items() if tot.get(k) != v}
-        rep.check("market totals() match the events", not diff, f"(chain, events): {diff}")
-        bal = chain_state.get("escrow_balance")
-        rep.check(
-            "payment token held by the market equals locked - withdrawn",
-            bal == locked - out,
-            f"market holds {bal}, events say {locked - out}",
-        )
-        credit = chain_state.get("credit")
-        if credit is not None:
-            off = []
-            for a, b in sorted(balances.items()):
-                c = credit(a)
-                if c != b:
-                    off.append(f"{a[:8]}: chain {c}, events {b}")
-            rep.check(
-                "each household's credit on chain equals its credits less withdrawals",
-                not off,
-                "; ".join(off[:5]),
-            )
+    return balances
 
-    # The index's derived tables against the rebuild.
+
+def _check_chain(rep: Report, m: Rebuild, chain_state: dict, balances: dict[str, int]) -> None:
+    """What the chain says now against the events: supply, totals, balance, credits."""
+    e = _escrow(m)
+    proven = sum(p["energy"] for p in m.proofs)
+    ts = chain_state.get("total_supply")
+    rep.check(
+        "token total_supply equals proven Wh",
+        ts == proven,
+        f"chain says {ts} Wh, events prove {proven} Wh",
+    )
+    tot = chain_state.get("totals") or {}
+    want = {k: e[k] for k in ("locked", "paid", "fees", "refunded", "withdrawn")}
+    want["minted_wh"] = proven
+    diff = {k: (tot.get(k), v) for k, v in want.items() if tot.get(k) != v}
+    rep.check("market totals() match the events", not diff, f"(chain, events): {diff}")
+    bal = chain_state.get("escrow_balance")
+    rep.check(
+        "payment token held by the market equals locked - withdrawn",
+        bal == e["locked"] - e["withdrawn"],
+        f"market holds {bal}, events say {e['locked'] - e['withdrawn']}",
+    )
+    credit = chain_state.get("credit")
+    if credit is not None:
+        off = []
+        for a, b in sorted(balances.items()):
+            c = credit(a)
+            if c != b:
+                off.append(f"{a[:8]}: chain {c}, events {b}")
+        rep.check(
+            "each household's credit on chain equals its credits less withdrawals",
+            not off,
+            "; ".join(off[:5]),
+        )
+
+
+def _check_index(
+    rep: Report,
+    m: Rebuild,
+    index: Index,
+    proven_at: dict[tuple[str, int], dict],
+    balances: dict[str, int],
+) -> None:
+    """The index's derived tables against the rebuild (a doctored database fails)."""
     doctored = []
-    for r in index.rows("SELECT * FROM trades"):
-        tr = trades.get(r["trade_id"])
+    rows = index.trades()
+    for r in rows:
+        tr = m.trades.get(r["trade_id"])
         if tr is None or any(r[k] != tr[k] for k in ("slot", "buy", "sell", "wh", "price")):
             doctored.append(f"trades row {r['trade_id']}")
-        dv = delivered.get(r["trade_id"])
+        dv = m.delivered.get(r["trade_id"])
         if dv is not None and not dv.get("expired") and r["delivered_wh"] != dv["wh"]:
             doctored.append(f"trades row {r['trade_id']} delivered_wh")
-    if len(index.rows("SELECT trade_id FROM trades")) != len(trades):
+    if len(rows) != len(m.trades):
         doctored.append("trades row count")
-    rows = index.rows("SELECT * FROM deliveries")
+    rows = index.deliveries()
     for r in rows:
         p = proven_at.get((r["meter"], r["slot"]))
-        if p is None or r["energy_wh"] != p["energy"] or r["proof"] != p["proof"]:
+        if p is None or r["energy_wh"] != p["energy"] or r["proof"] != p["proof"].hex():
             doctored.append(f"deliveries row meter {r['meter'][:12]} slot {r['slot']}")
-    if len(rows) != len(proofs):
+    if len(rows) != len(m.proofs):
         doctored.append("deliveries row count")
-    for r in index.rows("SELECT * FROM orders"):
-        o = orders.get(r["id"])
+    for r in index.orders():
+        o = m.orders.get(r["id"])
         if o is None or any(
             r[k] != o[k] for k in ("slot", "owner", "side", "wh", "price", "escrow", "meter")
         ):
@@ -483,4 +552,3 @@ def run(
         if index.credit_of(a) != b:
             doctored.append(f"credit of {a[:8]}: index {index.credit_of(a)}, events {b}")
     rep.check("index tables agree with the events", not doctored, "; ".join(doctored[:5]))
-    return rep

@@ -53,11 +53,32 @@ class Events:
             apply(self.ix.db, kind, name, topics, data, ev_id, ledger, tx, when)
 
 
+def market_params(**changes) -> dict:
+    """A whole `params` event value (every field of the market's `Params`), with `changes`."""
+    return {
+        "payment_token": "CPAY",
+        "kwh_token": "CKWH",
+        "registry": "CREG",
+        "verifier": "CVER",
+        "circuit_id": 1,
+        "operator": "GOPERATOR",
+        "fee_recipient": "GFEE",
+        "fee_bps": 100,
+        "slot_secs": 900,
+        "gate_lead_secs": 300,
+        "delivery_deadline_secs": 3600,
+        "horizon_slots": 96,
+        "price_floor": 1,
+        "price_cap": 100,
+        **changes,
+    }
+
+
 @pytest.fixture
 def api(tmp_path):
     ix = Index(tmp_path / "index.sqlite")
     ev = Events(ix)
-    ev.add("market", "params", [], {"fee_recipient": FEES, "fee_bps": 100}, 1)
+    ev.add("market", "params", [], market_params(fee_recipient=FEES), 1)
     # Members: [role, feeder, active, since]; meters: [owner, feeder, cap, active, accepted].
     ev.add("registry", "member", [DONOR], [1, 0, True, 1_700_000_040], 8)
     ev.add("registry", "member", [DONOR], [1, 0, True, 1_700_000_090], 9)
