@@ -118,8 +118,8 @@ fn pass(w: &World, a: &Action, voters: &[usize]) -> u64 {
 #[test]
 fn no_key_administers_anything_from_construction() {
     let w = world(false, 3);
-    assert_eq!(w.reg.admin(), w.gov.address);
-    assert_eq!(w.token.admin(), w.gov.address);
+    assert_eq!(w.reg.get_owner(), Some(w.gov.address.clone()));
+    assert_eq!(w.token.get_owner(), Some(w.gov.address.clone()));
     // The operator can admit, but cannot suspend or change the token.
     let x = Address::generate(&w.env);
     auth_as(

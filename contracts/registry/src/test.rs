@@ -176,14 +176,14 @@ fn the_operator_admits_and_proposes_only_governance_changes_the_rest() {
         assert!(reg.try_set_meter_active(&k, &false).is_err());
         auth_as(&env, who, &id, "set_meter_capacity", (&k, 20u32));
         assert!(reg.try_set_meter_capacity(&k, &20).is_err());
-        auth_as(&env, who, &id, "propose_admin", (who,));
-        assert!(reg.try_propose_admin(who).is_err());
-        auth_as(&env, who, &id, "upgrade", (&k,));
-        assert!(reg.try_upgrade(&k).is_err());
+        auth_as(&env, who, &id, "transfer_ownership", (who, 1u32));
+        assert!(reg.try_transfer_ownership(who, &1).is_err());
+        auth_as(&env, who, &id, "upgrade", (&k, who));
+        assert!(reg.try_upgrade(&k, who).is_err());
         auth_as(&env, who, &id, "set_operator", (who,));
         assert!(reg.try_set_operator(who).is_err());
     }
-    assert_eq!(reg.admin(), admin);
+    assert_eq!(reg.get_owner(), Some(admin.clone()));
     assert!(reg.meter(&k).unwrap().active);
     // Governance revokes the operator role: the old operator can no longer admit.
     let op2 = Address::generate(&env);
