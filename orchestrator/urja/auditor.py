@@ -23,12 +23,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import audit, events
 from .indexer.store import Index
+
+if TYPE_CHECKING:
+    from .services import Stack
 
 CIRCUIT_ID = 1
 """The delivery circuit's id in the verifier, until a market `params` event names another."""
@@ -95,6 +101,40 @@ def check_transcript(
         f"{recorded_transcript_sha256 or 'none (insecure development setup)'}",
     )
     return a and b
+
+
+def chain_state(s: Stack) -> dict:
+    """What the chain says now: kWh supply, the market's totals and parameters, the escrow it
+    holds, and each household's credit (asked per address by the audit)."""
+    from .contracts import Market, Token
+
+    ids = s.dep.contracts
+    market = Market(s.chain, ids["market"])
+    return {
+        "total_supply": Token(s.chain, ids["token"]).total_supply(),
+        "totals": market.totals(),
+        "params": market.params(),
+        "credit": market.credit,
+        "escrow_balance": Token(s.chain, ids["payment"], "token").balance(ids["market"]),
+    }
+
+
+def audit_deployment(s: Stack, from_chain: bool = False, offline: bool = False) -> Report:
+    """Audits a deployment from its index, or from every event fetched afresh from the RPC
+    into a temporary index (`from_chain`); against the chain's current state unless
+    `offline`."""
+    from .domain import market_domain
+    from .indexer.follow import Indexer
+
+    if from_chain:
+        tmp = Path(tempfile.mkdtemp(prefix="urja-audit-"))
+        index = Index(tmp / "index.sqlite")
+        Indexer(s.chain, s.dep.contracts, index, s.dep.ledger).poll(limit=1000)
+    else:
+        index = Index(s.index_path, readonly=True)
+    state = None if offline else chain_state(s)
+    domain = market_domain(s.dep.passphrase, s.dep.contracts["market"])
+    return run(index, state, domain=domain, circuit_id=s.dep.circuit_id)
 
 
 def _verify(args) -> tuple[bool, bool]:

@@ -28,7 +28,6 @@ import click
 
 from . import auditor, broker, localnet, zk
 from .chain import Chain, ChainError
-from .commands.audit import chain_state
 from .config import Config
 from .contracts import Market, Registry
 from .deploy import GovernanceSettings, MarketSettings, deploy_and_record, install_key_by_vote
@@ -46,15 +45,6 @@ GATE_LEAD = 5
 DAY_START_UTC = 1774063800
 """2026-03-21 03:30 UTC = 09:00 in Delhi (equinox): the time the first demo slot stands for."""
 GRID_TARIFF = 8
-
-
-def fund(url: str, public_key: str) -> None:
-    """Creates an account through the local network's friendbot."""
-    import requests
-
-    r = requests.get(f"{url}/friendbot", params={"addr": public_key}, timeout=60)
-    if r.status_code != 200:
-        raise click.ClickException(f"friendbot: {r.text}")
 
 
 def wait_until(chain: Chain, t: int) -> None:
@@ -168,7 +158,7 @@ def run(
         ks = Keystore(cfg.keystore)
         op = ks.get_or_create("operator")
         for kp in (op, ks.get_or_create(RELAYER_KEY)):
-            fund(node.url, kp.public_key)
+            chain.fund_if_new(kp.public_key, cfg.friendbot_url)
         settings = MarketSettings(
             slot_secs=SLOT_SECS,
             gate_lead_secs=GATE_LEAD,
@@ -206,7 +196,7 @@ def run(
         for h in homes:
             kp = ks.get_or_create(h.name)
             keys[h.name] = kp
-            fund(node.url, kp.public_key)
+            chain.fund_if_new(kp.public_key, cfg.friendbot_url)
             registry.add_member(op, kp.public_key, h.role, h.feeder)
             if h.meter is not None:
                 registry.register_meter(
@@ -294,7 +284,7 @@ def run(
                     published.add(s)
             for s in sorted(published - printed):
                 donors = sum(h.meter is not None for h in homes)
-                n = index.rows("SELECT count(*) n FROM deliveries WHERE slot=?", (s,))[0]["n"]
+                n = index.delivery_count(s)
                 if n >= donors or now >= clock.end(s) + 8 * SLOT_SECS:
                     row = slot_row(index, stack, s)
                     table.append(row)
@@ -310,7 +300,9 @@ def run(
             "(py_ecc re-verifies every proof) ..."
         )
         wait_until(chain, chain.ledger_time() + 2)
-        rep = auditor.run(Index(stack.index_path, readonly=True), chain_state(stack), domain=domain)
+        rep = auditor.run(
+            Index(stack.index_path, readonly=True), auditor.chain_state(stack), domain=domain
+        )
         say(rep.text())
         grid = grid_status(
             index,
@@ -352,10 +344,8 @@ def serve_api(stack: Stack, web: Path | None, port: int) -> str:
     """Starts the read API (and dashboard) in a thread; returns its URL."""
     import uvicorn
 
-    from .commands.services import api_app
-
     server = uvicorn.Server(
-        uvicorn.Config(api_app(stack, web), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(stack.api_app(web), host="127.0.0.1", port=port, log_level="warning")
     )
     threading.Thread(target=server.run, name="api", daemon=True).start()
     deadline = time.monotonic() + 10

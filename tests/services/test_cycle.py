@@ -265,10 +265,8 @@ assert SLOT_SECS == 15
 def test_read_api_serves_the_dashboard_data(community: Community):
     from fastapi.testclient import TestClient
 
-    from urja.commands.services import api_app
-
     c = community
-    api = TestClient(api_app(c.stack, None))
+    api = TestClient(c.stack.api_app())
     cfg = api.get("/api/config").json()
     assert cfg["contracts"] == c.stack.dep.contracts and cfg["dev_wallet"] is True
     status = api.get("/api/status").json()

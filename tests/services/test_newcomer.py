@@ -16,11 +16,10 @@ from click.testing import CliRunner
 
 from urja import broker
 from urja.cli import COMMANDS, load_command, main
-from urja.commands.services import default_web_dir, ensure_broker, where_dashboard
-from urja.commands.trading import default_slot
 from urja.config import ConfigError, load
 from urja.indexer.store import Index
-from urja.services import REPO, ServiceError
+from urja.orders import default_slot
+from urja.services import REPO, ServiceError, default_web_dir, ensure_broker, where_dashboard
 from urja.slots import SlotClock
 
 
@@ -276,7 +275,7 @@ def test_a_reader_never_sees_a_half_created_index(tmp_path):
 
 
 def test_order_state_agrees_with_its_trades_and_the_clock():
-    from urja.commands.trading import order_state
+    from urja.orders import order_state
 
     clock = SlotClock(30, 10, 600)
     slot = 100
@@ -323,11 +322,9 @@ def test_a_slot_without_trades_is_done_once_it_ends():
 
 
 def test_an_out_of_range_price_names_floor_and_cap():
-    import click
-
-    from urja.commands.trading import check_price
+    from urja.orders import check_price
 
     market = {"price_floor": 1, "price_cap": 100_000}
     check_price(market, 100_000)
-    with pytest.raises(click.BadParameter, match=r"range 1\.\.100000 per Wh .*price_cap 100000"):
+    with pytest.raises(ValueError, match=r"range 1\.\.100000 per Wh .*price_cap 100000"):
         check_price(market, 100_001)

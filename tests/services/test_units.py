@@ -94,3 +94,12 @@ def test_config_errors_name_the_setting(tmp_path):
     assert cfg.rpc_url == "https://rpc.example" and cfg.passphrase.startswith("Test SDF")
     with pytest.raises(ConfigError, match="run `urja deploy`"):
         cfg.contract("market")
+
+
+def test_last_ended_and_past_deadline_slots_agree_with_end_and_deadline():
+    clock = SlotClock(slot_secs=15, gate_lead_secs=30, delivery_deadline_secs=40)
+    for now in range(0, 200):
+        ended = [s for s in range(-5, 20) if clock.end(s) <= now]
+        past = [s for s in range(-5, 20) if clock.deadline(s) <= now]
+        assert clock.last_ended(now) == max(ended)
+        assert clock.last_past_deadline(now) == max(past)

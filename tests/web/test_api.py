@@ -162,6 +162,29 @@ def test_account_lists_meters_offer_meters_withdrawals_and_credit_totals(api):
     assert (fees["credited"], fees["credit"]) == (12, 12)
 
 
+def test_events_carry_their_fields_by_the_contracts_names(api):
+    """The events endpoint serves each event as indexed plus its fields named by the
+    contract's event spec (the generated table), enums by name and bytes as hex."""
+    withdrawals = api.get("/api/events?kind=market&name=withdraw").json()
+    assert [e["fields"] for e in withdrawals][0] == {"owner": DONOR, "amount": 100}
+    (trade,) = api.get("/api/events?kind=market&name=trade").json()
+    assert trade["data"] == [1, 2, 1, OTHER, DONOR, 200, 6]
+    assert trade["fields"] == {
+        "slot": 40,
+        "trade_id": 1,
+        "buy": 2,
+        "sell": 1,
+        "buyer": OTHER,
+        "seller": DONOR,
+        "wh": 200,
+        "price": 6,
+    }
+    orders = api.get("/api/events?kind=market&name=order").json()
+    assert {e["fields"]["side"] for e in orders} == {"sell", "buy"}
+    meter = api.get("/api/events?kind=registry&name=meter&limit=1").json()[0]["fields"]
+    assert meter["meter_id"] == M2 and meter["accepted"] is True
+
+
 def test_credit_needs_the_network_and_says_so(api):
     r = api.get(f"/api/accounts/{DONOR}/credit")
     assert r.status_code == 503

@@ -9,34 +9,11 @@ from pathlib import Path
 
 import click
 
+from ..events import enum_type
 from .common import config, friendly
 
-ROLE_NAMES = ("both", "donor", "receiver")
-"""Registry roles (urja.contracts.ROLES, listed here so --help needs no SDK)."""
-
-
-def fund_if_new(cfg, chain, public_key: str) -> None:
-    """Creates the account through the network's friendbot when it does not exist yet."""
-    import requests
-
-    from ..chain import ChainUnavailable
-
-    try:
-        chain.server.load_account(public_key)
-        return
-    except Exception:  # noqa: BLE001 - NotFoundError or an unreachable RPC, handled below
-        pass
-    if not cfg.friendbot_url:
-        raise click.ClickException(
-            f"account {public_key} does not exist and network {cfg.network!r} has no friendbot:"
-            " fund it first"
-        )
-    try:
-        r = requests.get(cfg.friendbot_url, params={"addr": public_key}, timeout=60)
-    except requests.RequestException as e:
-        raise ChainUnavailable(f"friendbot {cfg.friendbot_url} unreachable: {e}") from None
-    if r.status_code != 200:
-        raise click.ClickException(f"friendbot refused {public_key}: {r.text[:200]}")
+ROLE_NAMES = tuple(sorted(r.name for r in enum_type("registry", "Role")))
+"""Registry roles (the registry's `Role` enum from the event table; no SDK for --help)."""
 
 
 @click.group("keys")
@@ -58,7 +35,7 @@ def keys_add(name: str, secret_stdin: bool, fund: bool) -> None:
     secret = click.get_text_stream("stdin").readline().strip() if secret_stdin else None
     kp = Keystore(cfg.keystore).add(name, secret)
     if fund:
-        fund_if_new(cfg, connect(cfg), kp.public_key)
+        connect(cfg).fund_if_new(kp.public_key, cfg.friendbot_url)
     click.echo(f"{name}: {kp.public_key}")
 
 
@@ -232,8 +209,9 @@ def run_deploy(
 
     chain = connect(cfg)
     op = Keystore(cfg.keystore).get_or_create(cfg.operator_key)
-    fund_if_new(cfg, chain, op.public_key)
-    fund_if_new(cfg, chain, Keystore(cfg.keystore).get_or_create(RELAYER_KEY).public_key)
+    chain.fund_if_new(op.public_key, cfg.friendbot_url)
+    relayer = Keystore(cfg.keystore).get_or_create(RELAYER_KEY)
+    chain.fund_if_new(relayer.public_key, cfg.friendbot_url)
     if insecure_dev_seed is not None:
         click.secho(
             "WARNING: deterministic trusted setup - anyone can forge proofs.", fg="red", err=True
@@ -489,49 +467,43 @@ def _wait_slot_end(stack, slot: int) -> None:
         now = stack.chain.ledger_time()
 
 
-def _read(path: Path, sql: str, args: tuple = ()) -> list:
-    import sqlite3
+def _last_dead_letter(inbox_path: Path) -> int:
+    from ..relayer.inbox import Inbox
 
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-    try:
-        return db.execute(sql, args).fetchall()
-    except sqlite3.OperationalError:  # the relayer has not created its tables yet
-        return []
-    finally:
-        db.close()
-
-
-def _last_dead_letter(inbox: Path) -> int:
-    if not inbox.exists():
+    if not inbox_path.exists():
         return 0
-    rows = _read(inbox, "SELECT coalesce(max(id), 0) FROM dead_letters")
-    return rows[0][0] if rows else 0
+    inbox = Inbox(inbox_path, readonly=True)
+    try:
+        return inbox.last_dead_letter()
+    finally:
+        inbox.db.close()
 
 
-def _await_verdict(cfg, inbox: Path, meter_hex: str, slot: int, seen: int, deadline: float):
+def _await_verdict(cfg, inbox_path: Path, meter_hex: str, slot: int, seen: int, deadline):
     """Follows the relayer's inbox (and then the index) until the message is refused,
     delivered on-chain, or `deadline` passes."""
+    from ..relayer.inbox import Inbox
+
+    inbox = Inbox(inbox_path, readonly=True)
+    try:
+        _follow_verdict(cfg, inbox, meter_hex, slot, seen, deadline)
+    finally:
+        inbox.db.close()
+
+
+def _follow_verdict(cfg, inbox, meter_hex: str, slot: int, seen: int, deadline: float):
     accepted = False
     while time.monotonic() < deadline:
-        refused = _read(
-            inbox,
-            "SELECT reason FROM dead_letters WHERE id > ? AND meter = ? AND slot = ? ORDER BY id",
-            (seen, meter_hex, slot),
-        )
+        refused = inbox.refusals(meter_hex, slot, after=seen)
         if refused:
             raise click.ClickException(
-                f"the relayer refused slot {slot} of meter {meter_hex[:12]}: {refused[-1][0]}"
+                f"the relayer refused slot {slot} of meter {meter_hex[:12]}: {refused[-1]}"
             )
-        row = _read(
-            inbox,
-            "SELECT delivered_tx FROM slots WHERE meter = ? AND slot = ?",
-            (bytes.fromhex(meter_hex), slot),
-        )
-        if row and not accepted:
+        stored, tx = inbox.delivery(bytes.fromhex(meter_hex), slot)
+        if stored and not accepted:
             accepted = True
             click.echo("accepted by the relayer; waiting for the delivery proof on-chain ...")
-        if row and row[0][0]:
-            tx = row[0][0]
+        if tx:
             if tx.startswith("refused"):
                 raise click.ClickException(f"the market refused the delivery: {tx}")
             if _indexed(cfg, meter_hex, slot, deadline):
@@ -549,11 +521,16 @@ def _await_verdict(cfg, inbox: Path, meter_hex: str, slot: int, seen: int, deadl
 
 def _indexed(cfg, meter_hex: str, slot: int, deadline: float) -> bool:
     """Waits until the index shows the delivery, so `urja trades` agrees right after."""
-    index = cfg.data_dir / "index.sqlite"
+    from ..indexer.store import Index
+
+    path = cfg.data_dir / "index.sqlite"
     while time.monotonic() < deadline:
-        if index.exists() and _read(
-            index, "SELECT 1 FROM deliveries WHERE meter = ? AND slot = ?", (meter_hex, slot)
-        ):
-            return True
+        if path.exists():
+            ix = Index(path, readonly=True)
+            try:
+                if ix.deliveries(slot, meter=meter_hex):
+                    return True
+            finally:
+                ix.db.close()
         time.sleep(0.3)
     return False

@@ -69,9 +69,6 @@ SCHEMA_VERSION = 2
 """Bumped whenever a table changes shape; an index of another version is refused by name
 (the indexer rebuilds a fresh one from the chain)."""
 
-ROLE_NAMES = {1: "donor", 2: "receiver", 3: "both"}
-"""Registry role numbers as words."""
-
 
 def _jsonable(v):
     if isinstance(v, bytes):

@@ -17,7 +17,16 @@ from .message import MessageError, MeterSlot, encode, parse
 class Inbox:
     """Accepted meter slots and their delivery state."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        """The relayer's inbox at `path`, created if missing; `readonly` opens an existing
+        file without writing (a reader beside the relayer: the API, `urja meter publish`),
+        and its queries find nothing while the relayer has not created its tables."""
+        self.readonly = readonly
+        if readonly:
+            self.db = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, check_same_thread=False, timeout=30
+            )
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         # Callers serialise access (the relayer holds a lock); MQTT callbacks run on their
         # own thread.
@@ -57,6 +66,41 @@ class Inbox:
             " VALUES (strftime('%s','now'), ?, ?, ?, ?)",
             (m.meter.hex() if m else None, m.slot if m else None, reason, payload),
         )
+
+    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.OperationalError:
+            if self.readonly:  # the relayer has not created its tables yet
+                return []
+            raise
+
+    def messages_between(self, first: int, last: int) -> list[str]:
+        """The accepted messages (signed text) of slots `first`..`last`."""
+        rows = self._read("SELECT message FROM slots WHERE slot BETWEEN ? AND ?", (first, last))
+        return [r[0] for r in rows]
+
+    def last_dead_letter(self) -> int:
+        """The id of the newest refused message (0 when none)."""
+        rows = self._read("SELECT coalesce(max(id), 0) FROM dead_letters")
+        return rows[0][0] if rows else 0
+
+    def refusals(self, meter_hex: str, slot: int, after: int = 0) -> list[str]:
+        """Reasons the relayer refused `meter_hex`'s message for `slot` after dead letter
+        `after`, oldest first."""
+        rows = self._read(
+            "SELECT reason FROM dead_letters WHERE id > ? AND meter = ? AND slot = ? ORDER BY id",
+            (after, meter_hex, slot),
+        )
+        return [r[0] for r in rows]
+
+    def delivery(self, meter: bytes, slot: int) -> tuple[bool, str | None]:
+        """(accepted, delivered_tx) of `meter`'s `slot`: whether the inbox holds it, and the
+        transaction that delivered it ('refused: ...' when the market refused it)."""
+        rows = self._read(
+            "SELECT delivered_tx FROM slots WHERE meter = ? AND slot = ?", (meter, slot)
+        )
+        return (True, rows[0][0]) if rows else (False, None)
 
     def dead_letters(self) -> list[dict]:
         """Refused messages, oldest first: {received_at, meter, slot, reason, payload}."""
