@@ -285,3 +285,15 @@ fn the_wasm_build_behaves_like_the_native_one() {
     );
     assert_eq!(reg.meter(&key(&env, 5)).unwrap().max_wh_per_minute, 300);
 }
+
+/// The per-call load cost of the WASM build: one `get_owner` (a single instance read), whose
+/// instructions are mostly the module's instantiation (docs/contracts.md, "Sizes").
+#[test]
+fn load_cost_of_the_wasm_build() {
+    let env = Env::default();
+    let a = Address::generate(&env);
+    let reg = RegistryClient::new(&env, &env.register(wasm("registry").as_slice(), (&a, &a)));
+    let cost = urja_interfaces::testing::call_cost(&env, || reg.get_owner());
+    std::println!("LOAD_COST registry get_owner {cost}");
+    assert!(cost > 0);
+}

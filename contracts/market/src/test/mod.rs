@@ -589,3 +589,14 @@ mod attacks;
 mod deliver;
 mod props;
 mod wasm_costs;
+
+/// The per-call load cost of the WASM build: one `get_owner` (a single instance read), whose
+/// instructions are mostly the module's instantiation (docs/contracts.md, "Sizes").
+#[test]
+fn load_cost_of_an_owner_read_on_the_wasm_build() {
+    let w = world(Build::Wasm, 0, 0);
+    let cost = urja_interfaces::testing::call_cost(&w.env, || w.market.get_owner());
+    std::println!("LOAD_COST market get_owner {cost}");
+    assert_eq!(w.market.get_owner(), Some(w.admin.clone()));
+    assert!(cost > 0);
+}
