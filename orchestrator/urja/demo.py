@@ -26,7 +26,7 @@ from pathlib import Path
 
 import click
 
-from . import auditor, broker, localnet, zk
+from . import broker, localnet, market_audit, zk
 from .chain import Chain, ChainError
 from .config import Config
 from .contracts import Market, Registry
@@ -37,8 +37,8 @@ from .indexer.store import Index
 from .keystore import Keystore
 from .monitor import grid_status
 from .report import write as write_report
-from .services import RELAYER_KEY, Stack, site_clock
 from .slots import SlotClock
+from .stack import RELAYER_KEY, Stack, site_clock
 
 SLOT_SECS = 15
 GATE_LEAD = 5
@@ -300,8 +300,8 @@ def run(
             "(py_ecc re-verifies every proof) ..."
         )
         wait_until(chain, chain.ledger_time() + 2)
-        rep = auditor.run(
-            Index(stack.index_path, readonly=True), auditor.chain_state(stack), domain=domain
+        rep = market_audit.run(
+            Index(stack.index_path, readonly=True), market_audit.chain_state(stack), domain=domain
         )
         say(rep.text())
         grid = grid_status(

@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import audit, events
+from . import events, proof_check
 from .indexer.store import Index
 
 if TYPE_CHECKING:
-    from .services import Stack
+    from .stack import Stack
 
 CIRCUIT_ID = 1
 """The delivery circuit's id in the verifier, until a market `params` event names another."""
@@ -139,10 +139,10 @@ def audit_deployment(s: Stack, from_chain: bool = False, offline: bool = False) 
 
 def _verify(args) -> tuple[bool, bool]:
     vk, proof, commitment, energy, slot, cap, meter, sig, domain = args
-    ok_proof = vk is not None and audit.verify_delivery(
+    ok_proof = vk is not None and proof_check.verify_delivery(
         vk, proof, commitment, energy, slot, cap, meter, domain=domain
     )
-    ok_sig = audit.verify_signature(meter, slot, commitment, sig, domain=domain)
+    ok_sig = proof_check.verify_signature(meter, slot, commitment, sig, domain=domain)
     return ok_proof, ok_sig
 
 

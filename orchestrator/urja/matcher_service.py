@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import matching
+from . import clearing
 from .chain import ChainError
 from .contracts import Market
 from .indexer.store import Index
@@ -25,7 +25,7 @@ from .limits import TxLimits, Usage
 from .loop import keep_running
 from .slots import SlotClock
 
-log = logging.getLogger("urja.matcher")
+log = logging.getLogger("urja.matcher_service")
 
 MAX_BATCH = 100
 """The market contract's own ceiling on trades per `settle` (contracts/market MAX_BATCH)."""
@@ -152,7 +152,7 @@ class Matcher:
         if offers == 0 or offers == len(orders):
             return report
         meter_of = {o["id"]: o.pop("meter") for o in orders}
-        result = matching.clear(orders, self.mechanism, self.network)
+        result = clearing.clear(orders, self.mechanism, self.network)
         kept = cap_per_meter(result.trades, meter_of)
         report.price = result.price
         report.volume_wh = sum(t.wh for t in kept)

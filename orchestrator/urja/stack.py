@@ -1,4 +1,5 @@
-"""Building the long-running services from the configuration, and running them together.
+"""The operator's stack: the long-running services built from the configuration and a
+deployment, run together, with the read API app, the dashboard and the MQTT broker they need.
 
 `urja indexer run`, `urja matcher run`, `urja relayer run` and `urja api` each run one
 service; `urja serve` runs all four in one process (threads), which is what the demo and a
@@ -24,11 +25,11 @@ from .slots import SlotClock
 if TYPE_CHECKING:  # the services themselves are imported when started, not by every command
     from .deploy import Deployment
     from .indexer.follow import Indexer
-    from .matcher import Matcher
+    from .matcher_service import Matcher
     from .relayer.service import Relayer
     from .solar import SiteClock
 
-log = logging.getLogger("urja.services")
+log = logging.getLogger("urja.stack")
 
 REPO = Path(__file__).resolve().parents[2]
 """The source checkout this package runs from (built contracts, the dashboard)."""
@@ -127,7 +128,7 @@ class Stack:
 
     def matcher(self) -> Matcher:
         from .indexer.store import Index
-        from .matcher import Matcher
+        from .matcher_service import Matcher
 
         network = None
         if self.cfg.mechanism == "network":

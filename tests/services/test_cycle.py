@@ -191,7 +191,7 @@ def test_services_wait_out_a_network_outage_and_catch_up(community):
 def test_matcher_splits_a_settlement_to_fit_the_transaction_limits(community):
     from urja.indexer.store import Index
     from urja.limits import TxLimits
-    from urja.matcher import Matcher
+    from urja.matcher_service import Matcher
 
     c = community
     c.kill9("matcher")  # this test settles the slot itself, with tight limits

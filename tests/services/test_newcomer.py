@@ -19,8 +19,8 @@ from urja.cli import COMMANDS, load_command, main
 from urja.config import ConfigError, load
 from urja.indexer.store import Index
 from urja.orders import default_slot
-from urja.services import REPO, ServiceError, default_web_dir, ensure_broker, where_dashboard
 from urja.slots import SlotClock
+from urja.stack import REPO, ServiceError, default_web_dir, ensure_broker, where_dashboard
 
 
 def run(*args: str, cwd: Path | None = None):

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from urja import matching
+from urja import clearing
 from urja.chain import explain
 from urja.config import ConfigError, load
-from urja.matcher import MAX_TRADES_PER_METER_SLOT, cap_per_meter, plan_batches
+from urja.matcher_service import MAX_TRADES_PER_METER_SLOT, cap_per_meter, plan_batches
 from urja.slots import SlotClock
 
 from ..localnet.conftest import ROOT
@@ -53,7 +53,7 @@ def test_clearing_keeps_at_most_20_trades_per_meter_the_largest_first():
     orders.append({"id": "90", "side": "buy", "wh": 400, "price": 9, "feeder": "0", "ts": 90})
     orders.append({"id": "91", "side": "buy", "wh": 300, "price": 9, "feeder": "0", "ts": 91})
     meter_of = {"1": "aa" * 32, "2": "bb" * 32}
-    result = matching.clear(orders, "uniform")
+    result = clearing.clear(orders, "uniform")
     kept = cap_per_meter(result.trades, meter_of)
     per_meter = {m: [t for t in kept if meter_of[t.sell] == m] for m in meter_of.values()}
     assert len(result.trades) > 2 * MAX_TRADES_PER_METER_SLOT

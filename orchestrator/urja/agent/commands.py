@@ -37,7 +37,7 @@ def run_cmd(settings_path: Path, interval: float, once: bool) -> None:
     """Run one household's agent: forecast, plan and keep its orders on the book."""
     from ..keystore import Keystore
     from ..loop import keep_running
-    from ..services import Stack
+    from ..stack import Stack
     from . import settings as agent_settings
     from .household import Agent
     from .service import AgentService, index_ports, registered_kwp

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from .. import auditor
+from .. import market_audit
 from ..chain import ChainError
 from ..contracts import Market
-from ..services import Stack
+from ..stack import Stack
 from .common import config, friendly
 
 
@@ -37,7 +37,7 @@ def audit(from_chain: bool, offline: bool, ceremony_dir: Path | None, as_json: b
     discrepancy."""
     s = Stack.open(config())
     try:
-        rep = auditor.audit_deployment(s, from_chain, offline)
+        rep = market_audit.audit_deployment(s, from_chain, offline)
     except ChainError as e:
         raise click.ClickException(f"audit could not read the chain: {e}") from e
     if ceremony_dir is not None:
@@ -48,7 +48,7 @@ def audit(from_chain: bool, offline: bool, ceremony_dir: Path | None, as_json: b
         except CeremonyError as e:
             raise click.ClickException(str(e)) from e
         installed = Market(s.chain, s.dep.contracts["market"]).installed_vk()
-        auditor.check_transcript(rep, installed, vk, transcript, s.dep.transcript_sha256)
+        market_audit.check_transcript(rep, installed, vk, transcript, s.dep.transcript_sha256)
     if as_json:
         click.echo(
             json.dumps(

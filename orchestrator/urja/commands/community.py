@@ -29,7 +29,7 @@ def keys() -> None:
 def keys_add(name: str, secret_stdin: bool, fund: bool) -> None:
     """Create (or import) the key NAME and print its public key."""
     from ..keystore import Keystore
-    from ..services import connect
+    from ..stack import connect
 
     cfg = config()
     secret = click.get_text_stream("stdin").readline().strip() if secret_stdin else None
@@ -205,7 +205,7 @@ def run_deploy(
     `urja quickstart`); returns the deployment record."""
     from ..deploy import GovernanceSettings, deploy_and_record
     from ..keystore import Keystore
-    from ..services import RELAYER_KEY, connect
+    from ..stack import RELAYER_KEY, connect
 
     chain = connect(cfg)
     op = Keystore(cfg.keystore).get_or_create(cfg.operator_key)
@@ -252,7 +252,7 @@ def member() -> None:
 @friendly
 def member_add(address: str, role: str, feeder: int) -> None:
     """Admit ADDRESS (G...) as a donor, receiver or both on FEEDER."""
-    from ..services import Stack
+    from ..stack import Stack
 
     s = Stack.open(config())
     s.registry().add_member(s.operator, address, role, feeder)
@@ -303,7 +303,7 @@ def meter_register(owner, feeder, max_wh_per_minute, meter_id, new_key, accept_a
     """Bind a meter's ed25519 key to its owner; prints the market domain (network and market
     contract) to provision into the meter with its key (docs/firmware.md)."""
     from ..domain import market_domain
-    from ..services import Stack
+    from ..stack import Stack
 
     if (meter_id is None) == (new_key is None):
         raise click.UsageError("give exactly one of --meter-id and --new-key")
@@ -358,7 +358,7 @@ def new_meter_key(path: Path) -> bytes:
 def meter_accept(meter_id: str, key_name: str) -> None:
     """The owner signs for a meter the operator proposed; until then it cannot deliver."""
     from ..keystore import Keystore
-    from ..services import Stack
+    from ..stack import Stack
 
     s = Stack.open(config())
     s.registry().accept_meter(Keystore(s.cfg.keystore).get(key_name), _meter_id(meter_id))
@@ -373,7 +373,7 @@ def meter_retire(meter_id: str, key_name: str) -> None:
     """The owner withdraws its own meter (lost, stolen, replaced): its deliveries are refused
     from now on; reinstating it takes a governance vote."""
     from ..keystore import Keystore
-    from ..services import Stack
+    from ..stack import Stack
 
     s = Stack.open(config())
     s.registry().retire_meter(Keystore(s.cfg.keystore).get(key_name), _meter_id(meter_id))
@@ -416,7 +416,7 @@ def meter_report(key_file: Path, slot: int, wh: int, wait_secs: float) -> None:
 
     from ..domain import market_domain
     from ..fleet import publish, sign_slot
-    from ..services import Stack
+    from ..stack import Stack
 
     cfg = config()
     sk = SigningKey(bytes.fromhex(key_file.read_text().strip()))
@@ -450,7 +450,7 @@ def meter_report(key_file: Path, slot: int, wh: int, wait_secs: float) -> None:
 
 def _local_stack(cfg):
     """The deployment's services when this data directory has a deployment record."""
-    from ..services import Stack
+    from ..stack import Stack
 
     return Stack.open(cfg) if (cfg.data_dir / "deployment.json").exists() else None
 

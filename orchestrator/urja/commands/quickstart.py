@@ -106,8 +106,8 @@ def quickstart(site_time, latitude, longitude, port, stop) -> None:
 
 def _say_sky(s, now: int) -> None:
     """Warns when the relayer will refuse export because the sun is down at the site."""
-    from ..services import site_clock
     from ..solar import sun_down
+    from ..stack import site_clock
 
     site = site_clock(s.dep)
     slot = s.clock.current(now) + 4
@@ -129,7 +129,7 @@ def _set_up(conf, data_dir, meter_file, site_time, latitude, longitude, port):
     from ..config import load
     from ..deploy import MarketSettings
     from ..keystore import Keystore
-    from ..services import Stack
+    from ..stack import Stack
     from .community import new_meter_key, run_deploy
 
     node = localnet.start(data_dir / "localnet", port or broker.free_port(), ledger_close_ms=500)

@@ -1,4 +1,5 @@
-"""Long-running services: indexer, matcher, relayer, monitor, read API, or all at once."""
+"""Commands that run the long-running services: indexer, matcher, relayer, monitor, read
+API, or all at once (`urja serve`); the services themselves are built by `urja.stack`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..services import Stack, default_web_dir, ensure_broker, site_clock, where_dashboard
+from ..stack import Stack, default_web_dir, ensure_broker, site_clock, where_dashboard
 from .common import config, friendly, logging_setup
 
 INTERVAL = click.option(

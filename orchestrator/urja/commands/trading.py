@@ -36,7 +36,7 @@ def describe_slot(clock: SlotClock, slot: int, now: int) -> str:
 
 
 def _stack():
-    from ..services import Stack
+    from ..stack import Stack
 
     return Stack.open(config())
 
