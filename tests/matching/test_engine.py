@@ -173,7 +173,12 @@ def order(**kw):
         ([order(wh=1.5)], 'order "a": field "wh" must be an integer'),
         ([order(side="hold")], 'order "a": side must be "buy" or "sell", got "hold"'),
         ([{"id": "x", "side": "buy"}], 'order "x": missing field "wh"'),
-        ([order(), 5], "orders[1]: must be a dict"),
+        ([order(), 5], "orders[1]: must be an object (a dict)"),
+        ([order(wh=None)], 'order "a": field "wh" must be an integer, got null'),
+        (
+            [order(price=np.int64(5))],
+            'order "a": field "price" must be an integer, got "np.int64(5)"',
+        ),
     ],
 )
 def test_bad_orders_are_rejected_naming_the_order(orders, message):
@@ -240,6 +245,27 @@ def test_json_round_trip_matches_the_typed_api():
         json.loads(clearing.clear_json(json.dumps(book)))
         == clearing.clear(orders, "network", {"nodes": nodes}).to_json_dict()
     )
+
+
+def test_column_books_get_the_cores_node_errors():
+    """The column path resolves the feeder tree in the core, as the dict path does: the
+    same message names the node."""
+    cols = {
+        "side": np.array([1, 0]),
+        "wh": np.array([1, 1]),
+        "price": np.array([1, 1]),
+        "ts": np.array([0, 0]),
+        "feeder": np.array([1, 1]),
+    }
+    nodes = {
+        "r": {"parent": None, "capacity_wh": 1, "fee": 0},
+        "f": {"parent": "zz", "capacity_wh": 1, "fee": 0},
+    }
+    with pytest.raises(MatchingError, match=re.escape('node "f": unknown parent "zz"')):
+        clearing.clear(cols, "network", {"nodes": nodes})
+    nodes["f"] = {"parent": "r", "capacity_wh": "lots", "fee": 0}
+    with pytest.raises(MatchingError, match='node "f": field "capacity_wh" must be an integer'):
+        clearing.clear(cols, "network", {"nodes": nodes})
 
 
 def test_bad_numpy_columns_are_rejected():
