@@ -186,6 +186,25 @@ def test_orders_offer_and_keys_list_need_no_pvlib_pandas_matplotlib_or_fastapi(t
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_keys_list_needs_no_stellar_sdk(tmp_path):
+    """Listing keys derives public keys with PyNaCl, so it starts without the SDK."""
+    env = {k: v for k, v in os.environ.items() if k != "URJA_CONFIG"}
+    env["URJA_DATA_DIR"] = str(tmp_path / "d")
+    run = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "d"), "keys", "add", "alice"])
+    assert run.exit_code == 0, run.output
+    code = (
+        "import sys\nfrom urja.cli import main\n"
+        "try:\n    main(['keys', 'list'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('stellar_sdk', 'fastapi')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
+        cwd=tmp_path,
+    )  # fmt: skip
+    lines = out.stdout.strip().splitlines()
+    assert lines[0] == "alice\t" + run.output.split(": ")[1].strip() and lines[-1] == "[]"
+
+
 def test_every_lazy_command_loads_and_its_listed_help_is_its_own():
     for name, (spec, short) in COMMANDS.items():
         cmd = load_command(spec)
