@@ -141,6 +141,39 @@ def _account(address: str) -> str:
     return address
 
 
+class _Reads:
+    """What every route shares: the context, the market's clock, a fresh read-only index
+    per request and the chain's time (503 when either is unavailable)."""
+
+    def __init__(self, ctx: ApiContext) -> None:
+        self.ctx = ctx
+        self.dep = ctx.deployment
+        self.clock = SlotClock.from_params(self.dep.market)
+        self.feeder_caps = {int(f["id"]): int(f["capacity_wh"]) for f in self.dep.feeders}
+
+    def index(self) -> Index:
+        try:
+            return Index(self.ctx.index_path, readonly=True)
+        except (FileNotFoundError, IndexSchemaError) as e:
+            raise HTTPException(503, str(e)) from None
+
+    def q(self, query: Callable[[Index], Any]) -> Any:
+        """`query(index)` on a freshly opened read-only index, closed afterwards."""
+        ix = self.index()
+        try:
+            return query(ix)
+        finally:
+            ix.db.close()
+
+    def chain_now(self) -> tuple[int, int]:
+        """(latest ledger, its close time)."""
+        try:
+            info = self.ctx.chain._net(self.ctx.chain.server.get_latest_ledger)
+        except ChainUnavailable as e:
+            raise HTTPException(503, f"network unreachable: {e}") from None
+        return int(info.sequence), int(info.close_time)
+
+
 def create_app(ctx: ApiContext) -> FastAPI:
     """The FastAPI application over `ctx`."""
     app = FastAPI(
@@ -148,34 +181,18 @@ def create_app(ctx: ApiContext) -> FastAPI:
         version="1",
         description="Read-only view of an Urja community market (docs/api.md).",
     )
-    dep = ctx.deployment
-    clock = SlotClock.from_params(dep.market)
-    feeder_caps = {int(f["id"]): int(f["capacity_wh"]) for f in dep.feeders}
+    r = _Reads(ctx)
+    _market_routes(app, r)
+    _household_routes(app, r)
+    _operations_routes(app, r)
+    _dashboard_routes(app, ctx)
+    return app
 
-    def index() -> Index:
-        try:
-            return Index(ctx.index_path, readonly=True)
-        except (FileNotFoundError, IndexSchemaError) as e:
-            raise HTTPException(503, str(e)) from None
 
-    def q(query: Callable[[Index], Any]) -> Any:
-        """`query(index)` on a freshly opened read-only index, closed afterwards."""
-        ix = index()
-        try:
-            return query(ix)
-        finally:
-            ix.db.close()
+def _market_routes(app: FastAPI, r: _Reads) -> None:
+    """Config, status, slots, books, trades, deliveries and raw events."""
 
-    def chain_now() -> tuple[int, int]:
-        try:
-            latest = dep_chain_latest()
-        except ChainUnavailable as e:
-            raise HTTPException(503, f"network unreachable: {e}") from None
-        return latest
-
-    def dep_chain_latest() -> tuple[int, int]:
-        info = ctx.chain._net(ctx.chain.server.get_latest_ledger)
-        return int(info.sequence), int(info.close_time)
+    dep, clock, index, q, chain_now, ctx = r.dep, r.clock, r.index, r.q, r.chain_now, r.ctx
 
     @app.get("/api/config", summary="Network, contract ids and market settings")
     def config() -> dict:
@@ -247,6 +264,20 @@ def create_app(ctx: ApiContext) -> FastAPI:
     def deliveries(slot: int | None = None, account: str | None = None, limit: int = 500):
         donor = _account(account) if account is not None else None
         return _served_deliveries(q(lambda ix: ix.deliveries(slot, donor, limit=limit)))
+
+    @app.get("/api/events", summary="Raw contract events (e.g. governance), newest first")
+    def events(
+        kind: str | None = Query(None, description="token, registry, market, verifier, governance"),
+        name: str | None = Query(None, description="event name, e.g. proposed, vk_set, order"),
+        limit: int = Query(100, ge=1, le=1000),
+    ) -> list[dict]:
+        rows = q(lambda ix: ix.events(kind, name, limit=limit, newest_first=True))
+        return [{**r, "fields": _fields(r)} for r in rows]
+
+
+def _household_routes(app: FastAPI, r: _Reads) -> None:
+    """A household's membership, history, meters and credit."""
+    dep, index, chain_now, ctx = r.dep, r.index, r.chain_now, r.ctx
 
     @app.get("/api/accounts/{address}", summary="A household's membership and history")
     def account(address: str) -> dict:
@@ -340,14 +371,10 @@ def create_app(ctx: ApiContext) -> FastAPI:
             "withdrawals": withdrawals,
         }
 
-    @app.get("/api/events", summary="Raw contract events (e.g. governance), newest first")
-    def events(
-        kind: str | None = Query(None, description="token, registry, market, verifier, governance"),
-        name: str | None = Query(None, description="event name, e.g. proposed, vk_set, order"),
-        limit: int = Query(100, ge=1, le=1000),
-    ) -> list[dict]:
-        rows = q(lambda ix: ix.events(kind, name, limit=limit, newest_first=True))
-        return [{**r, "fields": _fields(r)} for r in rows]
+
+def _operations_routes(app: FastAPI, r: _Reads) -> None:
+    """Grid status per feeder and the agents' KPIs."""
+    clock, index, chain_now, ctx, feeder_caps = r.clock, r.index, r.chain_now, r.ctx, r.feeder_caps
 
     @app.get("/api/grid", summary="Per-feeder export/import per slot with anomaly flags")
     def grid(limit: int = Query(20, ge=1, le=500)) -> list[dict]:
@@ -375,6 +402,9 @@ def create_app(ctx: ApiContext) -> FastAPI:
         except ValueError as e:
             raise HTTPException(500, str(e)) from None
 
+
+def _dashboard_routes(app: FastAPI, ctx: ApiContext) -> None:
+    """The built dashboard at / (when `ctx.web_dir` holds one)."""
     if ctx.web_dir is not None and (ctx.web_dir / "index.html").exists():
         app.mount("/assets", StaticFiles(directory=ctx.web_dir / "assets"), name="assets")
         index_html: Callable = lambda: FileResponse(ctx.web_dir / "index.html")  # noqa: E731
@@ -387,5 +417,3 @@ def create_app(ctx: ApiContext) -> FastAPI:
             if path and f.is_file() and ctx.web_dir in f.resolve().parents:
                 return FileResponse(f)
             return index_html()
-
-    return app

@@ -40,7 +40,7 @@ def parse_meter(meter: str) -> bytes:
     except ValueError:
         b = b""
     if len(b) != 32:
-        raise ValueError(f"{meter!r}: expected a 64-hex meter id")
+        raise ValueError(f"{meter!r}: expected the meter's 64-hex ed25519 public key")
     return b
 
 

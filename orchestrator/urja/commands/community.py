@@ -265,13 +265,12 @@ def meter() -> None:
 
 
 def _meter_id(text: str) -> bytes:
+    from ..orders import parse_meter
+
     try:
-        b = bytes.fromhex(text)
-    except ValueError:
-        b = b""
-    if len(b) != 32:
-        raise click.BadParameter(f"{text!r}: expected the meter's 64-hex ed25519 public key")
-    return b
+        return parse_meter(text)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
 
 
 @meter.command("register")
