@@ -118,6 +118,61 @@ def rotate_key(chain, dep, keys_dir: Path, voters: list, say) -> None:
     say(f"governance: proposal {pid} executed; the relayer now proves under the new key")
 
 
+def _set_up_community(chain: Chain, cfg: Config, households: int, feeders: int, rng, say):
+    """Funds the operator and relayer, deploys the contracts, admits `households` simulated
+    households (meters registered and accepted by their owners) and has a majority vote the
+    delivery key in. Returns (deployment, settings, feeder capacities, homes, keypairs by
+    household name, the voters)."""
+    ks = Keystore(cfg.keystore)
+    op = ks.get_or_create("operator")
+    for kp in (op, ks.get_or_create(RELAYER_KEY)):
+        chain.fund_if_new(kp.public_key, cfg.friendbot_url)
+    settings = MarketSettings(
+        slot_secs=SLOT_SECS,
+        gate_lead_secs=GATE_LEAD,
+        delivery_deadline_secs=60 * SLOT_SECS,
+        horizon_slots=400,
+        price_floor=1,
+        price_cap=1000,
+        fee_bps=100,
+    )
+    feeder_caps = [{"id": f, "capacity_wh": 400 * households // feeders} for f in range(feeders)]
+    say(
+        "trusted setup: the demo uses the insecure development setup (one party, this "
+        "machine) because a multi-party ceremony's phase 1 alone takes minutes on 2 cores; "
+        "a real community installs the key of `urja zk ceremony` (docs/zk.md)"
+    )
+    dep = deploy_and_record(
+        chain,
+        op,
+        cfg.data_dir,
+        "local",
+        settings,
+        GovernanceSettings.trial(),
+        feeder_caps,
+        {},
+        insecure_dev_setup=True,
+        say=say,
+    )
+    ids = dep.contracts
+    homes = make_community(households, feeders, rng)
+    registry = Registry(chain, ids["registry"])
+    keys = {}
+    for h in homes:
+        kp = ks.get_or_create(h.name)
+        keys[h.name] = kp
+        chain.fund_if_new(kp.public_key, cfg.friendbot_url)
+        registry.add_member(op, kp.public_key, h.role, h.feeder)
+        if h.meter is not None:
+            registry.register_meter(op, h.meter_id, kp.public_key, h.feeder, h.max_wh_per_minute)
+            registry.accept_meter(kp, h.meter_id)  # the owner signs for its meter
+    # No key installs the delivery key alone: a majority of the members vote it in.
+    voters = [keys[h.name] for h in homes][: households // 2 + 1]
+    say(f"governance: {len(voters)} of {households} members vote the delivery key in ...")
+    install_key_by_vote(chain, dep, (cfg.data_dir / "keys" / "vk.bin").read_bytes(), voters, say)
+    return dep, settings, feeder_caps, homes, keys, voters
+
+
 def run(
     households: int,
     slots: int,
@@ -155,58 +210,11 @@ def run(
             api_port=api_port,
             grid_tariff=GRID_TARIFF,
         )
-        ks = Keystore(cfg.keystore)
-        op = ks.get_or_create("operator")
-        for kp in (op, ks.get_or_create(RELAYER_KEY)):
-            chain.fund_if_new(kp.public_key, cfg.friendbot_url)
-        settings = MarketSettings(
-            slot_secs=SLOT_SECS,
-            gate_lead_secs=GATE_LEAD,
-            delivery_deadline_secs=60 * SLOT_SECS,
-            horizon_slots=400,
-            price_floor=1,
-            price_cap=1000,
-            fee_bps=100,
-        )
-        feeder_caps = [
-            {"id": f, "capacity_wh": 400 * households // feeders} for f in range(feeders)
-        ]
-        say(
-            "trusted setup: the demo uses the insecure development setup (one party, this "
-            "machine) because a multi-party ceremony's phase 1 alone takes minutes on 2 cores; "
-            "a real community installs the key of `urja zk ceremony` (docs/zk.md)"
-        )
-        dep = deploy_and_record(
-            chain,
-            op,
-            data_dir,
-            "local",
-            settings,
-            GovernanceSettings.trial(),
-            feeder_caps,
-            {},
-            insecure_dev_setup=True,
-            say=say,
+        dep, settings, feeder_caps, homes, keys, voters = _set_up_community(
+            chain, cfg, households, feeders, rng, say
         )
         ids = dep.contracts
         domain = market_domain(passphrase, ids["market"])
-        homes = make_community(households, feeders, rng)
-        registry = Registry(chain, ids["registry"])
-        keys = {}
-        for h in homes:
-            kp = ks.get_or_create(h.name)
-            keys[h.name] = kp
-            chain.fund_if_new(kp.public_key, cfg.friendbot_url)
-            registry.add_member(op, kp.public_key, h.role, h.feeder)
-            if h.meter is not None:
-                registry.register_meter(
-                    op, h.meter_id, kp.public_key, h.feeder, h.max_wh_per_minute
-                )
-                registry.accept_meter(kp, h.meter_id)  # the owner signs for its meter
-        # No key installs the delivery key alone: a majority of the members vote it in.
-        voters = [keys[h.name] for h in homes][: households // 2 + 1]
-        say(f"governance: {len(voters)} of {households} members vote the delivery key in ...")
-        install_key_by_vote(chain, dep, (data_dir / "keys" / "vk.bin").read_bytes(), voters, say)
         clock = SlotClock.from_params(asdict(settings))
         first = clock.next_open(chain.ledger_time()) + 2
         site = {

@@ -414,7 +414,8 @@ def meter_report(key_file: Path, slot: int, wh: int, wait_secs: float) -> None:
     from nacl.signing import SigningKey
 
     from ..domain import market_domain
-    from ..fleet import publish, sign_slot
+    from ..fleet import publish, sign_slot, spread
+    from ..relayer.inbox import await_verdict, last_dead_letter
     from ..stack import Stack
 
     cfg = config()
@@ -424,12 +425,10 @@ def meter_report(key_file: Path, slot: int, wh: int, wait_secs: float) -> None:
     if stack is not None and wait_secs > 0:
         _wait_slot_end(stack, slot)
     inbox_path = cfg.data_dir / "inbox.sqlite"
-    seen = _last_dead_letter(inbox_path)
-    base, extra = divmod(wh, 15)
-    export = [base + (1 if i < extra else 0) for i in range(15)]
+    seen = last_dead_letter(inbox_path)
     dep = (stack or Stack.open(cfg)).dep
     domain = market_domain(dep.passphrase, dep.contracts["market"])
-    msg = sign_slot(sk, slot, export, [0] * 15, None, domain=domain)
+    msg = sign_slot(sk, slot, spread(wh), [0] * 15, None, domain=domain)
     try:
         publish([msg], cfg.mqtt_host, cfg.mqtt_port, cfg.mqtt_community)
     except OSError as e:
@@ -444,7 +443,16 @@ def meter_report(key_file: Path, slot: int, wh: int, wait_secs: float) -> None:
             " capacity and the sun at the site; refusals: `urja relayer dead-letters`"
         )
         return
-    _await_verdict(cfg, inbox_path, meter_hex, slot, seen, time.monotonic() + wait_secs)
+    tx = await_verdict(
+        inbox_path,
+        cfg.data_dir / "index.sqlite",
+        meter_hex,
+        slot,
+        seen,
+        time.monotonic() + wait_secs,
+        say=click.echo,
+    )
+    click.echo(f"delivery proven on-chain (transaction {tx})")
 
 
 def _local_stack(cfg):
@@ -464,72 +472,3 @@ def _wait_slot_end(stack, slot: int) -> None:
     while now < end:
         time.sleep(min(1.0, end - now))
         now = stack.chain.ledger_time()
-
-
-def _last_dead_letter(inbox_path: Path) -> int:
-    from ..relayer.inbox import Inbox
-
-    if not inbox_path.exists():
-        return 0
-    inbox = Inbox(inbox_path, readonly=True)
-    try:
-        return inbox.last_dead_letter()
-    finally:
-        inbox.db.close()
-
-
-def _await_verdict(cfg, inbox_path: Path, meter_hex: str, slot: int, seen: int, deadline):
-    """Follows the relayer's inbox (and then the index) until the message is refused,
-    delivered on-chain, or `deadline` passes."""
-    from ..relayer.inbox import Inbox
-
-    inbox = Inbox(inbox_path, readonly=True)
-    try:
-        _follow_verdict(cfg, inbox, meter_hex, slot, seen, deadline)
-    finally:
-        inbox.db.close()
-
-
-def _follow_verdict(cfg, inbox, meter_hex: str, slot: int, seen: int, deadline: float):
-    accepted = False
-    while time.monotonic() < deadline:
-        refused = inbox.refusals(meter_hex, slot, after=seen)
-        if refused:
-            raise click.ClickException(
-                f"the relayer refused slot {slot} of meter {meter_hex[:12]}: {refused[-1]}"
-            )
-        stored, tx = inbox.delivery(bytes.fromhex(meter_hex), slot)
-        if stored and not accepted:
-            accepted = True
-            click.echo("accepted by the relayer; waiting for the delivery proof on-chain ...")
-        if tx:
-            if tx.startswith("refused"):
-                raise click.ClickException(f"the market refused the delivery: {tx}")
-            if _indexed(cfg, meter_hex, slot, deadline):
-                click.echo(f"delivery proven on-chain (transaction {tx})")
-                return
-            break
-        time.sleep(0.3)
-    raise click.ClickException(
-        f"no verdict on slot {slot} within the wait: is `urja serve` (or `urja relayer run`)"
-        " running? Refusals: `urja relayer dead-letters`"
-        if not accepted
-        else f"slot {slot} was accepted but is not proven yet; see `urja trades --slot {slot}`"
-    )
-
-
-def _indexed(cfg, meter_hex: str, slot: int, deadline: float) -> bool:
-    """Waits until the index shows the delivery, so `urja trades` agrees right after."""
-    from ..indexer.store import Index
-
-    path = cfg.data_dir / "index.sqlite"
-    while time.monotonic() < deadline:
-        if path.exists():
-            ix = Index(path, readonly=True)
-            try:
-                if ix.deliveries(slot, meter=meter_hex):
-                    return True
-            finally:
-                ix.db.close()
-        time.sleep(0.3)
-    return False
