@@ -278,7 +278,11 @@ def test_a_reader_never_sees_a_half_created_index(tmp_path):
             while not p.exists():  # starts before the indexer and opens the file at once
                 pass
             try:
-                Index(p, readonly=True).synced()
+                ix = Index(p, readonly=True)
+                # What each reader asks first: the API (synced, slots, events), the matcher
+                # (its book), the monitor (meters) and the agents (clearing prices).
+                ix.synced(), ix.slots(5), ix.events(limit=5), ix.book(0), ix.meters()
+                ix.clearing_prices(0)
             except Exception as e:  # noqa: BLE001 - any failure is what this test looks for
                 failures.append(e)
 
