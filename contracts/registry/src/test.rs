@@ -297,3 +297,70 @@ fn load_cost_of_the_wasm_build() {
     std::println!("LOAD_COST registry get_owner {cost}");
     assert!(cost > 0);
 }
+
+/// The layouts the indexer decodes (`orchestrator/urja/data/contract_events.json`):
+/// `["member", addr]` / `[role, feeder, active, since]`,
+/// `["meter", meter_id]` / `[owner, feeder, max_wh_per_minute, active, accepted]`,
+/// `["operator"]` / operator.
+#[test]
+fn events_are_pinned() {
+    use soroban_sdk::testutils::Ledger as _;
+    use soroban_sdk::{symbol_short, vec, IntoVal, Symbol};
+    let (env, reg, _) = setup();
+    let e = &env;
+    let id = reg.address.clone();
+    e.ledger().with_mut(|l| l.timestamp = 12_345);
+    let donor = Address::generate(e);
+    reg.add_member(&donor, &Role::Donor, &1);
+    let data: soroban_sdk::Vec<soroban_sdk::Val> = vec![
+        e,
+        Role::Donor.into_val(e),
+        1u32.into_val(e),
+        true.into_val(e),
+        12_345u64.into_val(e),
+    ];
+    assert_eq!(
+        e.events().all(),
+        vec![
+            e,
+            (
+                id.clone(),
+                vec![e, symbol_short!("member").into_val(e), donor.into_val(e)],
+                data.into_val(e)
+            )
+        ]
+    );
+    reg.register_meter(&key(e, 7), &donor, &1, &500);
+    let data: soroban_sdk::Vec<soroban_sdk::Val> = vec![
+        e,
+        donor.into_val(e),
+        1u32.into_val(e),
+        500u32.into_val(e),
+        false.into_val(e),
+        false.into_val(e),
+    ];
+    assert_eq!(
+        e.events().all(),
+        vec![
+            e,
+            (
+                id.clone(),
+                vec![e, symbol_short!("meter").into_val(e), key(e, 7).into_val(e)],
+                data.into_val(e)
+            )
+        ]
+    );
+    let op = Address::generate(e);
+    reg.set_operator(&op);
+    assert_eq!(
+        e.events().all(),
+        vec![
+            e,
+            (
+                id,
+                vec![e, Symbol::new(e, "operator").into_val(e)],
+                op.into_val(e)
+            )
+        ]
+    );
+}

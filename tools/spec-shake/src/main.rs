@@ -168,8 +168,14 @@ mod test {
     #[test]
     fn docs_are_cut_to_their_first_sentence_or_line() {
         for (doc, cut) in [
-            ("Accepts a transfer.\n\n# Errors\n\n* `NoPending` - none.", "Accepts a transfer."),
-            ("Deploys the token with its owner\n(the market).", "Deploys the token with its owner"),
+            (
+                "Accepts a transfer.\n\n# Errors\n\n* `NoPending` - none.",
+                "Accepts a transfer.",
+            ),
+            (
+                "Deploys the token with its owner\n(the market).",
+                "Deploys the token with its owner",
+            ),
             ("One. Two.", "One."),
             ("Only line", "Only line"),
         ] {

@@ -22,14 +22,26 @@ impl Gov {
 
 #[contractimpl(contracttrait)]
 impl Governor for Gov {
-    fn execute(e: &Env, targets: Vec<Address>, functions: Vec<Symbol>, args: Vec<Vec<Val>>,
-               description_hash: BytesN<32>, executor: Address) -> BytesN<32> {
+    fn execute(
+        e: &Env,
+        targets: Vec<Address>,
+        functions: Vec<Symbol>,
+        args: Vec<Vec<Val>>,
+        description_hash: BytesN<32>,
+        executor: Address,
+    ) -> BytesN<32> {
         executor.require_auth();
         let q = Self::quorum(e, e.ledger().sequence());
         governor::execute(e, targets, functions, args, &description_hash, false, q)
     }
-    fn cancel(e: &Env, targets: Vec<Address>, functions: Vec<Symbol>, args: Vec<Vec<Val>>,
-              description_hash: BytesN<32>, operator: Address) -> BytesN<32> {
+    fn cancel(
+        e: &Env,
+        targets: Vec<Address>,
+        functions: Vec<Symbol>,
+        args: Vec<Vec<Val>>,
+        description_hash: BytesN<32>,
+        operator: Address,
+    ) -> BytesN<32> {
         operator.require_auth();
         governor::cancel(e, targets, functions, args, &description_hash)
     }
