@@ -271,7 +271,7 @@ fn events_are_pinned() {
         ]
     );
     s.token
-        .transfer(&alice, &MuxedAddress::from(bob.clone()), &3);
+        .transfer(&alice, MuxedAddress::from(bob.clone()), &3);
     assert_eq!(
         e.events().all(),
         vec![
