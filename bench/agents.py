@@ -25,7 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "orchestrator"))
 
-from urja import matching  # noqa: E402
+from urja import clearing  # noqa: E402
 from urja.agent import forecast, scenarios, sim  # noqa: E402
 from urja.agent.forecast import SLOTS_PER_DAY, unit_clear_sky  # noqa: E402
 from urja.agent.household import Agent, Household  # noqa: E402
@@ -131,7 +131,7 @@ def planning() -> None:
         for w in st.wants
     ]
     t0 = time.perf_counter()
-    res = matching.clear(orders)
+    res = clearing.clear(orders)
     clear_secs = time.perf_counter() - t0
     print(f"\nplanning one slot (10:00) for {HOUSEHOLDS} households on this machine:")
     print(f"  baseline (seasonal-naive, fixed limits): {b_secs * 1000:8.1f} ms")

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.matching.reference import lp_welfare, network_lp, uniform_reference  # noqa: E402
-from urja import matching  # noqa: E402
+from urja import clearing  # noqa: E402
 
 TARGET_MS = {100_000: 20.0, 1_000_000: 250.0}
 
@@ -80,10 +80,10 @@ def peak_bytes_per_order(n: int) -> float:
     process; the kernel's peak counter (VmHWM) is reset just before the call."""
     code = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r});"
-        "from bench.matching import columns, vm; from urja import matching;"
-        f"c = columns({n}); matching.clear(columns(100));"
+        "from bench.matching import columns, vm; from urja import clearing;"
+        f"c = columns({n}); clearing.clear(columns(100));"
         "open('/proc/self/clear_refs', 'w').write('5'); before = vm('VmRSS');"
-        f"matching.clear(c); print((vm('VmHWM') - before) / {n})"
+        f"clearing.clear(c); print((vm('VmHWM') - before) / {n})"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
@@ -106,11 +106,11 @@ def auction() -> None:
     )
     for n in (10_000, 100_000, 1_000_000):
         cols = columns(n)
-        engine, call = engine_best(lambda c=cols: matching.clear(c), 5 if n < 10**6 else 3)
+        engine, call = engine_best(lambda c=cols: clearing.clear(c), 5 if n < 10**6 else 3)
         dicts = as_dicts(cols)
         ref = best_of(lambda d=dicts: uniform_reference(d), 1)
         # Same welfare on the same book: the comparison is like for like.
-        assert matching.clear(cols).welfare == uniform_reference(dicts)["welfare"]
+        assert clearing.clear(cols).welfare == uniform_reference(dicts)["welfare"]
         mem = peak_bytes_per_order(n)
         target = TARGET_MS.get(n)
         verdict = ""
@@ -153,8 +153,8 @@ def network(households: int = 10_000) -> None:
             }
         )
     net = {"nodes": nodes}
-    engine, call = engine_best(lambda: matching.clear(orders, "network", net), 5)
-    result = matching.clear(orders, "network", net)
+    engine, call = engine_best(lambda: clearing.clear(orders, "network", net), 5)
+    result = clearing.clear(orders, "network", net)
     h = network_lp(orders, nodes)
     t0 = time.perf_counter()
     lp = lp_welfare(h)

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from urja import _native, audit, zk  # noqa: E402
+from urja import _native, proof_check, zk  # noqa: E402
 
 MAINNET_INSTRUCTIONS = 400_000_000
 MAINNET_MEMORY = 41_943_040
@@ -76,8 +76,8 @@ def main() -> None:
     vk = key.vk_bytes()
     native = statistics.median(timed(lambda: zk.verify(vk, p.proof, p.public_input), 10))
     h = int.from_bytes(p.public_input, "big")
-    parsed = audit.parse_vk(vk)
-    py = statistics.median(timed(lambda: audit.verify_groth16(parsed, p.proof, [h]), 3))
+    parsed = proof_check.parse_vk(vk)
+    py = statistics.median(timed(lambda: proof_check.verify_groth16(parsed, p.proof, [h]), 3))
     print(
         f"verify: arkworks {native * 1e3:.2f} ms, py_ecc {py * 1e3:.0f} ms "
         f"(py_ecc / arkworks = {py / native:.0f}x)"

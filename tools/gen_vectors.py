@@ -5,7 +5,7 @@ the signed delivery message, the proof's public input `h` and the meter's MQTT p
 
 Every value is computed here straight from the byte layouts in docs/formats.md, with
 hashlib (SHA-256), PyNaCl (ed25519, deterministic) and the pure-Python Poseidon of
-`urja.audit` — not with the code the vectors check (`urja.domain`, the relayer, the native
+`urja.proof_check` — not with the code the vectors check (`urja.domain`, the relayer, the native
 module, the firmware, the contracts). Rust (circuits/tests/vectors.rs), Python
 (tests/relayer/test_vectors.py) and C++ (firmware/host/tests/delivery_test.cpp) read the file.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 from nacl.signing import SigningKey
 from stellar_sdk import StrKey
 
-from urja.audit import poseidon
+from urja.proof_check import poseidon
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "vectors" / "delivery.json"
 

@@ -7,20 +7,21 @@ writes go from wallets straight to the contracts. docs/api.md describes every en
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from stellar_sdk import StrKey
 
+from . import events
 from .chain import Chain, ChainError, ChainUnavailable, addr
 from .contracts import native
 from .deploy import Deployment
-from .indexer.store import ROLE_NAMES, Index, IndexSchemaError
+from .indexer.store import Index, IndexSchemaError
 from .monitor import grid_status
 from .relayer.inbox import Inbox
 from .slots import SlotClock
@@ -106,10 +107,71 @@ def household_withdrawals(ix: Index, owner: str) -> list[dict]:
     ]
 
 
+def role_name(role: int) -> str:
+    """A registry role number as its name in the contract (donor, receiver, both)."""
+    try:
+        return events.enum_type("registry", "Role")(role).name
+    except ValueError:
+        return "unknown"
+
+
+DELIVERY_FIELDS = ("meter", "slot", "donor", "commitment", "energy_wh", "tx_hash", "ledger")
+"""What the API serves of a delivery (its signature and proof stay in the index)."""
+
+
+def _served_deliveries(rows: list[dict]) -> list[dict]:
+    """Deliveries as served: `DELIVERY_FIELDS` and `verified` (the market checked the
+    proof before it accepted it)."""
+    return [{**{k: r[k] for k in DELIVERY_FIELDS}, "verified": True} for r in rows]
+
+
+def _fields(row: dict) -> dict | None:
+    """An event row's fields by their names in the contract's event spec (None for an
+    event the table lacks or of another layout)."""
+    try:
+        ev = events.from_row(row)
+    except events.EventLayoutError:
+        return None
+    return events.fields(ev) if ev is not None else None
+
+
 def _account(address: str) -> str:
     if not (StrKey.is_valid_ed25519_public_key(address) or StrKey.is_valid_contract(address)):
         raise HTTPException(422, f"{address!r} is not a Stellar account (G...) or contract (C...)")
     return address
+
+
+class _Reads:
+    """What every route shares: the context, the market's clock, a fresh read-only index
+    per request and the chain's time (503 when either is unavailable)."""
+
+    def __init__(self, ctx: ApiContext) -> None:
+        self.ctx = ctx
+        self.dep = ctx.deployment
+        self.clock = SlotClock.from_params(self.dep.market)
+        self.feeder_caps = {int(f["id"]): int(f["capacity_wh"]) for f in self.dep.feeders}
+
+    def index(self) -> Index:
+        try:
+            return Index(self.ctx.index_path, readonly=True)
+        except (FileNotFoundError, IndexSchemaError) as e:
+            raise HTTPException(503, str(e)) from None
+
+    def q(self, query: Callable[[Index], Any]) -> Any:
+        """`query(index)` on a freshly opened read-only index, closed afterwards."""
+        ix = self.index()
+        try:
+            return query(ix)
+        finally:
+            ix.db.close()
+
+    def chain_now(self) -> tuple[int, int]:
+        """(latest ledger, its close time)."""
+        try:
+            info = self.ctx.chain._net(self.ctx.chain.server.get_latest_ledger)
+        except ChainUnavailable as e:
+            raise HTTPException(503, f"network unreachable: {e}") from None
+        return int(info.sequence), int(info.close_time)
 
 
 def create_app(ctx: ApiContext) -> FastAPI:
@@ -119,33 +181,18 @@ def create_app(ctx: ApiContext) -> FastAPI:
         version="1",
         description="Read-only view of an Urja community market (docs/api.md).",
     )
-    dep = ctx.deployment
-    clock = SlotClock.from_params(dep.market)
-    feeder_caps = {int(f["id"]): int(f["capacity_wh"]) for f in dep.feeders}
+    r = _Reads(ctx)
+    _market_routes(app, r)
+    _household_routes(app, r)
+    _operations_routes(app, r)
+    _dashboard_routes(app, ctx)
+    return app
 
-    def index() -> Index:
-        try:
-            return Index(ctx.index_path, readonly=True)
-        except (FileNotFoundError, IndexSchemaError) as e:
-            raise HTTPException(503, str(e)) from None
 
-    def q(sql: str, args: tuple = ()) -> list[dict]:
-        ix = index()
-        try:
-            return ix.rows(sql, args)
-        finally:
-            ix.db.close()
+def _market_routes(app: FastAPI, r: _Reads) -> None:
+    """Config, status, slots, books, trades, deliveries and raw events."""
 
-    def chain_now() -> tuple[int, int]:
-        try:
-            latest = dep_chain_latest()
-        except ChainUnavailable as e:
-            raise HTTPException(503, f"network unreachable: {e}") from None
-        return latest
-
-    def dep_chain_latest() -> tuple[int, int]:
-        info = ctx.chain._net(ctx.chain.server.get_latest_ledger)
-        return int(info.sequence), int(info.close_time)
+    dep, clock, index, q, chain_now, ctx = r.dep, r.clock, r.index, r.q, r.chain_now, r.ctx
 
     @app.get("/api/config", summary="Network, contract ids and market settings")
     def config() -> dict:
@@ -183,17 +230,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
     @app.get("/api/slots", summary="Per-slot summary, newest first")
     def slots(limit: int = Query(20, ge=1, le=500)) -> list[dict]:
         _, now = chain_now()
-        ix = index()
-        try:
-            numbers = [
-                r["slot"]
-                for r in ix.rows(
-                    "SELECT DISTINCT slot FROM orders ORDER BY slot DESC LIMIT ?", (limit,)
-                )
-            ]
-            rows = [ix.slot_summary(s) for s in numbers]
-        finally:
-            ix.db.close()
+        rows = q(lambda ix: [ix.slot_summary(s) for s in ix.slots(limit)])
         return [
             {
                 **r,
@@ -207,59 +244,50 @@ def create_app(ctx: ApiContext) -> FastAPI:
 
     @app.get("/api/slots/{slot}/book", summary="A slot's orders and supply/demand curves")
     def book(slot: int) -> dict:
-        orders = q("SELECT * FROM orders WHERE slot = ? ORDER BY id", (slot,))
-        price = q("SELECT clearing_price FROM settles WHERE slot = ? LIMIT 1", (slot,))
+        orders = q(lambda ix: ix.orders(slot))
+        price = q(lambda ix: ix.clearing_price(slot))
         return {
             "slot": slot,
             "offers": [o for o in orders if o["side"] == "sell"],
             "bids": [o for o in orders if o["side"] == "buy"],
             "supply": _curve(orders, "sell"),
             "demand": _curve(orders, "buy"),
-            "clearing_price": price[0]["clearing_price"] if price else None,
+            "clearing_price": price,
         }
-
-    def filtered(table: str, slot: int | None, account: str | None, who: tuple[str, ...]):
-        sql, args = f"SELECT * FROM {table} WHERE 1=1", []
-        if slot is not None:
-            sql += " AND slot = ?"
-            args.append(slot)
-        if account is not None:
-            sql += " AND (" + " OR ".join(f"{c} = ?" for c in who) + ")"
-            args.extend([_account(account)] * len(who))
-        return sql, args
 
     @app.get("/api/trades", summary="Settled trades, newest first")
     def trades(slot: int | None = None, account: str | None = None, limit: int = 500):
-        sql, args = filtered("trades", slot, account, ("buyer", "seller"))
-        return q(sql + " ORDER BY trade_id DESC LIMIT ?", (*args, limit))
+        who = _account(account) if account is not None else None
+        return q(lambda ix: ix.trades(slot, who, limit=limit, newest_first=True))
 
     @app.get("/api/deliveries", summary="Deliveries proven on-chain, newest first")
     def deliveries(slot: int | None = None, account: str | None = None, limit: int = 500):
-        sql, args = filtered("deliveries", slot, account, ("donor",))
-        rows = q(
-            sql.replace(
-                "SELECT *", "SELECT meter, slot, donor, commitment, energy_wh, tx_hash, ledger"
-            )
-            + " ORDER BY ledger DESC LIMIT ?",
-            (*args, limit),
-        )
-        return [{**r, "verified": True} for r in rows]
+        donor = _account(account) if account is not None else None
+        return _served_deliveries(q(lambda ix: ix.deliveries(slot, donor, limit=limit)))
+
+    @app.get("/api/events", summary="Raw contract events (e.g. governance), newest first")
+    def events(
+        kind: str | None = Query(None, description="token, registry, market, verifier, governance"),
+        name: str | None = Query(None, description="event name, e.g. proposed, vk_set, order"),
+        limit: int = Query(100, ge=1, le=1000),
+    ) -> list[dict]:
+        rows = q(lambda ix: ix.events(kind, name, limit=limit, newest_first=True))
+        return [{**r, "fields": _fields(r)} for r in rows]
+
+
+def _household_routes(app: FastAPI, r: _Reads) -> None:
+    """A household's membership, history, meters and credit."""
+    dep, index, chain_now, ctx = r.dep, r.index, r.chain_now, r.ctx
 
     @app.get("/api/accounts/{address}", summary="A household's membership and history")
     def account(address: str) -> dict:
         a = _account(address)
-        member = q("SELECT * FROM members WHERE address = ?", (a,))
-        orders = q("SELECT * FROM orders WHERE owner = ? ORDER BY id DESC", (a,))
-        trades = q(
-            "SELECT * FROM trades WHERE buyer = ? OR seller = ? ORDER BY trade_id DESC", (a, a)
-        )
-        delivered = q(
-            "SELECT meter, slot, donor, commitment, energy_wh, tx_hash, ledger FROM deliveries"
-            " WHERE donor = ? ORDER BY ledger DESC",
-            (a,),
-        )
         ix = index()
         try:
+            m = ix.member(a)
+            orders = ix.orders(owner=a, newest_first=True)
+            trades = ix.trades(account=a, newest_first=True)
+            delivered = ix.deliveries(donor=a)
             meters = household_meters(ix, a)
             withdrawals = household_withdrawals(ix, a)
             credited = sum(c["amount"] for c in ix.credits(a, limit=1_000_000))
@@ -285,12 +313,11 @@ def create_app(ctx: ApiContext) -> FastAPI:
             "kwh_received_wh": received,
             "savings": received * ctx.grid_tariff - spent,
         }
-        m = member[0] if member else None
         return {
             "address": a,
             "member": (
                 {
-                    "role": ROLE_NAMES.get(m["role"], "unknown"),
+                    "role": role_name(m["role"]),
                     "feeder": m["feeder"],
                     "active": bool(m["active"]),
                     "since": m["since"],
@@ -302,7 +329,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
             "orders": orders,
             "trades": trades,
             "withdrawals": withdrawals,
-            "deliveries": [{**d, "verified": True} for d in delivered],
+            "deliveries": _served_deliveries(delivered),
             "totals": totals,
         }
 
@@ -344,21 +371,10 @@ def create_app(ctx: ApiContext) -> FastAPI:
             "withdrawals": withdrawals,
         }
 
-    @app.get("/api/events", summary="Raw contract events (e.g. governance), newest first")
-    def events(
-        kind: str | None = Query(None, description="token, registry, market, verifier, governance"),
-        name: str | None = Query(None, description="event name, e.g. proposed, vk_set, order"),
-        limit: int = Query(100, ge=1, le=1000),
-    ) -> list[dict]:
-        sql, args = "SELECT * FROM events WHERE 1=1", []
-        for col, v in (("kind", kind), ("name", name)):
-            if v is not None:
-                sql += f" AND {col} = ?"
-                args.append(v)
-        rows = q(sql + " ORDER BY ledger DESC, id DESC LIMIT ?", (*args, limit))
-        return [
-            {**r, "topics": json.loads(r["topics"]), "data": json.loads(r["data"])} for r in rows
-        ]
+
+def _operations_routes(app: FastAPI, r: _Reads) -> None:
+    """Grid status per feeder and the agents' KPIs."""
+    clock, index, chain_now, ctx, feeder_caps = r.clock, r.index, r.chain_now, r.ctx, r.feeder_caps
 
     @app.get("/api/grid", summary="Per-feeder export/import per slot with anomaly flags")
     def grid(limit: int = Query(20, ge=1, le=500)) -> list[dict]:
@@ -386,6 +402,9 @@ def create_app(ctx: ApiContext) -> FastAPI:
         except ValueError as e:
             raise HTTPException(500, str(e)) from None
 
+
+def _dashboard_routes(app: FastAPI, ctx: ApiContext) -> None:
+    """The built dashboard at / (when `ctx.web_dir` holds one)."""
     if ctx.web_dir is not None and (ctx.web_dir / "index.html").exists():
         app.mount("/assets", StaticFiles(directory=ctx.web_dir / "assets"), name="assets")
         index_html: Callable = lambda: FileResponse(ctx.web_dir / "index.html")  # noqa: E731
@@ -398,5 +417,3 @@ def create_app(ctx: ApiContext) -> FastAPI:
             if path and f.is_file() and ctx.web_dir in f.resolve().parents:
                 return FileResponse(f)
             return index_html()
-
-    return app

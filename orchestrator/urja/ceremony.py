@@ -969,34 +969,25 @@ class Ceremony:
 
 def ledger_hash(rpc_url: str, ledger: int, *, step: str = "beacon") -> str:
     """The hash (hex) of ledger `ledger` from a Stellar RPC (`getLedgers`)."""
-    import requests
+    from . import rpc
 
-    body = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "getLedgers",
-        "params": {"startLedger": ledger, "pagination": {"limit": 1}},
-    }
+    params = {"startLedger": ledger, "pagination": {"limit": 1}}
     try:
-        r = requests.post(rpc_url, json=body, timeout=30).json()
-    except (requests.RequestException, ValueError) as e:
-        raise _fail(step, None, f"cannot read ledger {ledger} from {rpc_url}: {e}") from None
-    if "error" in r:
+        r = rpc.call(rpc_url, "getLedgers", params, timeout=30)
+    except rpc.RpcError as e:
+        if e.refused is None:
+            raise _fail(step, None, f"cannot read ledger {ledger} from {rpc_url}: {e}") from None
         latest = ""
         try:
-            info = requests.post(
-                rpc_url, json={"jsonrpc": "2.0", "id": 2, "method": "getLatestLedger"}, timeout=30
-            ).json()["result"]
-            latest = f" (latest ledger: {info['sequence']})"
-        except (requests.RequestException, ValueError, KeyError):
+            latest = f" (latest ledger: {rpc.latest_ledger(rpc_url, timeout=30)[0]})"
+        except rpc.RpcError:
             pass
+        error = e.refused
+        detail = error.get("message", error) if isinstance(error, dict) else error
         raise _fail(
-            step,
-            None,
-            f"ledger {ledger} is not available at {rpc_url}{latest}: "
-            f"{r['error'].get('message', r['error'])}",
-        )
-    rows = r.get("result", {}).get("ledgers", [])
+            step, None, f"ledger {ledger} is not available at {rpc_url}{latest}: {detail}"
+        ) from None
+    rows = r.get("ledgers", [])
     if not rows or rows[0].get("sequence") != ledger:
         raise _fail(step, None, f"ledger {ledger} is not closed yet at {rpc_url}")
     return rows[0]["hash"]

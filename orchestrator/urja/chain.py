@@ -31,6 +31,11 @@ from stellar_sdk import xdr as sx
 from stellar_sdk.exceptions import ConnectionError as SdkConnectionError
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
+from .rpc import RpcError
+from .rpc import call as rpc_call
+
+__all__ = ["RpcError", "rpc_call"]  # re-exported: plain JSON-RPC requests (urja.rpc)
+
 log = logging.getLogger("urja.chain")
 _NET_ERRORS = (requests.ConnectionError, requests.Timeout, SdkConnectionError, ConnectionError)
 _CONTRACT_ERROR = re.compile(r"Error\(Contract, #(\d+)\)")
@@ -289,6 +294,28 @@ class Chain:
     def latest_ledger(self) -> int:
         """Sequence number of the latest ledger."""
         return int(self._net(self.server.get_latest_ledger).sequence)
+
+    def fund_if_new(self, public_key: str, friendbot_url: str | None) -> bool:
+        """Creates `public_key`'s account through the network's friendbot (`friendbot_url`)
+        when it does not exist yet; True when it did. ChainError when the account is missing
+        and there is no friendbot or it refuses; ChainUnavailable when it is unreachable."""
+        try:
+            self.server.load_account(public_key)
+            return False
+        except Exception:  # noqa: BLE001 - NotFoundError or an unreachable RPC: ask friendbot
+            pass
+        if not friendbot_url:
+            raise ChainError(
+                f"account {public_key} does not exist and this network has no friendbot "
+                "([network].friendbot_url): fund it first"
+            )
+        try:
+            r = requests.get(friendbot_url, params={"addr": public_key}, timeout=60)
+        except requests.RequestException as e:
+            raise ChainUnavailable(f"friendbot {friendbot_url} unreachable: {e}") from None
+        if r.status_code != 200:
+            raise ChainError(f"friendbot refused {public_key}: {r.text[:200]}")
+        return True
 
 
 def _foreign_signers(sim, source: str) -> list[str]:

@@ -235,7 +235,7 @@ def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None 
 
 def _services(doc: dict, env: dict[str, str]) -> dict:
     """Settings of the long-running services: [mqtt], [api] and [market], each checked."""
-    from .matching import MECHANISMS
+    from .clearing import MECHANISMS
 
     mqtt, api, market = (doc.get(k, {}) for k in ("mqtt", "api", "market"))
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from stellar_sdk import Address, Keypair, scval
 from stellar_sdk import xdr as sx
 
+from . import events
 from .chain import Chain, addr
 
-ROLES = {"donor": 1, "receiver": 2, "both": 3}
-"""Registry member roles (contracts/registry)."""
+ROLES = {r.name: r.value for r in events.enum_type("registry", "Role")}
+"""Registry member roles by name (the registry's `Role` enum, from the event table)."""
 
 
 def struct(fields: dict) -> sx.SCVal:

@@ -26,9 +26,8 @@ from pathlib import Path
 
 import click
 
-from . import auditor, broker, fees, localnet, zk
+from . import broker, fees, localnet, market_audit, zk
 from .chain import Chain, ChainError
-from .commands.audit import chain_state
 from .config import Config
 from .contracts import Market, Registry
 from .deploy import GovernanceSettings, MarketSettings, deploy_and_record, install_key_by_vote
@@ -38,23 +37,14 @@ from .indexer.store import Index
 from .keystore import Keystore
 from .monitor import grid_status
 from .report import write as write_report
-from .services import RELAYER_KEY, Stack, site_clock
 from .slots import SlotClock
+from .stack import RELAYER_KEY, Stack, site_clock
 
 SLOT_SECS = 15
 GATE_LEAD = 5
 DAY_START_UTC = 1774063800
 """2026-03-21 03:30 UTC = 09:00 in Delhi (equinox): the time the first demo slot stands for."""
 GRID_TARIFF = 8
-
-
-def fund(url: str, public_key: str) -> None:
-    """Creates an account through the local network's friendbot."""
-    import requests
-
-    r = requests.get(f"{url}/friendbot", params={"addr": public_key}, timeout=60)
-    if r.status_code != 200:
-        raise click.ClickException(f"friendbot: {r.text}")
 
 
 def wait_until(chain: Chain, t: int) -> None:
@@ -128,6 +118,64 @@ def rotate_key(chain, dep, keys_dir: Path, voters: list, say) -> None:
     say(f"governance: proposal {pid} executed; the relayer now proves under the new key")
 
 
+def _set_up_community(
+    chain: Chain, cfg: Config, households: int, feeders: int, rng, say, wasm_dir: Path | None
+):
+    """Funds the operator and relayer, deploys the contracts, admits `households` simulated
+    households (meters registered and accepted by their owners) and has a majority vote the
+    delivery key in. Returns (deployment, settings, feeder capacities, homes, keypairs by
+    household name, the voters)."""
+    ks = Keystore(cfg.keystore)
+    op = ks.get_or_create("operator")
+    for kp in (op, ks.get_or_create(RELAYER_KEY)):
+        chain.fund_if_new(kp.public_key, cfg.friendbot_url)
+    settings = MarketSettings(
+        slot_secs=SLOT_SECS,
+        gate_lead_secs=GATE_LEAD,
+        delivery_deadline_secs=60 * SLOT_SECS,
+        horizon_slots=400,
+        price_floor=1,
+        price_cap=1000,
+        fee_bps=100,
+    )
+    feeder_caps = [{"id": f, "capacity_wh": 400 * households // feeders} for f in range(feeders)]
+    say(
+        "trusted setup: the demo uses the insecure development setup (one party, this "
+        "machine) because a multi-party ceremony's phase 1 alone takes minutes on 2 cores; "
+        "a real community installs the key of `urja zk ceremony` (docs/zk.md)"
+    )
+    dep = deploy_and_record(
+        chain,
+        op,
+        cfg.data_dir,
+        "local",
+        settings,
+        GovernanceSettings.trial(),
+        feeder_caps,
+        {},
+        insecure_dev_setup=True,
+        wasm_dir=wasm_dir,
+        say=say,
+    )
+    ids = dep.contracts
+    homes = make_community(households, feeders, rng)
+    registry = Registry(chain, ids["registry"])
+    keys = {}
+    for h in homes:
+        kp = ks.get_or_create(h.name)
+        keys[h.name] = kp
+        chain.fund_if_new(kp.public_key, cfg.friendbot_url)
+        registry.add_member(op, kp.public_key, h.role, h.feeder)
+        if h.meter is not None:
+            registry.register_meter(op, h.meter_id, kp.public_key, h.feeder, h.max_wh_per_minute)
+            registry.accept_meter(kp, h.meter_id)  # the owner signs for its meter
+    # No key installs the delivery key alone: a majority of the members vote it in.
+    voters = [keys[h.name] for h in homes][: households // 2 + 1]
+    say(f"governance: {len(voters)} of {households} members vote the delivery key in ...")
+    install_key_by_vote(chain, dep, (cfg.data_dir / "keys" / "vk.bin").read_bytes(), voters, say)
+    return dep, settings, feeder_caps, homes, keys, voters
+
+
 @dataclass(frozen=True)
 class DemoResult:
     """What a demo run shows: whether its closing audit passed, and the fees it paid."""
@@ -191,59 +239,11 @@ def run(
             api_port=api_port,
             grid_tariff=GRID_TARIFF,
         )
-        ks = Keystore(cfg.keystore)
-        op = ks.get_or_create("operator")
-        for kp in (op, ks.get_or_create(RELAYER_KEY)):
-            fund(node.url, kp.public_key)
-        settings = MarketSettings(
-            slot_secs=SLOT_SECS,
-            gate_lead_secs=GATE_LEAD,
-            delivery_deadline_secs=60 * SLOT_SECS,
-            horizon_slots=400,
-            price_floor=1,
-            price_cap=1000,
-            fee_bps=100,
-        )
-        feeder_caps = [
-            {"id": f, "capacity_wh": 400 * households // feeders} for f in range(feeders)
-        ]
-        say(
-            "trusted setup: the demo uses the insecure development setup (one party, this "
-            "machine) because a multi-party ceremony's phase 1 alone takes minutes on 2 cores; "
-            "a real community installs the key of `urja zk ceremony` (docs/zk.md)"
-        )
-        dep = deploy_and_record(
-            chain,
-            op,
-            data_dir,
-            "local",
-            settings,
-            GovernanceSettings.trial(),
-            feeder_caps,
-            {},
-            insecure_dev_setup=True,
-            wasm_dir=wasm_dir,
-            say=say,
+        dep, settings, feeder_caps, homes, keys, voters = _set_up_community(
+            chain, cfg, households, feeders, rng, say, wasm_dir
         )
         ids = dep.contracts
         domain = market_domain(passphrase, ids["market"])
-        homes = make_community(households, feeders, rng)
-        registry = Registry(chain, ids["registry"])
-        keys = {}
-        for h in homes:
-            kp = ks.get_or_create(h.name)
-            keys[h.name] = kp
-            fund(node.url, kp.public_key)
-            registry.add_member(op, kp.public_key, h.role, h.feeder)
-            if h.meter is not None:
-                registry.register_meter(
-                    op, h.meter_id, kp.public_key, h.feeder, h.max_wh_per_minute
-                )
-                registry.accept_meter(kp, h.meter_id)  # the owner signs for its meter
-        # No key installs the delivery key alone: a majority of the members vote it in.
-        voters = [keys[h.name] for h in homes][: households // 2 + 1]
-        say(f"governance: {len(voters)} of {households} members vote the delivery key in ...")
-        install_key_by_vote(chain, dep, (data_dir / "keys" / "vk.bin").read_bytes(), voters, say)
         clock = SlotClock.from_params(asdict(settings))
         first = clock.next_open(chain.ledger_time()) + 2
         site = {
@@ -322,7 +322,7 @@ def run(
                     published.add(s)
             for s in sorted(published - printed):
                 donors = sum(h.meter is not None for h in homes)
-                n = index.rows("SELECT count(*) n FROM deliveries WHERE slot=?", (s,))[0]["n"]
+                n = index.delivery_count(s)
                 if n >= donors or now >= clock.end(s) + 8 * SLOT_SECS:
                     row = slot_row(index, stack, s)
                     table.append(row)
@@ -338,12 +338,17 @@ def run(
             "(py_ecc re-verifies every proof) ..."
         )
         wait_until(chain, chain.ledger_time() + 2)
-        rep = auditor.run(Index(stack.index_path, readonly=True), chain_state(stack), domain=domain)
+        rep = market_audit.run(
+            Index(stack.index_path, readonly=True), market_audit.chain_state(stack), domain=domain
+        )
         say(rep.text())
         paid, steady = fees_paid(
             fees.transactions(node.url, trading_from),
             ids["market"],
-            {op.public_key: "operator", ks.get_or_create(RELAYER_KEY).public_key: "relayer"},
+            {
+                dep.operator: "operator",
+                Keystore(cfg.keystore).get(RELAYER_KEY).public_key: "relayer",
+            },
             first,
         )
         fee_text = (
@@ -391,10 +396,8 @@ def serve_api(stack: Stack, web: Path | None, port: int) -> str:
     """Starts the read API (and dashboard) in a thread; returns its URL."""
     import uvicorn
 
-    from .commands.services import api_app
-
     server = uvicorn.Server(
-        uvicorn.Config(api_app(stack, web), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(stack.api_app(web), host="127.0.0.1", port=port, log_level="warning")
     )
     threading.Thread(target=server.run, name="api", daemon=True).start()
     deadline = time.monotonic() + 10

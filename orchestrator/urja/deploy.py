@@ -27,7 +27,7 @@ from pathlib import Path
 from stellar_sdk import Asset, Keypair, scval
 from stellar_sdk import xdr as sx
 
-from . import audit, ceremony, zk
+from . import ceremony, proof_check, zk
 from .chain import Chain, addr
 from .contracts import native, struct
 
@@ -225,7 +225,7 @@ def deploy(
     up("token", [addr(g), addr(ids["market"])])
     up("registry", [addr(g), addr(op)])
     up("verifier", [addr(g)])
-    for t, table in sorted(audit.poseidon_sections().items()):
+    for t, table in sorted(proof_check.poseidon_sections().items()):
         if t in (3, 6):
             chain.invoke(ids["verifier"], "set_poseidon", [scval.to_bytes(table)], op)
     ids["payment"] = chain.deploy_asset(op, payment_asset(payment))

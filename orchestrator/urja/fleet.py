@@ -88,6 +88,13 @@ class SimHousehold:
         return export, imp
 
 
+def spread(wh: int, readings: int = 15) -> list[int]:
+    """`wh` over `readings` whole-Wh readings, as even as whole numbers allow (earlier
+    readings take the remainder): a simulated meter's export for one slot."""
+    base, extra = divmod(wh, readings)
+    return [base + (1 if i < extra else 0) for i in range(readings)]
+
+
 def sign_slot(
     meter: SigningKey,
     slot: int,

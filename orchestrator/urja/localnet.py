@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
+from . import rpc
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -122,10 +122,9 @@ def status(url: str) -> dict:
     """getNetwork and getLatestLedger of the node at `url`."""
 
     def call(method: str) -> dict:
-        body = {"jsonrpc": "2.0", "id": 1, "method": method}
         try:
-            return requests.post(url, json=body, timeout=5).json()["result"]
-        except (requests.RequestException, KeyError, ValueError) as e:
+            return rpc.call(url, method, timeout=5)
+        except rpc.RpcError as e:
             raise LocalnetError(f"no Stellar RPC answering at {url}: {e}") from e
 
     return {"network": call("getNetwork"), "latest_ledger": call("getLatestLedger")}

@@ -58,7 +58,7 @@ def grid_status(
 ) -> list[FeederSlot]:
     """Feeder rows for the last `slots` ended slots, newest first (flags also logged when
     `log_flags`, as `urja monitor` does)."""
-    meters = {r["meter"]: r for r in index.rows("SELECT * FROM meters")}
+    meters = {r["meter"]: r for r in index.meters()}
     last = clock.current(now) - 1
     first = last - slots + 1
     rows: dict[tuple[int, int], FeederSlot] = {}
@@ -73,10 +73,7 @@ def grid_status(
     for slot in range(first, last + 1):
         for feeder in sorted({m["feeder"] for m in meters.values()} | set(feeder_capacity_wh)):
             row(slot, feeder)
-    accepted = inbox.db.execute(
-        "SELECT message FROM slots WHERE slot BETWEEN ? AND ?", (first, last)
-    ).fetchall()
-    for (text,) in accepted:
+    for text in inbox.messages_between(first, last):
         try:
             m = parse(text)
         except MessageError:  # a v1 message kept from before the market domain

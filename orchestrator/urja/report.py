@@ -47,9 +47,7 @@ def curves_figure(index: Index, slots: list[int]):
     rows = math.ceil(len(slots) / cols) or 1
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.4 * rows), squeeze=False)
     for ax, slot in zip(axes.flat, slots, strict=False):
-        orders = index.rows(
-            "SELECT * FROM orders WHERE slot = ? AND status != 'cancelled'", (slot,)
-        )
+        orders = index.orders(slot, with_cancelled=False)
         for side, color in (("sell", "tab:green"), ("buy", "tab:blue")):
             xs, ys = _steps(orders, side)
             if ys:
@@ -60,9 +58,9 @@ def curves_figure(index: Index, slots: list[int]):
                     color=color,
                     label="supply" if side == "sell" else "demand",
                 )
-        price = index.rows("SELECT clearing_price FROM settles WHERE slot = ? LIMIT 1", (slot,))
-        if price and price[0]["clearing_price"] is not None:
-            ax.axhline(price[0]["clearing_price"], color="tab:red", lw=0.8, ls="--")
+        price = index.clearing_price(slot)
+        if price is not None:
+            ax.axhline(price, color="tab:red", lw=0.8, ls="--")
         ax.set_title(f"slot {slot}", fontsize=8)
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[len(slots) :]:

@@ -40,6 +40,15 @@ class SlotClock:
         """The slot running at unix time `now`."""
         return now // self.slot_secs
 
+    def last_ended(self, now: int) -> int:
+        """The newest slot that has ended by `now` (`end(slot) <= now`)."""
+        return self.current(now) - 1
+
+    def last_past_deadline(self, now: int) -> int:
+        """The newest slot whose delivery deadline has passed by `now` (`deadline(slot) <=
+        now`): its trades still undelivered may be refunded."""
+        return self.current(now - self.delivery_deadline_secs) - 1
+
     def next_open(self, now: int) -> int:
         """The first slot still taking orders at `now`."""
         s = self.current(now) + 1

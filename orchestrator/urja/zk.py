@@ -1,7 +1,7 @@
 """Zero-knowledge proofs of delivery: the grid server's prover and the meter-side encodings.
 
 The statement, every encoding and the trusted-setup caveats are in `docs/zk.md`. Proving
-runs in Rust (`urja._native`, GIL released); `urja.audit` re-checks proofs with py_ecc,
+runs in Rust (`urja._native`, GIL released); `urja.proof_check` re-checks proofs with py_ecc,
 independently of this code.
 """
 
@@ -190,5 +190,5 @@ def import_snarkjs(vk_json: str, proof_json: str, public_json: str) -> tuple[byt
 
 
 def verify(vk: bytes, proof: bytes, public_input: bytes) -> bool:
-    """Native (arkworks) verification; `urja.audit.verify_groth16` is the independent one."""
+    """Native (arkworks) verification; `urja.proof_check.verify_groth16` is the independent one."""
     return _native.verify(vk, proof, public_input)

@@ -16,7 +16,6 @@ from stellar_sdk import Keypair, scval
 from urja import localnet, zk
 from urja.chain import Chain, ChainError, addr
 from urja.contracts import Market, Registry, Token
-from urja.demo import fund
 from urja.deploy import (
     Deployment,
     MarketSettings,
@@ -37,7 +36,7 @@ def net(tmp_path_factory):
     try:
         chain = Chain(node.url, localnet.status(node.url)["network"]["passphrase"])
         op = Keypair.random()
-        fund(node.url, op.public_key)
+        chain.fund_if_new(op.public_key, f"{node.url}/friendbot")
         settings = MarketSettings(
             slot_secs=SLOT_SECS, gate_lead_secs=5, delivery_deadline_secs=600, price_cap=1000
         )
@@ -48,7 +47,7 @@ def net(tmp_path_factory):
 
 def household(chain: Chain, op: Keypair, dep: Deployment, role: str) -> Keypair:
     kp = Keypair.random()
-    fund(chain.rpc_url, kp.public_key)
+    chain.fund_if_new(kp.public_key, f"{chain.rpc_url}/friendbot")
     Registry(chain, dep.contracts["registry"]).add_member(op, kp.public_key, role, 0)
     return kp
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from urja import matching
-from urja.matching import MatchingError
+from urja import clearing
+from urja.clearing import MatchingError
 
 from .checks import check_clearing
 from .reference import lp_welfare, network_lp, uniform_reference
@@ -32,13 +32,13 @@ def as_reference(result) -> dict:
 @settings(max_examples=2000, deadline=None)
 @given(books(), st.sampled_from(["uniform", "pay_as_bid"]))
 def test_auction_equals_python_reference(orders, mechanism):
-    result = matching.clear(orders, mechanism)
+    result = clearing.clear(orders, mechanism)
     assert as_reference(result) == uniform_reference(orders, mechanism)
     check_clearing(orders, result)
 
 
 @settings(max_examples=300, deadline=None)
-@given(books(), st.randoms(use_true_random=False), st.sampled_from(matching.MECHANISMS))
+@given(books(), st.randoms(use_true_random=False), st.sampled_from(clearing.MECHANISMS))
 def test_any_permutation_of_orders_gives_the_same_result(orders, rnd, mechanism):
     nodes = {
         "root": {"parent": None, "capacity_wh": 0, "fee": 0},
@@ -49,10 +49,10 @@ def test_any_permutation_of_orders_gives_the_same_result(orders, rnd, mechanism)
         o["feeder"] = "ab"[k % 2]
     network = nodes if mechanism == "network" else None
     net = {"nodes": network} if network else None
-    first = matching.clear(orders, mechanism, net)
+    first = clearing.clear(orders, mechanism, net)
     shuffled = list(orders)
     rnd.shuffle(shuffled)
-    assert matching.clear(shuffled, mechanism, net) == first
+    assert clearing.clear(shuffled, mechanism, net) == first
     check_clearing(orders, first, network)
 
 
@@ -60,7 +60,7 @@ def test_any_permutation_of_orders_gives_the_same_result(orders, rnd, mechanism)
 def test_network_reaches_the_lp_optimum_on_three_level_trees(seed):
     rng = random.Random(seed)
     orders, nodes = random_network_book(rng, rng.choice([3, 20, 80, 200, 500]))
-    result = matching.clear(orders, "network", {"nodes": nodes})
+    result = clearing.clear(orders, "network", {"nodes": nodes})
     check_clearing(orders, result, nodes)
     assert result.welfare == lp_welfare(network_lp(orders, nodes))
 
@@ -69,7 +69,7 @@ def test_network_reaches_the_lp_optimum_on_three_level_trees(seed):
 def test_network_reaches_the_lp_optimum_on_random_deep_trees(seed):
     rng = random.Random(1000 + seed)
     orders, nodes = random_network_book(rng, rng.choice([2, 10, 60, 250]), deep=True)
-    result = matching.clear(orders, "network", {"nodes": nodes})
+    result = clearing.clear(orders, "network", {"nodes": nodes})
     check_clearing(orders, result, nodes)
     assert result.welfare == lp_welfare(network_lp(orders, nodes))
 
@@ -81,8 +81,8 @@ def test_network_without_limits_matches_the_auction_welfare(orders):
         "root": {"parent": None, "capacity_wh": 0, "fee": 0},
         "f": {"parent": "root", "capacity_wh": 10**9, "fee": 0},
     }
-    net = matching.clear(orders, "network", {"nodes": nodes})
-    assert net.welfare == matching.clear(orders, "uniform").welfare
+    net = clearing.clear(orders, "network", {"nodes": nodes})
+    assert net.welfare == clearing.clear(orders, "uniform").welfare
     check_clearing(orders, net, nodes)
 
 
@@ -93,11 +93,11 @@ def test_worked_example_uniform_price_is_midpoint_of_marginal_limits():
         {"id": "s1", "side": "sell", "wh": 400, "price": 5, "feeder": "f", "ts": 1},
         {"id": "s2", "side": "sell", "wh": 600, "price": 10, "feeder": "f", "ts": 3},
     ]
-    r = matching.clear(orders)
+    r = clearing.clear(orders)
     assert r.price == 11
     assert [(t.buy, t.sell, t.wh) for t in r.trades] == [("b1", "s1", 400), ("b1", "s2", 100)]
     assert r.welfare == 400 * 7 + 100 * 2
-    p = matching.clear(orders, "pay_as_bid")
+    p = clearing.clear(orders, "pay_as_bid")
     assert [t.price for t in p.trades] == [8, 11] and p.price is None
 
 
@@ -111,7 +111,7 @@ def test_congested_feeder_gets_a_higher_locational_price():
         "f1": {"parent": "root", "capacity_wh": 300, "fee": 1},
         "f2": {"parent": "root", "capacity_wh": 1000, "fee": 1},
     }
-    r = matching.clear(orders, "network", {"nodes": nodes})
+    r = clearing.clear(orders, "network", {"nodes": nodes})
     assert [(t.buy, t.sell, t.wh) for t in r.trades] == [("b", "s", 300)]
     assert r.welfare == 300 * (12 - 5) - 300 * 2
     assert r.prices["f2"] == 5 and r.prices["root"] == 6 and r.prices["f1"] == 12
@@ -123,7 +123,7 @@ def test_numpy_columns_give_the_same_clearing_as_dicts(mechanism):
     orders, nodes = random_network_book(rng, 60)
     names = list(nodes)
     net = {"nodes": nodes} if mechanism == "network" else None
-    by_dict = matching.clear(orders, mechanism, net)
+    by_dict = clearing.clear(orders, mechanism, net)
     ids = [int(o["id"][1:]) for o in orders]
     cols = {
         "side": np.array([1 if o["side"] == "buy" else 0 for o in orders]),
@@ -133,7 +133,7 @@ def test_numpy_columns_give_the_same_clearing_as_dicts(mechanism):
         "id": np.array(ids),
         "feeder": np.array([names.index(o["feeder"]) for o in orders]),
     }
-    by_cols = matching.clear(cols, mechanism, net)
+    by_cols = clearing.clear(cols, mechanism, net)
     assert (by_cols.price, by_cols.welfare, by_cols.volume_wh) == (
         by_dict.price,
         by_dict.welfare,
@@ -173,12 +173,17 @@ def order(**kw):
         ([order(wh=1.5)], 'order "a": field "wh" must be an integer'),
         ([order(side="hold")], 'order "a": side must be "buy" or "sell", got "hold"'),
         ([{"id": "x", "side": "buy"}], 'order "x": missing field "wh"'),
-        ([order(), 5], "orders[1]: must be a dict"),
+        ([order(), 5], "orders[1]: must be an object (a dict)"),
+        ([order(wh=None)], 'order "a": field "wh" must be an integer, got null'),
+        (
+            [order(price=np.int64(5))],
+            'order "a": field "price" must be an integer, got "np.int64(5)"',
+        ),
     ],
 )
 def test_bad_orders_are_rejected_naming_the_order(orders, message):
     with pytest.raises(MatchingError, match=re.escape(message)):
-        matching.clear(orders)
+        clearing.clear(orders)
 
 
 @pytest.mark.parametrize(
@@ -219,17 +224,17 @@ def test_bad_orders_are_rejected_naming_the_order(orders, message):
 )
 def test_bad_networks_are_rejected_naming_the_node(nodes, message):
     with pytest.raises(MatchingError, match=re.escape(message)):
-        matching.clear([order()], "network", {"nodes": nodes})
+        clearing.clear([order()], "network", {"nodes": nodes})
 
 
 def test_json_errors_name_the_problem():
     with pytest.raises(MatchingError, match="malformed JSON at line 1"):
-        matching.clear_json('{"mechanism": ')
+        clearing.clear_json('{"mechanism": ')
     with pytest.raises(MatchingError, match='unknown mechanism "best"'):
-        matching.clear_json('{"mechanism": "best", "orders": []}')
+        clearing.clear_json('{"mechanism": "best", "orders": []}')
     book = {"mechanism": "uniform", "orders": [order(), order(id="b", wh=-1)]}
     with pytest.raises(MatchingError, match='order "b": wh must be positive'):
-        matching.clear_json(json.dumps(book))
+        clearing.clear_json(json.dumps(book))
 
 
 def test_json_round_trip_matches_the_typed_api():
@@ -237,9 +242,30 @@ def test_json_round_trip_matches_the_typed_api():
     orders, nodes = random_network_book(rng, 40)
     book = {"mechanism": "network", "orders": orders, "network": {"nodes": nodes}}
     assert (
-        json.loads(matching.clear_json(json.dumps(book)))
-        == matching.clear(orders, "network", {"nodes": nodes}).to_json_dict()
+        json.loads(clearing.clear_json(json.dumps(book)))
+        == clearing.clear(orders, "network", {"nodes": nodes}).to_json_dict()
     )
+
+
+def test_column_books_get_the_cores_node_errors():
+    """The column path resolves the feeder tree in the core, as the dict path does: the
+    same message names the node."""
+    cols = {
+        "side": np.array([1, 0]),
+        "wh": np.array([1, 1]),
+        "price": np.array([1, 1]),
+        "ts": np.array([0, 0]),
+        "feeder": np.array([1, 1]),
+    }
+    nodes = {
+        "r": {"parent": None, "capacity_wh": 1, "fee": 0},
+        "f": {"parent": "zz", "capacity_wh": 1, "fee": 0},
+    }
+    with pytest.raises(MatchingError, match=re.escape('node "f": unknown parent "zz"')):
+        clearing.clear(cols, "network", {"nodes": nodes})
+    nodes["f"] = {"parent": "r", "capacity_wh": "lots", "fee": 0}
+    with pytest.raises(MatchingError, match='node "f": field "capacity_wh" must be an integer'):
+        clearing.clear(cols, "network", {"nodes": nodes})
 
 
 def test_bad_numpy_columns_are_rejected():
@@ -250,8 +276,8 @@ def test_bad_numpy_columns_are_rejected():
         "ts": np.array([0, 0]),
     }
     with pytest.raises(MatchingError, match=r"side\[1\]: must be 1 \(buy\) or 0 \(sell\)"):
-        matching.clear(cols)
+        clearing.clear(cols)
     cols["side"] = np.array([1, 0])
     cols["id"] = np.array([4, 4])
     with pytest.raises(MatchingError, match="order 4: duplicate order id"):
-        matching.clear(cols)
+        clearing.clear(cols)

@@ -16,7 +16,6 @@ from stellar_sdk import Keypair, scval
 from urja import localnet, zk
 from urja.chain import Chain, addr
 from urja.contracts import Market, Registry
-from urja.demo import fund
 from urja.deploy import MarketSettings, deploy_trial, install_key_by_vote
 from urja.domain import market_domain
 from urja.relayer.inbox import Inbox
@@ -44,7 +43,7 @@ def test_meter_sim_to_minted_kwh(tmp_path: Path):
         time.sleep(0.3)
         chain = Chain(node.url, localnet.status(node.url)["network"]["passphrase"])
         op = Keypair.random()
-        fund(node.url, op.public_key)
+        chain.fund_if_new(op.public_key, f"{node.url}/friendbot")
         key = zk.ProvingKey.setup()
         settings = MarketSettings(
             slot_secs=SLOT_SECS, gate_lead_secs=10, delivery_deadline_secs=600, price_cap=1000

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from nacl.signing import SigningKey
 
-from urja import audit, zk
+from urja import proof_check, zk
 from urja.domain import DomainError, delivery_message, domain_scalar, market_domain, network_id
 from urja.fleet import sign_slot
 from urja.relayer.message import MessageError, encode, parse_and_verify
@@ -54,8 +54,8 @@ def test_orchestrator_reproduces_the_vectors(section):
     args = (c, v["energy_wh"], v["slot"], v["max_wh_per_minute"], meter)
     h = bytes.fromhex(v["public_input"])
     assert zk.delivery_public_input(*args, domain=dom) == h
-    assert audit.delivery_public_input(*args, domain=dom) == int.from_bytes(h, "big")
-    assert audit.verify_signature(meter, v["slot"], c, m.signature, domain=dom)
+    assert proof_check.delivery_public_input(*args, domain=dom) == int.from_bytes(h, "big")
+    assert proof_check.verify_signature(meter, v["slot"], c, m.signature, domain=dom)
 
 
 def test_each_vector_is_refused_by_the_relayer_of_the_others():
@@ -86,9 +86,11 @@ def test_a_proof_for_the_vector_verifies_only_in_its_own_domain():
     )
     assert p.public_input.hex() == v["public_input"]
     args = (key.vk_bytes(), p.proof, p.commitment, p.energy_wh, v["slot"], 60, meter)
-    assert audit.verify_delivery(*args, domain=dom)
+    assert proof_check.verify_delivery(*args, domain=dom)
     for other in ("other_market", "other_network"):
-        assert not audit.verify_delivery(*args, domain=bytes.fromhex(VECTORS[other]["domain"]))
+        assert not proof_check.verify_delivery(
+            *args, domain=bytes.fromhex(VECTORS[other]["domain"])
+        )
 
 
 def test_bad_domain_inputs_name_what_is_wrong():

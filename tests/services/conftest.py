@@ -24,7 +24,7 @@ from urja.contracts import Market, Registry, Token
 from urja.domain import market_domain
 from urja.indexer.store import Index
 from urja.keystore import Keystore
-from urja.services import Stack
+from urja.stack import Stack
 
 SLOT_SECS = 15
 DAWN_UNIX = 1774060200

@@ -191,7 +191,7 @@ def test_services_wait_out_a_network_outage_and_catch_up(community):
 def test_matcher_splits_a_settlement_to_fit_the_transaction_limits(community):
     from urja.indexer.store import Index
     from urja.limits import TxLimits
-    from urja.matcher import Matcher
+    from urja.matcher_service import Matcher
 
     c = community
     c.kill9("matcher")  # this test settles the slot itself, with tight limits
@@ -265,10 +265,8 @@ assert SLOT_SECS == 15
 def test_read_api_serves_the_dashboard_data(community: Community):
     from fastapi.testclient import TestClient
 
-    from urja.commands.services import api_app
-
     c = community
-    api = TestClient(api_app(c.stack, None))
+    api = TestClient(c.stack.api_app())
     cfg = api.get("/api/config").json()
     assert cfg["contracts"] == c.stack.dep.contracts and cfg["dev_wallet"] is True
     status = api.get("/api/status").json()

@@ -16,12 +16,11 @@ from click.testing import CliRunner
 
 from urja import broker
 from urja.cli import COMMANDS, load_command, main
-from urja.commands.services import default_web_dir, ensure_broker, where_dashboard
-from urja.commands.trading import default_slot
 from urja.config import ConfigError, load
 from urja.indexer.store import Index
-from urja.services import REPO, ServiceError
+from urja.orders import default_slot
 from urja.slots import SlotClock
+from urja.stack import REPO, ServiceError, default_web_dir, ensure_broker, where_dashboard
 
 
 def run(*args: str, cwd: Path | None = None):
@@ -187,6 +186,25 @@ def test_orders_offer_and_keys_list_need_no_pvlib_pandas_matplotlib_or_fastapi(t
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_keys_list_needs_no_stellar_sdk(tmp_path):
+    """Listing keys derives public keys with PyNaCl, so it starts without the SDK."""
+    env = {k: v for k, v in os.environ.items() if k != "URJA_CONFIG"}
+    env["URJA_DATA_DIR"] = str(tmp_path / "d")
+    run = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "d"), "keys", "add", "alice"])
+    assert run.exit_code == 0, run.output
+    code = (
+        "import sys\nfrom urja.cli import main\n"
+        "try:\n    main(['keys', 'list'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('stellar_sdk', 'fastapi')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
+        cwd=tmp_path,
+    )  # fmt: skip
+    lines = out.stdout.strip().splitlines()
+    assert lines[0] == "alice\t" + run.output.split(": ")[1].strip() and lines[-1] == "[]"
+
+
 def test_every_lazy_command_loads_and_its_listed_help_is_its_own():
     for name, (spec, short) in COMMANDS.items():
         cmd = load_command(spec)
@@ -260,7 +278,11 @@ def test_a_reader_never_sees_a_half_created_index(tmp_path):
             while not p.exists():  # starts before the indexer and opens the file at once
                 pass
             try:
-                Index(p, readonly=True).synced()
+                ix = Index(p, readonly=True)
+                # What each reader asks first: the API (synced, slots, events), the matcher
+                # (its book), the monitor (meters) and the agents (clearing prices).
+                ix.synced(), ix.slots(5), ix.events(limit=5), ix.book(0), ix.meters()
+                ix.clearing_prices(0)
             except Exception as e:  # noqa: BLE001 - any failure is what this test looks for
                 failures.append(e)
 
@@ -276,7 +298,7 @@ def test_a_reader_never_sees_a_half_created_index(tmp_path):
 
 
 def test_order_state_agrees_with_its_trades_and_the_clock():
-    from urja.commands.trading import order_state
+    from urja.orders import order_state
 
     clock = SlotClock(30, 10, 600)
     slot = 100
@@ -323,11 +345,9 @@ def test_a_slot_without_trades_is_done_once_it_ends():
 
 
 def test_an_out_of_range_price_names_floor_and_cap():
-    import click
-
-    from urja.commands.trading import check_price
+    from urja.orders import check_price
 
     market = {"price_floor": 1, "price_cap": 100_000}
     check_price(market, 100_000)
-    with pytest.raises(click.BadParameter, match=r"range 1\.\.100000 per Wh .*price_cap 100000"):
+    with pytest.raises(ValueError, match=r"range 1\.\.100000 per Wh .*price_cap 100000"):
         check_price(market, 100_001)

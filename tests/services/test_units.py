@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from urja import matching
+from urja import clearing
 from urja.chain import explain
 from urja.config import ConfigError, load
-from urja.matcher import MAX_TRADES_PER_METER_SLOT, cap_per_meter, plan_batches
+from urja.matcher_service import MAX_TRADES_PER_METER_SLOT, cap_per_meter, plan_batches
 from urja.slots import SlotClock
 
 from ..localnet.conftest import ROOT
@@ -53,7 +53,7 @@ def test_clearing_keeps_at_most_20_trades_per_meter_the_largest_first():
     orders.append({"id": "90", "side": "buy", "wh": 400, "price": 9, "feeder": "0", "ts": 90})
     orders.append({"id": "91", "side": "buy", "wh": 300, "price": 9, "feeder": "0", "ts": 91})
     meter_of = {"1": "aa" * 32, "2": "bb" * 32}
-    result = matching.clear(orders, "uniform")
+    result = clearing.clear(orders, "uniform")
     kept = cap_per_meter(result.trades, meter_of)
     per_meter = {m: [t for t in kept if meter_of[t.sell] == m] for m in meter_of.values()}
     assert len(result.trades) > 2 * MAX_TRADES_PER_METER_SLOT
@@ -94,3 +94,12 @@ def test_config_errors_name_the_setting(tmp_path):
     assert cfg.rpc_url == "https://rpc.example" and cfg.passphrase.startswith("Test SDF")
     with pytest.raises(ConfigError, match="run `urja deploy`"):
         cfg.contract("market")
+
+
+def test_last_ended_and_past_deadline_slots_agree_with_end_and_deadline():
+    clock = SlotClock(slot_secs=15, gate_lead_secs=30, delivery_deadline_secs=40)
+    for now in range(0, 200):
+        ended = [s for s in range(-5, 20) if clock.end(s) <= now]
+        past = [s for s in range(-5, 20) if clock.deadline(s) <= now]
+        assert clock.last_ended(now) == max(ended)
+        assert clock.last_past_deadline(now) == max(past)

@@ -53,11 +53,32 @@ class Events:
             apply(self.ix.db, kind, name, topics, data, ev_id, ledger, tx, when)
 
 
+def market_params(**changes) -> dict:
+    """A whole `params` event value (every field of the market's `Params`), with `changes`."""
+    return {
+        "payment_token": "CPAY",
+        "kwh_token": "CKWH",
+        "registry": "CREG",
+        "verifier": "CVER",
+        "circuit_id": 1,
+        "operator": "GOPERATOR",
+        "fee_recipient": "GFEE",
+        "fee_bps": 100,
+        "slot_secs": 900,
+        "gate_lead_secs": 300,
+        "delivery_deadline_secs": 3600,
+        "horizon_slots": 96,
+        "price_floor": 1,
+        "price_cap": 100,
+        **changes,
+    }
+
+
 @pytest.fixture
 def api(tmp_path):
     ix = Index(tmp_path / "index.sqlite")
     ev = Events(ix)
-    ev.add("market", "params", [], {"fee_recipient": FEES, "fee_bps": 100}, 1)
+    ev.add("market", "params", [], market_params(fee_recipient=FEES), 1)
     # Members: [role, feeder, active, since]; meters: [owner, feeder, cap, active, accepted].
     ev.add("registry", "member", [DONOR], [1, 0, True, 1_700_000_040], 8)
     ev.add("registry", "member", [DONOR], [1, 0, True, 1_700_000_090], 9)
@@ -139,6 +160,29 @@ def test_account_lists_meters_offer_meters_withdrawals_and_credit_totals(api):
     assert (t["refunded"], t["credited"], t["withdrawn"], t["credit"]) == (400, 400, 400, 0)
     fees = api.get(f"/api/accounts/{FEES}").json()["totals"]
     assert (fees["credited"], fees["credit"]) == (12, 12)
+
+
+def test_events_carry_their_fields_by_the_contracts_names(api):
+    """The events endpoint serves each event as indexed plus its fields named by the
+    contract's event spec (the generated table), enums by name and bytes as hex."""
+    withdrawals = api.get("/api/events?kind=market&name=withdraw").json()
+    assert [e["fields"] for e in withdrawals][0] == {"owner": DONOR, "amount": 100}
+    (trade,) = api.get("/api/events?kind=market&name=trade").json()
+    assert trade["data"] == [1, 2, 1, OTHER, DONOR, 200, 6]
+    assert trade["fields"] == {
+        "slot": 40,
+        "trade_id": 1,
+        "buy": 2,
+        "sell": 1,
+        "buyer": OTHER,
+        "seller": DONOR,
+        "wh": 200,
+        "price": 6,
+    }
+    orders = api.get("/api/events?kind=market&name=order").json()
+    assert {e["fields"]["side"] for e in orders} == {"sell", "buy"}
+    meter = api.get("/api/events?kind=registry&name=meter&limit=1").json()[0]["fields"]
+    assert meter["meter_id"] == M2 and meter["accepted"] is True
 
 
 def test_credit_needs_the_network_and_says_so(api):

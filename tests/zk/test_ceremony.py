@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from urja import _native, audit, zk
+from urja import _native, proof_check, zk
 from urja.ceremony import (
     Beacon,
     Ceremony,
@@ -139,8 +139,8 @@ def test_proofs_from_the_final_zkey_verify_in_snarkjs_py_ecc_and_arkworks(finish
     p = zk.prove_delivery(pk, [40] * 14 + [7], zk.random_salt(), 77, 60, METER, domain=DOMAIN)
     h = int.from_bytes(p.public_input, "big")
     assert zk.verify(key.vk_bytes, p.proof, p.public_input)
-    assert audit.verify_groth16(key.vk_bytes, p.proof, [h])
-    assert not audit.verify_groth16(key.vk_bytes, p.proof, [h + 1])
+    assert proof_check.verify_groth16(key.vk_bytes, p.proof, [h])
+    assert not proof_check.verify_groth16(key.vk_bytes, p.proof, [h + 1])
     (tmp_path / "proof.json").write_text(_native.proof_snarkjs(p.proof))
     (tmp_path / "public.json").write_text(json.dumps([str(h)]))
     ok = snarkjs(
@@ -167,7 +167,9 @@ def test_proofs_from_the_final_zkey_verify_in_snarkjs_py_ecc_and_arkworks(finish
     again = zk.load_proving_key(tmp_path / "keys" / "delivery.pk")
     assert again.from_ceremony and again.vk_bytes() == key.vk_bytes
     p2 = zk.prove_delivery(again, [1] * 15, zk.random_salt(), 78, 60, METER, domain=DOMAIN)
-    assert audit.verify_groth16(key.vk_bytes, p2.proof, [int.from_bytes(p2.public_input, "big")])
+    assert proof_check.verify_groth16(
+        key.vk_bytes, p2.proof, [int.from_bytes(p2.public_input, "big")]
+    )
 
 
 def section_start(data: bytes, ty: int) -> int:
@@ -247,7 +249,7 @@ def test_a_contribution_made_out_of_order_is_refused(open_phase2, tmp_path):
 
 def tiny_r1cs() -> bytes:
     """circom .r1cs of another circuit: x * x = y with y public (3 wires, 1 constraint)."""
-    r = audit.R.to_bytes(32, "little")
+    r = proof_check.R.to_bytes(32, "little")
     one = (1).to_bytes(32, "little")
     header = struct.pack("<I", 32) + r + struct.pack("<IIIIQI", 3, 0, 1, 1, 3, 1)
     lc = lambda w: struct.pack("<II", 1, w) + one  # noqa: E731
@@ -285,8 +287,8 @@ def test_a_key_from_another_transcript_rejects_the_proof(finished, open_phase2, 
     assert other.vk_bytes() != final.vk_bytes()
     p = zk.prove_delivery(final, [5] * 15, zk.random_salt(), 9, 60, METER, domain=DOMAIN)
     h = int.from_bytes(p.public_input, "big")
-    assert audit.verify_groth16(final.vk_bytes(), p.proof, [h])
-    assert not audit.verify_groth16(other.vk_bytes(), p.proof, [h])
+    assert proof_check.verify_groth16(final.vk_bytes(), p.proof, [h])
+    assert not proof_check.verify_groth16(other.vk_bytes(), p.proof, [h])
     assert not zk.verify(other.vk_bytes(), p.proof, p.public_input)
 
 
@@ -467,8 +469,8 @@ def test_a_phase_1_contribution_made_out_of_order_is_refused(tmp_path):
 def test_the_audit_checks_the_installed_key_against_the_transcript(finished):
     """`urja audit --ceremony DIR` (issue 15, item 3): the key the verifier holds must be the
     one the published transcript yields, and the transcript the deployment's."""
-    from urja.auditor import Report, check_transcript
     from urja.ceremony import deploy_key_from_ceremony
+    from urja.market_audit import Report, check_transcript
 
     c = finished[0]
     vk, _, transcript = deploy_key_from_ceremony(c.root, verify=False, say=lambda *_: None)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from urja import audit, zk
+from urja import proof_check, zk
 from urja.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +37,7 @@ def test_poseidon_native_and_pure_python_match_the_shared_vectors():
     for v in json.loads(VECTORS.read_text())["vectors"]:
         inputs = [int(x) for x in v["inputs"]]
         assert zk.poseidon(inputs) == int(v["hash"])
-        assert audit.poseidon(inputs) == int(v["hash"])
+        assert proof_check.poseidon(inputs) == int(v["hash"])
 
 
 def test_the_parameter_file_is_exactly_what_circomlibjs_generates(tmp_path):
@@ -63,7 +63,7 @@ def test_out_of_range_readings_are_refused_naming_the_reading(key):
 
 def test_public_input_is_the_same_in_rust_and_python(proved):
     c, e = proved.commitment, proved.energy_wh
-    h = audit.delivery_public_input(c, e, 1234, 60, METER, domain=DOMAIN)
+    h = proof_check.delivery_public_input(c, e, 1234, 60, METER, domain=DOMAIN)
     assert h.to_bytes(32, "big") == proved.public_input
     assert zk.delivery_public_input(c, e, 1234, 60, METER, domain=DOMAIN) == proved.public_input
     assert proved.energy_wh == 40 * 14 + 7
@@ -71,7 +71,7 @@ def test_public_input_is_the_same_in_rust_and_python(proved):
 
 def test_py_ecc_agrees_with_arkworks_on_valid_and_tampered_proofs(key, proved):
     vk = key.vk_bytes()
-    parsed = audit.parse_vk(vk)
+    parsed = proof_check.parse_vk(vk)
     h = int.from_bytes(proved.public_input, "big")
     cases = [(proved.proof, h)]
     for byte in (31, 95, 159, 223, 255):  # a bit in A.x, B.x, B.y, C.x, C.y
@@ -81,14 +81,14 @@ def test_py_ecc_agrees_with_arkworks_on_valid_and_tampered_proofs(key, proved):
     cases.append((proved.proof, h + 1))
     for proof, x in cases:
         native = zk.verify(vk, proof, x.to_bytes(32, "big"))
-        assert audit.verify_groth16(parsed, proof, [x]) == native
+        assert proof_check.verify_groth16(parsed, proof, [x]) == native
     assert zk.verify(vk, proved.proof, proved.public_input)
-    assert sum(audit.verify_groth16(parsed, p, [x]) for p, x in cases) == 1
+    assert sum(proof_check.verify_groth16(parsed, p, [x]) for p, x in cases) == 1
 
 
 def test_a_key_from_another_setup_rejects_the_proof(proved):
     other = zk.ProvingKey.setup(insecure_dev_seed=6)
-    assert not audit.verify_groth16(
+    assert not proof_check.verify_groth16(
         other.vk_bytes(), proved.proof, [int.from_bytes(proved.public_input, "big")]
     )
 
@@ -101,9 +101,9 @@ def test_signature_check_matches_the_documented_message():
     c = bytes(31) + b"\x05"
     sig = sk.sign(zk.delivery_message(meter, 99, c, domain=DOMAIN)).signature
     assert len(zk.delivery_message(meter, 99, c, domain=DOMAIN)) == 120
-    assert audit.verify_signature(meter, 99, c, sig, domain=DOMAIN)
-    assert not audit.verify_signature(meter, 100, c, sig, domain=DOMAIN)
-    assert not audit.verify_signature(meter, 99, c, sig, domain=bytes(32))
+    assert proof_check.verify_signature(meter, 99, c, sig, domain=DOMAIN)
+    assert not proof_check.verify_signature(meter, 100, c, sig, domain=DOMAIN)
+    assert not proof_check.verify_signature(meter, 99, c, sig, domain=bytes(32))
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is installed by scripts/setup.sh")
@@ -125,8 +125,8 @@ def test_snarkjs_accepts_the_exported_example_and_rejects_a_changed_input(tmp_pa
     assert bad.returncode != 0 or "OK" not in bad.stdout
     # py_ecc on the same files, and the snarkjs files import back to the contract bytes.
     texts = [paths[n].read_text() for n in ("verification_key.json", "proof.json")]
-    assert not audit.verify_snarkjs(texts[0], texts[1], paths["public.json"].read_text())
-    assert audit.verify_snarkjs(texts[0], texts[1], json.dumps(public))
+    assert not proof_check.verify_snarkjs(texts[0], texts[1], paths["public.json"].read_text())
+    assert proof_check.verify_snarkjs(texts[0], texts[1], json.dumps(public))
     vk, proof, inputs = zk.import_snarkjs(texts[0], texts[1], json.dumps(public))
     assert (vk, proof, inputs) == (
         key.vk_bytes(),

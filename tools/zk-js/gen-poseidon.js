@@ -1,5 +1,5 @@
 // Writes Urja's one copy of the Poseidon parameters (circomlib, BN254, x^5) in a compact
-// binary form every implementation reads: Rust (native/poseidon), Python (urja.audit) and
+// binary form every implementation reads: Rust (native/poseidon), Python (urja.proof_check) and
 // C++ (firmware, via its generated header). Source: circomlibjs's poseidon_constants.json,
 // the same package the shared test vectors were made with.
 //

@@ -282,9 +282,7 @@ fn perform(env: &Env, action: &Action) -> Result<(), GovError> {
                 env.storage().instance().set(&Key::Governed, &g);
             }
         }
-        Action::Upgrade(hash) => env
-            .deployer()
-            .update_current_contract(soroban_sdk::ContractExecutable::Wasm(hash.clone())),
+        Action::Upgrade(hash) => stellar_contract_utils::upgradeable::upgrade(env, hash),
         Action::Cancel(id) => cancel_proposal(env, *id, &env.current_contract_address())?,
     }
     Ok(())

@@ -118,8 +118,8 @@ fn pass(w: &World, a: &Action, voters: &[usize]) -> u64 {
 #[test]
 fn no_key_administers_anything_from_construction() {
     let w = world(false, 3);
-    assert_eq!(w.reg.admin(), w.gov.address);
-    assert_eq!(w.token.admin(), w.gov.address);
+    assert_eq!(w.reg.get_owner(), Some(w.gov.address.clone()));
+    assert_eq!(w.token.get_owner(), Some(w.gov.address.clone()));
     // The operator can admit, but cannot suspend or change the token.
     let x = Address::generate(&w.env);
     auth_as(
@@ -441,6 +441,48 @@ fn governance_upgrades_itself_only_by_its_own_vote() {
     assert_eq!(w.gov.params(), params());
 }
 
+/// Governance owns every contract through the shared admin entry points (OpenZeppelin's
+/// `upgrade(new_wasm_hash, operator)`, `transfer_ownership(new_owner, live_until_ledger)`),
+/// which it calls by name from passed proposals.
+#[test]
+fn governance_upgrades_and_hands_over_a_governed_contract_only_by_vote() {
+    let w = world(true, 2);
+    let e = &w.env;
+    let alice = Address::generate(e);
+    let minter = w.token.minter().unwrap();
+    w.token.mint(&alice, &9);
+    // Without a vote nobody upgrades the token: the operator and members sign in vain.
+    let hash = e.deployer().upload_contract_wasm(wasm("token").as_slice());
+    for who in [&w.operator, &w.members[0]] {
+        auth_as(e, who, &w.token.address, "upgrade", (&hash, who));
+        assert!(w.token.try_upgrade(&hash, who).is_err());
+    }
+    e.mock_all_auths();
+    let upgrade = Action::Call(
+        w.token.address.clone(),
+        Symbol::new(e, "upgrade"),
+        vec![e, hash.into_val(e), w.gov.address.into_val(e)],
+    );
+    let id = pass(&w, &upgrade, &[0, 1]);
+    w.gov.execute(&id);
+    assert_eq!(w.token.balance(&alice), 9);
+    assert_eq!(w.token.minter(), Some(minter));
+    // A two-step handover to a successor, decided by a vote; the successor accepts.
+    let next = Address::generate(e);
+    let until = e.ledger().sequence() + 10_000;
+    let handover = Action::Call(
+        w.token.address.clone(),
+        Symbol::new(e, "transfer_ownership"),
+        vec![e, next.into_val(e), until.into_val(e)],
+    );
+    let id = pass(&w, &handover, &[0, 1]);
+    w.gov.execute(&id);
+    assert_eq!(w.token.get_owner(), Some(w.gov.address.clone()));
+    auth_as(e, &next, &w.token.address, "accept_ownership", ());
+    w.token.accept_ownership();
+    assert_eq!(w.token.get_owner(), Some(next));
+}
+
 #[test]
 fn the_wasm_build_governs_the_wasm_registry() {
     let w = world(true, 2);
@@ -465,4 +507,14 @@ fn the_wasm_build_governs_the_wasm_registry() {
     );
     assert_eq!(w.reg.member(&newcomer).unwrap().role, Role::Receiver);
     assert_eq!(w.gov.try_execute(&id), Err(Ok(GovError::AlreadyExecuted)));
+}
+
+/// The per-call load cost of the WASM build: one `params` (a single instance read), whose
+/// instructions are mostly the module's instantiation (docs/contracts.md, "Sizes").
+#[test]
+fn load_cost_of_the_wasm_build() {
+    let w = world(true, 1);
+    let cost = urja_interfaces::testing::call_cost(&w.env, || w.gov.params());
+    std::println!("LOAD_COST governance params {cost}");
+    assert!(cost > 0);
 }

@@ -190,123 +190,95 @@ pub mod ttl_storage {
     }
 }
 
-/// The four administration entry points every governed Urja contract exports
-/// (`propose_admin`, `accept_admin`, `upgrade`, `admin`), generated from one definition on
-/// top of `admin` so the contracts cannot drift apart: `urja_interfaces::admin_entry_points!(Market);`.
+/// OpenZeppelin's `Ownable` and `Upgradeable`, re-exported so `admin_entry_points!` expands
+/// in every contract crate without each naming the OpenZeppelin crates.
+pub use stellar_access::ownable::Ownable;
+pub use stellar_contract_utils::upgradeable::Upgradeable;
+
+/// The administration entry points every governed Urja contract exports, generated from one
+/// definition so the contracts cannot drift apart: `urja_interfaces::admin_entry_points!(Market);`.
+///
+/// They are OpenZeppelin's `Ownable` (`get_owner`, `transfer_ownership(new_owner,
+/// live_until_ledger)`, `accept_ownership`; `renounce_ownership` is refused, see
+/// [`admin::renounce`]) and `Upgradeable` (`upgrade(new_wasm_hash, operator)`, owner only).
 #[macro_export]
 macro_rules! admin_entry_points {
     ($contract:ident) => {
+        #[soroban_sdk::contractimpl(contracttrait)]
+        impl urja_interfaces::Ownable for $contract {
+            /// Refused (`RenounceRefused`).
+            fn renounce_ownership(env: &soroban_sdk::Env) {
+                $crate::admin::renounce(env);
+            }
+        }
+
         #[soroban_sdk::contractimpl]
-        impl $contract {
-            /// The admin proposes its successor (two-step handover). Admin only.
-            pub fn propose_admin(env: soroban_sdk::Env, new_admin: soroban_sdk::Address) {
-                $crate::admin::propose(&env, &new_admin);
-                $crate::ttl_storage::bump_instance(&env);
-            }
-
-            /// The proposed admin takes over.
-            pub fn accept_admin(env: soroban_sdk::Env) {
-                $crate::admin::accept(&env);
-                $crate::ttl_storage::bump_instance(&env);
-            }
-
-            /// Replaces the contract code (a governance decision). Admin only.
-            pub fn upgrade(env: soroban_sdk::Env, wasm_hash: soroban_sdk::BytesN<32>) {
-                $crate::admin::upgrade(&env, &wasm_hash);
-            }
-
-            /// The current admin.
-            pub fn admin(env: soroban_sdk::Env) -> soroban_sdk::Address {
-                $crate::admin::get(&env)
+        impl urja_interfaces::Upgradeable for $contract {
+            /// Replaces the code. Owner only; `operator` is not consulted.
+            fn upgrade(
+                env: &soroban_sdk::Env,
+                new_wasm_hash: soroban_sdk::BytesN<32>,
+                _operator: soroban_sdk::Address,
+            ) {
+                $crate::admin::upgrade(env, &new_wasm_hash);
             }
         }
     };
 }
 
-/// Administration shared by every Urja contract: one admin (the community's governance
-/// after deployment), handed over in two steps (the current admin proposes, the new one
-/// accepts, so a typo cannot lose the contract), and code upgrades by the admin alone.
+/// Administration shared by every Urja contract, on OpenZeppelin's `stellar-access` Ownable:
+/// one owner (the community's governance from construction), handed over in two steps (the
+/// owner proposes with an expiry ledger, the new owner accepts before it, so a typo cannot lose
+/// the contract), and code upgrades (`stellar-contract-utils` upgradeable) by the owner alone.
+/// The only hand-written parts: the refusal to renounce and the `upgraded` event.
 pub mod admin {
-    use soroban_sdk::{contractevent, contracttype, Address, BytesN, ContractExecutable, Env};
+    use soroban_sdk::{contracterror, contractevent, panic_with_error, Address, BytesN, Env};
+    use stellar_access::ownable;
+    use stellar_contract_utils::upgradeable;
 
-    #[contracttype]
-    #[derive(Clone)]
-    enum AdminKey {
-        UrjaAdmin,
-        UrjaPendingAdmin,
+    /// Administration errors beyond OpenZeppelin's (`OwnableError` 2100-2102,
+    /// `RoleTransferError` 2200-2203). Without an owner nothing could ever change a
+    /// contract's parameters, suspend a member or fix a bug, so renouncing is refused.
+    #[contracterror]
+    #[derive(Copy, Clone, Debug, Eq, PartialEq, PartialOrd, Ord)]
+    #[repr(u32)]
+    pub enum AdminError {
+        /// A governed contract keeps its owner.
+        RenounceRefused = 2900,
     }
 
-    /// An admin handover was proposed: `["admin_proposed"]`.
-    #[contractevent(topics = ["admin_proposed"], data_format = "single-value")]
-    pub struct AdminProposed {
-        pub pending: Address,
-    }
-
-    /// The proposed admin accepted: `["set_admin"]`.
-    #[contractevent(topics = ["set_admin"], data_format = "single-value")]
-    pub struct AdminChanged {
-        pub new_admin: Address,
-    }
-
-    /// The contract's code was replaced: `["upgraded"]`.
+    /// The contract's code was replaced: `["upgraded"]`, data the new WASM hash.
     #[contractevent(topics = ["upgraded"], data_format = "single-value")]
     pub struct Upgraded {
         pub wasm_hash: BytesN<32>,
     }
 
-    /// Sets the first admin (constructor only).
-    pub fn init(env: &Env, admin: &Address) {
-        env.storage().instance().set(&AdminKey::UrjaAdmin, admin);
+    /// Sets the first owner (constructor only; OpenZeppelin refuses a second call).
+    pub fn init(env: &Env, owner: &Address) {
+        ownable::set_owner(env, owner);
     }
 
-    /// The current admin.
+    /// The current owner.
     pub fn get(env: &Env) -> Address {
-        env.storage()
-            .instance()
-            .get(&AdminKey::UrjaAdmin)
-            .expect("constructor sets the admin")
+        ownable::get_owner(env).expect("constructor sets the owner")
     }
 
-    /// Requires the admin's authorization.
+    /// Requires the owner's authorization; returns the owner.
     pub fn require(env: &Env) -> Address {
-        let a = get(env);
-        a.require_auth();
-        a
+        ownable::enforce_owner_auth(env)
     }
 
-    /// The admin proposes `pending` as its successor (admin only).
-    pub fn propose(env: &Env, pending: &Address) {
+    /// Refuses `renounce_ownership` (after checking the caller is the owner, so a stranger
+    /// learns nothing new).
+    pub fn renounce(env: &Env) {
         require(env);
-        env.storage()
-            .instance()
-            .set(&AdminKey::UrjaPendingAdmin, pending);
-        AdminProposed {
-            pending: pending.clone(),
-        }
-        .publish(env);
+        panic_with_error!(env, AdminError::RenounceRefused);
     }
 
-    /// The pending admin accepts; returns false (nothing changes) when none is pending.
-    pub fn accept(env: &Env) -> bool {
-        let Some(pending) = env
-            .storage()
-            .instance()
-            .get::<_, Address>(&AdminKey::UrjaPendingAdmin)
-        else {
-            return false;
-        };
-        pending.require_auth();
-        env.storage().instance().remove(&AdminKey::UrjaPendingAdmin);
-        env.storage().instance().set(&AdminKey::UrjaAdmin, &pending);
-        AdminChanged { new_admin: pending }.publish(env);
-        true
-    }
-
-    /// Replaces the contract's code (admin only).
+    /// Replaces the contract's code (owner only) and announces the new hash.
     pub fn upgrade(env: &Env, wasm_hash: &BytesN<32>) {
         require(env);
-        env.deployer()
-            .update_current_contract(ContractExecutable::Wasm(wasm_hash.clone()));
+        upgradeable::upgrade(env, wasm_hash);
         Upgraded {
             wasm_hash: wasm_hash.clone(),
         }

@@ -36,6 +36,14 @@ pub fn auth_as(
     }]);
 }
 
+/// CPU instructions the host charges for `call` alone (the budget is reset first): for a
+/// call on a WASM contract this includes instantiating its module, the per-call load cost.
+pub fn call_cost<T>(env: &Env, call: impl FnOnce() -> T) -> u64 {
+    env.cost_estimate().budget().reset_default();
+    call();
+    env.cost_estimate().budget().cpu_instruction_cost()
+}
+
 /// The section of Urja's Poseidon parameter file (`orchestrator/urja/data`) for state
 /// width `t`, as the verifier's `set_poseidon` takes it.
 pub fn poseidon_section(t: u8) -> std::vec::Vec<u8> {

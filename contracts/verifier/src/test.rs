@@ -594,3 +594,15 @@ fn the_g2_membership_test_agrees_with_the_order() {
         assert!(crate::in_g2(&q));
     }
 }
+
+/// The per-call load cost of the WASM build: one `get_owner` (a single instance read), whose
+/// instructions are mostly the module's instantiation (docs/contracts.md, "Sizes").
+#[test]
+fn load_cost_of_an_owner_read_on_the_wasm_build() {
+    let env = Env::default();
+    let a = Address::generate(&env);
+    let v = VerifierClient::new(&env, &env.register(wasm("verifier").as_slice(), (&a,)));
+    let cost = urja_interfaces::testing::call_cost(&env, || v.get_owner());
+    std::println!("LOAD_COST verifier get_owner {cost}");
+    assert!(cost > 0);
+}

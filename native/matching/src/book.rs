@@ -18,6 +18,19 @@ pub enum Side {
     Sell,
 }
 
+impl Side {
+    /// The side of column code `code` at position `i`: 1 buy, 0 sell.
+    pub fn from_code(code: i64, i: usize) -> Result<Self, ClearError> {
+        match code {
+            1 => Ok(Side::Buy),
+            0 => Ok(Side::Sell),
+            other => Err(ClearError::new(format!(
+                "side[{i}]: must be 1 (buy) or 0 (sell), got {other}"
+            ))),
+        }
+    }
+}
+
 /// How a slot is cleared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mechanism {
@@ -123,6 +136,50 @@ pub struct Columns {
     pub node: Vec<u32>,
     /// Order ids.
     pub ids: OrderIds,
+}
+
+impl Columns {
+    /// Columns from the integer codes a NumPy book carries: `side` (1 buy, 0 sell), `ids`
+    /// (non-negative) and `feeder` (node indices; empty unless network). Amounts and the
+    /// rest are checked by [`Book::new`].
+    pub fn from_codes(
+        side: &[i64],
+        wh: Vec<i64>,
+        price: Vec<i64>,
+        ts: Vec<i64>,
+        ids: &[i64],
+        feeder: &[i64],
+    ) -> Result<Self, ClearError> {
+        let side = side
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| Side::from_code(s, i))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ids = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                u64::try_from(x)
+                    .map_err(|_| ClearError::new(format!("ids[{i}]: must be >= 0, got {x}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let node = feeder
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                u32::try_from(x)
+                    .map_err(|_| ClearError::new(format!("feeder[{i}]: bad node index {x}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Columns {
+            side,
+            wh,
+            price,
+            ts,
+            node,
+            ids: OrderIds::Numbers(ids),
+        })
+    }
 }
 
 impl Book {

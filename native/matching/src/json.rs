@@ -68,30 +68,12 @@ impl NamedBook {
             }
             (false, _) => Vec::new(),
         };
-        let mut index: HashMap<&str, usize> = HashMap::with_capacity(named_nodes.len());
-        for (i, n) in named_nodes.iter().enumerate() {
-            if index.insert(n.id.as_str(), i).is_some() {
-                return Err(ClearError::new(format!(
-                    "node {:?}: duplicate node id",
-                    n.id
-                )));
-            }
-        }
-        let mut nodes = Vec::with_capacity(named_nodes.len());
-        for n in &named_nodes {
-            let parent = match &n.parent {
-                None => None,
-                Some(p) => Some(*index.get(p.as_str()).ok_or_else(|| {
-                    ClearError::new(format!("node {:?}: unknown parent {p:?}", n.id))
-                })?),
-            };
-            nodes.push(NodeSpec {
-                id: n.id.clone(),
-                parent,
-                capacity_wh: n.capacity_wh,
-                fee: n.fee,
-            });
-        }
+        let nodes = node_specs(&named_nodes)?;
+        let index: HashMap<&str, usize> = named_nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect();
         if network {
             crate::book::validate_tree(&nodes)?;
         }
@@ -123,12 +105,51 @@ impl NamedBook {
     }
 }
 
+/// Named nodes with their parents resolved to indices, in the order given (the feeder
+/// indices of a column book refer to it); refuses a repeated id or an unknown parent.
+pub fn node_specs(named: &[NamedNode]) -> Result<Vec<NodeSpec>, ClearError> {
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(named.len());
+    for (i, n) in named.iter().enumerate() {
+        if index.insert(n.id.as_str(), i).is_some() {
+            return Err(ClearError::new(format!(
+                "node {:?}: duplicate node id",
+                n.id
+            )));
+        }
+    }
+    named
+        .iter()
+        .map(|n| {
+            let parent = match &n.parent {
+                None => None,
+                Some(p) => Some(*index.get(p.as_str()).ok_or_else(|| {
+                    ClearError::new(format!("node {:?}: unknown parent {p:?}", n.id))
+                })?),
+            };
+            Ok(NodeSpec {
+                id: n.id.clone(),
+                parent,
+                capacity_wh: n.capacity_wh,
+                fee: n.fee,
+            })
+        })
+        .collect()
+}
+
+/// An integral JSON number beyond 64 bits (a float without a fraction, as a huge integer
+/// reaches JSON from other languages).
+fn is_big_integer(n: &serde_json::Number) -> bool {
+    n.is_u64()
+        || n.as_f64()
+            .is_some_and(|f| f.fract() == 0.0 && f.abs() >= 9.2e18)
+}
+
 fn int_field(obj: &Map<String, Value>, field: &str, what: &str) -> Result<i64, ClearError> {
     match obj.get(field) {
         None => Err(ClearError::new(format!("{what}: missing field {field:?}"))),
         Some(Value::Number(n)) => match n.as_i64() {
             Some(x) => Ok(x),
-            None if n.is_u64() => Err(ClearError::new(format!(
+            None if is_big_integer(n) => Err(ClearError::new(format!(
                 "{what}: field {field:?} overflows a 64-bit integer ({n})"
             ))),
             None => Err(ClearError::new(format!(
@@ -166,10 +187,12 @@ pub fn parse_side(name: &str, what: &str) -> Result<Side, ClearError> {
     }
 }
 
-fn parse_order(i: usize, v: &Value) -> Result<NamedOrder, ClearError> {
+/// Order `i` of a book (`{"id", "side", "wh", "price", "feeder", "ts"}`), validated field
+/// by field; errors name the order.
+pub fn parse_order(i: usize, v: &Value) -> Result<NamedOrder, ClearError> {
     let obj = v
         .as_object()
-        .ok_or_else(|| ClearError::new(format!("orders[{i}]: must be an object")))?;
+        .ok_or_else(|| ClearError::new(format!("orders[{i}]: must be an object (a dict)")))?;
     let id = match obj.get("id") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         _ => {
@@ -194,29 +217,34 @@ fn parse_nodes(v: &Value) -> Result<Vec<NamedNode>, ClearError> {
         .get("nodes")
         .and_then(Value::as_object)
         .ok_or_else(|| ClearError::new("\"network\" must be an object with a \"nodes\" object"))?;
-    let mut out = Vec::with_capacity(nodes.len());
-    for (id, spec) in nodes {
-        let what = format!("node {id:?}");
-        let obj = spec
-            .as_object()
-            .ok_or_else(|| ClearError::new(format!("{what}: must be an object")))?;
-        let parent = match obj.get("parent") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(p)) => Some(p.clone()),
-            Some(other) => {
-                return Err(ClearError::new(format!(
-                    "{what}: \"parent\" must be a node id or null, got {other}"
-                )))
-            }
-        };
-        out.push(NamedNode {
-            id: id.clone(),
-            parent,
-            capacity_wh: int_field(obj, "capacity_wh", &what)?,
-            fee: int_field(obj, "fee", &what)?,
-        });
-    }
-    Ok(out)
+    nodes
+        .iter()
+        .map(|(id, spec)| parse_node(id, spec))
+        .collect()
+}
+
+/// Node `id` of a feeder tree (`{"parent", "capacity_wh", "fee"}`), validated field by
+/// field; errors name the node.
+pub fn parse_node(id: &str, spec: &Value) -> Result<NamedNode, ClearError> {
+    let what = format!("node {id:?}");
+    let obj = spec
+        .as_object()
+        .ok_or_else(|| ClearError::new(format!("{what}: must be an object (a dict)")))?;
+    let parent = match obj.get("parent") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(p)) => Some(p.clone()),
+        Some(other) => {
+            return Err(ClearError::new(format!(
+                "{what}: \"parent\" must be a node id or null, got {other}"
+            )))
+        }
+    };
+    Ok(NamedNode {
+        id: id.to_string(),
+        parent,
+        capacity_wh: int_field(obj, "capacity_wh", &what)?,
+        fee: int_field(obj, "fee", &what)?,
+    })
 }
 
 /// Parses and validates a JSON book.

@@ -18,7 +18,8 @@ mod outcome;
 pub use book::{Book, Columns, Mechanism, NodeSpec, OrderIds, Side, MAX_AMOUNT};
 pub use error::ClearError;
 pub use json::{
-    clear_json, parse_book, parse_side, render_clearing, NamedBook, NamedNode, NamedOrder,
+    clear_json, node_specs, parse_book, parse_node, parse_order, parse_side, render_clearing,
+    NamedBook, NamedNode, NamedOrder,
 };
 pub use outcome::{Clearing, Trade};
 

@@ -1,20 +1,19 @@
 //! Python bindings of the slot-clearing engine (`urja._native`, wrapped by `urja.matching`).
 //!
 //! Three doors into the same engine: a JSON document (the CLI), a list of order dicts, and
-//! NumPy-style integer columns (the fast path for large books). Every door validates
-//! through `urja_matching::Book`, and clearing runs with the GIL released.
+//! NumPy-style integer columns (the fast path for large books). This layer only converts:
+//! Python values become the core's JSON values (`Json`, `Network`) and integer columns,
+//! and every field is validated by `urja_matching` (`parse_order`, `parse_node`,
+//! `Columns::from_codes`, `Book`); clearing runs with the GIL released.
 use pyo3::buffer::PyBuffer;
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Number, Value};
 use urja_matching::{
-    Book, ClearError, Clearing, Columns, Mechanism, NamedBook, NamedNode, NamedOrder, NodeSpec,
-    OrderIds, Side,
+    Book, ClearError, Clearing, Columns, Mechanism, NamedBook, NamedNode, OrderIds,
 };
-
-/// A feeder-tree node as the column path takes it: `(id, parent index, capacity_wh, fee)`.
-type NodeTuple = (String, Option<usize>, i64, i64);
 
 create_exception!(
     _native,
@@ -39,85 +38,81 @@ fn clear_json(py: Python<'_>, text: &str) -> PyResult<String> {
         .map_err(err)
 }
 
-fn item<'py>(d: &Bound<'py, PyDict>, key: &str, what: &str) -> PyResult<Bound<'py, PyAny>> {
-    d.get_item(key)?
-        .ok_or_else(|| bad(format!("{what}: missing field {key:?}")))
-}
+/// A Python value as the JSON value the core validates: dicts, lists and tuples, strings,
+/// ints, floats, bools and None map one to one (an int beyond 64 bits becomes a float the
+/// core reports as overflowing); anything else becomes its `repr`, so the core's error
+/// names the field that holds it.
+struct Json(Value);
 
-fn int_item(d: &Bound<'_, PyDict>, key: &str, what: &str) -> PyResult<i64> {
-    let v = item(d, key, what)?;
-    if v.is_instance_of::<pyo3::types::PyBool>() || !v.is_instance_of::<pyo3::types::PyInt>() {
-        return Err(bad(format!(
-            "{what}: field {key:?} must be an integer, got {v}"
-        )));
+impl<'py> FromPyObject<'_, 'py> for Json {
+    type Error = PyErr;
+
+    fn extract(ob: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        to_json(&ob).map(Json)
     }
-    v.extract::<i64>().map_err(|_| {
-        bad(format!(
-            "{what}: field {key:?} overflows a 64-bit integer ({v})"
-        ))
-    })
 }
 
-fn str_item(d: &Bound<'_, PyDict>, key: &str, what: &str) -> PyResult<String> {
-    item(d, key, what)?
-        .extract::<String>()
-        .map_err(|_| bad(format!("{what}: field {key:?} must be a string")))
+fn float(f: f64) -> Value {
+    Number::from_f64(f).map_or(Value::Null, Value::Number)
 }
 
-fn named_orders(orders: &Bound<'_, PyAny>) -> PyResult<Vec<NamedOrder>> {
-    let mut out = Vec::new();
-    for (i, o) in orders.try_iter()?.enumerate() {
-        let o = o?;
-        let d = o
+fn to_json(ob: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if ob.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = ob.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if ob.is_instance_of::<PyInt>() {
+        if let Ok(x) = ob.extract::<i64>() {
+            return Ok(x.into());
+        }
+        if let Ok(x) = ob.extract::<u64>() {
+            return Ok(x.into());
+        }
+        return Ok(float(ob.extract::<f64>().unwrap_or(f64::INFINITY)));
+    }
+    if let Ok(f) = ob.cast::<PyFloat>() {
+        return Ok(float(f.value()));
+    }
+    if let Ok(s) = ob.cast::<PyString>() {
+        return Ok(Value::String(s.to_str()?.to_owned()));
+    }
+    if let Ok(d) = ob.cast::<PyDict>() {
+        let mut m = Map::new();
+        for (k, v) in d.iter() {
+            m.insert(k.str()?.to_str()?.to_owned(), to_json(&v)?);
+        }
+        return Ok(Value::Object(m));
+    }
+    if ob.is_instance_of::<PyList>() || ob.is_instance_of::<PyTuple>() {
+        let items = ob.try_iter()?.map(|x| to_json(&x?));
+        return items.collect::<PyResult<Vec<_>>>().map(Value::Array);
+    }
+    Ok(Value::String(ob.repr()?.to_str()?.to_owned()))
+}
+
+/// A feeder tree `{"nodes": {id: {"parent", "capacity_wh", "fee"}}}`, its nodes in the
+/// dict's order (a column book's `feeder` indexes them), each validated by the core.
+struct Network(Vec<NamedNode>);
+
+impl<'py> FromPyObject<'_, 'py> for Network {
+    type Error = PyErr;
+
+    fn extract(ob: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let nodes = ob
+            .get_item("nodes")
+            .map_err(|_| bad("network: missing \"nodes\"".into()))?;
+        let nodes = nodes
             .cast::<PyDict>()
-            .map_err(|_| bad(format!("orders[{i}]: must be a dict")))?;
-        let id = str_item(d, "id", &format!("orders[{i}]"))?;
-        let what = format!("order {id:?}");
-        let side = urja_matching::parse_side(&str_item(d, "side", &what)?, &what).map_err(err)?;
-        out.push(NamedOrder {
-            side,
-            wh: int_item(d, "wh", &what)?,
-            price: int_item(d, "price", &what)?,
-            feeder: str_item(d, "feeder", &what)?,
-            ts: int_item(d, "ts", &what)?,
-            id,
-        });
+            .map_err(|_| bad("network: \"nodes\" must be a dict".into()))?;
+        let mut out = Vec::with_capacity(nodes.len());
+        for (k, v) in nodes.iter() {
+            let id = k.str()?.to_str()?.to_owned();
+            out.push(urja_matching::parse_node(&id, &to_json(&v)?).map_err(err)?);
+        }
+        Ok(Network(out))
     }
-    Ok(out)
-}
-
-fn named_nodes(network: &Bound<'_, PyAny>) -> PyResult<Vec<NamedNode>> {
-    let nodes = network
-        .get_item("nodes")
-        .map_err(|_| bad("network: missing \"nodes\"".into()))?;
-    let nodes = nodes
-        .cast::<PyDict>()
-        .map_err(|_| bad("network: \"nodes\" must be a dict".into()))?;
-    let mut out = Vec::with_capacity(nodes.len());
-    for (k, v) in nodes.iter() {
-        let id: String = k
-            .extract()
-            .map_err(|_| bad(format!("network: node id {k} must be a string")))?;
-        let what = format!("node {id:?}");
-        let d = v
-            .cast::<PyDict>()
-            .map_err(|_| bad(format!("{what}: must be a dict")))?;
-        let parent = match d.get_item("parent")? {
-            None => None,
-            Some(p) if p.is_none() => None,
-            Some(p) => Some(
-                p.extract::<String>()
-                    .map_err(|_| bad(format!("{what}: \"parent\" must be a node id or None")))?,
-            ),
-        };
-        out.push(NamedNode {
-            parent,
-            capacity_wh: int_item(d, "capacity_wh", &what)?,
-            fee: int_item(d, "fee", &what)?,
-            id,
-        });
-    }
-    Ok(out)
 }
 
 fn result_dict<'py>(py: Python<'py>, book: &Book, c: &Clearing) -> PyResult<Bound<'py, PyDict>> {
@@ -154,14 +149,20 @@ fn result_dict<'py>(py: Python<'py>, book: &Book, c: &Clearing) -> PyResult<Boun
 fn clear_orders<'py>(
     py: Python<'py>,
     mechanism: &str,
-    orders: &Bound<'py, PyAny>,
-    network: Option<&Bound<'py, PyAny>>,
+    orders: Vec<Json>,
+    network: Option<Network>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let mechanism = Mechanism::parse(mechanism).map_err(err)?;
+    let orders = orders
+        .iter()
+        .enumerate()
+        .map(|(i, o)| urja_matching::parse_order(i, &o.0))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(err)?;
     let named = NamedBook {
         mechanism,
-        orders: named_orders(orders)?,
-        nodes: network.map(named_nodes).transpose()?,
+        orders,
+        nodes: network.map(|n| n.0),
     };
     let (book, clearing, ns) = py
         .detach(move || {
@@ -198,13 +199,13 @@ fn le_bytes<'py, T: Copy, const N: usize>(
 }
 
 /// Clears integer columns (int64 buffers: `side` 1 = buy / 0 = sell, `wh`, `price`,
-/// `ts`, `ids`, and for the network mechanism `feeder` = index into `nodes`, a list of
-/// `(id, parent_index or None, capacity_wh, fee)`). Returns
+/// `ts`, `ids`, and for the network mechanism `feeder` = index into the nodes of
+/// `network`, in its dict order). Returns
 /// `(price, prices, welfare, volume_wh, buy, sell, wh, trade_price, engine_ns)` where
 /// buy..trade_price are little-endian bytes (u32 order positions, u32, i64, i64) for
 /// `numpy.frombuffer` and `engine_ns` is the time spent validating and clearing.
 #[pyfunction]
-#[pyo3(signature = (mechanism, side, wh, price, ts, ids, feeder=None, nodes=None))]
+#[pyo3(signature = (mechanism, side, wh, price, ts, ids, feeder=None, network=None))]
 #[allow(clippy::too_many_arguments)]
 fn clear_columns<'py>(
     py: Python<'py>,
@@ -215,56 +216,24 @@ fn clear_columns<'py>(
     ts: &Bound<'py, PyAny>,
     ids: &Bound<'py, PyAny>,
     feeder: Option<&Bound<'py, PyAny>>,
-    nodes: Option<Vec<NodeTuple>>,
+    network: Option<Network>,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let mechanism = Mechanism::parse(mechanism).map_err(err)?;
-    let side_col = column(py, side, "side")?;
-    let mut sides = Vec::with_capacity(side_col.len());
-    for (i, s) in side_col.iter().enumerate() {
-        sides.push(match s {
-            1 => Side::Buy,
-            0 => Side::Sell,
-            other => {
-                return Err(bad(format!(
-                    "side[{i}]: must be 1 (buy) or 0 (sell), got {other}"
-                )))
-            }
-        });
-    }
-    let id_col = column(py, ids, "ids")?;
-    let mut numbers = Vec::with_capacity(id_col.len());
-    for (i, &x) in id_col.iter().enumerate() {
-        numbers
-            .push(u64::try_from(x).map_err(|_| bad(format!("ids[{i}]: must be >= 0, got {x}")))?);
-    }
-    let node = match feeder {
-        Some(f) => column(py, f, "feeder")?
-            .into_iter()
-            .enumerate()
-            .map(|(i, x)| {
-                u32::try_from(x).map_err(|_| bad(format!("feeder[{i}]: bad node index {x}")))
-            })
-            .collect::<PyResult<Vec<u32>>>()?,
+    let feeder = match feeder {
+        Some(f) => column(py, f, "feeder")?,
         None => Vec::new(),
     };
-    let cols = Columns {
-        side: sides,
-        wh: column(py, wh, "wh")?,
-        price: column(py, price, "price")?,
-        ts: column(py, ts, "ts")?,
-        node,
-        ids: OrderIds::Numbers(numbers),
-    };
-    let specs: Vec<NodeSpec> = nodes
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(id, parent, capacity_wh, fee)| NodeSpec {
-            id,
-            parent,
-            capacity_wh,
-            fee,
-        })
-        .collect();
+    let cols = Columns::from_codes(
+        &column(py, side, "side")?,
+        column(py, wh, "wh")?,
+        column(py, price, "price")?,
+        column(py, ts, "ts")?,
+        &column(py, ids, "ids")?,
+        &feeder,
+    )
+    .map_err(err)?;
+    let specs =
+        urja_matching::node_specs(&network.map(|n| n.0).unwrap_or_default()).map_err(err)?;
     let (c, ns) = py
         .detach(move || {
             let t = std::time::Instant::now();

@@ -37,7 +37,7 @@ def run_cmd(settings_path: Path, interval: float, once: bool) -> None:
     """Run one household's agent: forecast, plan and keep its orders on the book."""
     from ..keystore import Keystore
     from ..loop import keep_running
-    from ..services import Stack
+    from ..stack import Stack
     from . import settings as agent_settings
     from .household import Agent
     from .service import AgentService, index_ports, registered_kwp
@@ -264,9 +264,9 @@ def report_cmd(flow_paths, tariff_path, emission_factor, timezone, per_home, as_
 def household_meter(s, address: str) -> bytes | None:
     """The household's only active meter from the index (None when it has none; a
     household with several names one in its agent settings in a later version)."""
-    from ..commands.trading import offer_meter
+    from ..orders import offer_meter
 
     try:
-        return offer_meter(s, address, None)
-    except click.UsageError:
+        return offer_meter(s.index_path, address)
+    except LookupError:
         return None

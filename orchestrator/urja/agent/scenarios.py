@@ -1,5 +1,5 @@
 """The same simulated day of the same community under four market set-ups, cleared off-chain
-with the real matching engine (`urja.matching.clear`, uniform price):
+with the real matching engine (`urja.clearing.clear`, uniform price):
 
 - `no_market`: every home trades only with the utility (grid-only);
 - `manual`: households place fixed orders by hand: yesterday's surplus or shortfall in the
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import matching
+from .. import clearing
 from ..kpi import SlotFlow
 from .devices import Battery, DeferrableLoad
 from .forecast import SLOTS_PER_DAY
@@ -171,7 +171,7 @@ def run(setup: Setup, name: str, series: Series | None = None) -> Outcome:
                         "ts": i,
                     }
                 )
-        trades = matching.clear(orders).trades if orders else []
+        trades = clearing.clear(orders).trades if orders else []
         prices[slot] = m.per_kwh(trades[0].price) if trades else None
         for a in agents.values():
             a.observe_price(prices[slot])

@@ -235,9 +235,7 @@ def registered_kwp(index_path: Path, address: str) -> float:
 
     ix = Index(index_path, readonly=True)
     try:
-        rows = ix.rows(
-            "SELECT max_wh_per_minute FROM meters WHERE owner = ? AND active = 1", (address,)
-        )
+        rows = [m for m in ix.meters_of(address) if m["active"]]
     finally:
         ix.db.close()
     return sum(r["max_wh_per_minute"] for r in rows) * 60 / 1000 / CAPACITY_MARGIN
@@ -248,31 +246,21 @@ def index_ports(index_path: Path, address: str):
     the slots' clearing prices from the event index."""
     from ..indexer.store import Index
 
-    def rows(sql: str, args: tuple) -> list[dict]:
+    def read(query):
         ix = Index(index_path, readonly=True)
         try:
-            return ix.rows(sql, args)
+            return query(ix)
         finally:
             ix.db.close()
 
     def open_orders(slot: int) -> list[Open]:
-        got = rows(
-            "SELECT id, side, wh, price FROM orders WHERE slot=? AND owner=? AND status='open'",
-            (slot, address),
-        )
+        got = read(lambda ix: ix.open_orders(slot, address))
         return [Open(r["id"], r["side"], r["wh"], r["price"]) for r in got]
 
     def trades(slot: int) -> list[dict]:
-        return rows(
-            "SELECT * FROM trades WHERE slot=? AND (buyer=? OR seller=?)", (slot, address, address)
-        )
+        return read(lambda ix: ix.trades(slot, address))
 
     def prices(after: int) -> list[tuple[int, int | None]]:
-        got = rows(
-            "SELECT slot, MAX(clearing_price) AS p FROM settles WHERE slot > ? "
-            "GROUP BY slot ORDER BY slot",
-            (after,),
-        )
-        return [(r["slot"], r["p"]) for r in got]
+        return list(read(lambda ix: ix.clearing_prices(after)).items())
 
     return open_orders, trades, prices

@@ -3,46 +3,15 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 import click
 
-from .. import auditor
+from .. import market_audit
 from ..chain import ChainError
-from ..contracts import Market, Token
-from ..domain import market_domain
-from ..indexer.follow import Indexer
-from ..indexer.store import Index
-from ..services import Stack
+from ..contracts import Market
+from ..stack import Stack
 from .common import config, friendly
-
-
-def chain_state(s: Stack) -> dict:
-    """What the chain says now: kWh supply, the market's totals and parameters, the escrow it
-    holds, and each household's credit (asked per address by the audit)."""
-    ids = s.dep.contracts
-    market = Market(s.chain, ids["market"])
-    return {
-        "total_supply": Token(s.chain, ids["token"]).total_supply(),
-        "totals": market.totals(),
-        "params": market.params(),
-        "credit": market.credit,
-        "escrow_balance": Token(s.chain, ids["payment"], "token").balance(ids["market"]),
-    }
-
-
-def audit_stack(s: Stack, from_chain: bool, offline: bool = False) -> auditor.Report:
-    """Audits a deployment from its index (or from events fetched afresh)."""
-    if from_chain:
-        tmp = Path(tempfile.mkdtemp(prefix="urja-audit-"))
-        index = Index(tmp / "index.sqlite")
-        Indexer(s.chain, s.dep.contracts, index, s.dep.ledger).poll(limit=1000)
-    else:
-        index = Index(s.index_path, readonly=True)
-    state = None if offline else chain_state(s)
-    domain = market_domain(s.dep.passphrase, s.dep.contracts["market"])
-    return auditor.run(index, state, domain=domain, circuit_id=s.dep.circuit_id)
 
 
 @click.command("audit")
@@ -68,7 +37,7 @@ def audit(from_chain: bool, offline: bool, ceremony_dir: Path | None, as_json: b
     discrepancy."""
     s = Stack.open(config())
     try:
-        rep = audit_stack(s, from_chain, offline)
+        rep = market_audit.audit_deployment(s, from_chain, offline)
     except ChainError as e:
         raise click.ClickException(f"audit could not read the chain: {e}") from e
     if ceremony_dir is not None:
@@ -79,7 +48,7 @@ def audit(from_chain: bool, offline: bool, ceremony_dir: Path | None, as_json: b
         except CeremonyError as e:
             raise click.ClickException(str(e)) from e
         installed = Market(s.chain, s.dep.contracts["market"]).installed_vk()
-        auditor.check_transcript(rep, installed, vk, transcript, s.dep.transcript_sha256)
+        market_audit.check_transcript(rep, installed, vk, transcript, s.dep.transcript_sha256)
     if as_json:
         click.echo(
             json.dumps(

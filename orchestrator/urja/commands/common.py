@@ -21,7 +21,7 @@ LAZY_ERRORS = (
     ("urja.chain", "ChainError"),
     ("urja.deploy", "DeployError"),
     ("urja.keystore", "KeystoreError"),
-    ("urja.services", "ServiceError"),
+    ("urja.stack", "ServiceError"),
     ("urja.broker", "BrokerError"),
     ("urja.localnet", "LocalnetError"),
 )

@@ -9,34 +9,11 @@ from pathlib import Path
 
 import click
 
+from ..events import enum_type
 from .common import config, friendly
 
-ROLE_NAMES = ("both", "donor", "receiver")
-"""Registry roles (urja.contracts.ROLES, listed here so --help needs no SDK)."""
-
-
-def fund_if_new(cfg, chain, public_key: str) -> None:
-    """Creates the account through the network's friendbot when it does not exist yet."""
-    import requests
-
-    from ..chain import ChainUnavailable
-
-    try:
-        chain.server.load_account(public_key)
-        return
-    except Exception:  # noqa: BLE001 - NotFoundError or an unreachable RPC, handled below
-        pass
-    if not cfg.friendbot_url:
-        raise click.ClickException(
-            f"account {public_key} does not exist and network {cfg.network!r} has no friendbot:"
-            " fund it first"
-        )
-    try:
-        r = requests.get(cfg.friendbot_url, params={"addr": public_key}, timeout=60)
-    except requests.RequestException as e:
-        raise ChainUnavailable(f"friendbot {cfg.friendbot_url} unreachable: {e}") from None
-    if r.status_code != 200:
-        raise click.ClickException(f"friendbot refused {public_key}: {r.text[:200]}")
+ROLE_NAMES = tuple(sorted(r.name for r in enum_type("registry", "Role")))
+"""Registry roles (the registry's `Role` enum from the event table; no SDK for --help)."""
 
 
 @click.group("keys")
@@ -52,13 +29,13 @@ def keys() -> None:
 def keys_add(name: str, secret_stdin: bool, fund: bool) -> None:
     """Create (or import) the key NAME and print its public key."""
     from ..keystore import Keystore
-    from ..services import connect
+    from ..stack import connect
 
     cfg = config()
     secret = click.get_text_stream("stdin").readline().strip() if secret_stdin else None
     kp = Keystore(cfg.keystore).add(name, secret)
     if fund:
-        fund_if_new(cfg, connect(cfg), kp.public_key)
+        connect(cfg).fund_if_new(kp.public_key, cfg.friendbot_url)
     click.echo(f"{name}: {kp.public_key}")
 
 
@@ -228,12 +205,13 @@ def run_deploy(
     `urja quickstart`); returns the deployment record."""
     from ..deploy import GovernanceSettings, deploy_and_record
     from ..keystore import Keystore
-    from ..services import RELAYER_KEY, connect
+    from ..stack import RELAYER_KEY, connect
 
     chain = connect(cfg)
     op = Keystore(cfg.keystore).get_or_create(cfg.operator_key)
-    fund_if_new(cfg, chain, op.public_key)
-    fund_if_new(cfg, chain, Keystore(cfg.keystore).get_or_create(RELAYER_KEY).public_key)
+    chain.fund_if_new(op.public_key, cfg.friendbot_url)
+    relayer = Keystore(cfg.keystore).get_or_create(RELAYER_KEY)
+    chain.fund_if_new(relayer.public_key, cfg.friendbot_url)
     if insecure_dev_seed is not None:
         click.secho(
             "WARNING: deterministic trusted setup - anyone can forge proofs.", fg="red", err=True
@@ -274,7 +252,7 @@ def member() -> None:
 @friendly
 def member_add(address: str, role: str, feeder: int) -> None:
     """Admit ADDRESS (G...) as a donor, receiver or both on FEEDER."""
-    from ..services import Stack
+    from ..stack import Stack
 
     s = Stack.open(config())
     s.registry().add_member(s.operator, address, role, feeder)
@@ -287,13 +265,12 @@ def meter() -> None:
 
 
 def _meter_id(text: str) -> bytes:
+    from ..orders import parse_meter
+
     try:
-        b = bytes.fromhex(text)
-    except ValueError:
-        b = b""
-    if len(b) != 32:
-        raise click.BadParameter(f"{text!r}: expected the meter's 64-hex ed25519 public key")
-    return b
+        return parse_meter(text)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
 
 
 @meter.command("register")
@@ -325,7 +302,7 @@ def meter_register(owner, feeder, max_wh_per_minute, meter_id, new_key, accept_a
     """Bind a meter's ed25519 key to its owner; prints the market domain (network and market
     contract) to provision into the meter with its key (docs/firmware.md)."""
     from ..domain import market_domain
-    from ..services import Stack
+    from ..stack import Stack
 
     if (meter_id is None) == (new_key is None):
         raise click.UsageError("give exactly one of --meter-id and --new-key")
@@ -380,7 +357,7 @@ def new_meter_key(path: Path) -> bytes:
 def meter_accept(meter_id: str, key_name: str) -> None:
     """The owner signs for a meter the operator proposed; until then it cannot deliver."""
     from ..keystore import Keystore
-    from ..services import Stack
+    from ..stack import Stack
 
     s = Stack.open(config())
     s.registry().accept_meter(Keystore(s.cfg.keystore).get(key_name), _meter_id(meter_id))
@@ -395,7 +372,7 @@ def meter_retire(meter_id: str, key_name: str) -> None:
     """The owner withdraws its own meter (lost, stolen, replaced): its deliveries are refused
     from now on; reinstating it takes a governance vote."""
     from ..keystore import Keystore
-    from ..services import Stack
+    from ..stack import Stack
 
     s = Stack.open(config())
     s.registry().retire_meter(Keystore(s.cfg.keystore).get(key_name), _meter_id(meter_id))
@@ -437,8 +414,9 @@ def meter_report(key_file: Path, slot: int, wh: int, wait_secs: float) -> None:
     from nacl.signing import SigningKey
 
     from ..domain import market_domain
-    from ..fleet import publish, sign_slot
-    from ..services import Stack
+    from ..fleet import publish, sign_slot, spread
+    from ..relayer.inbox import await_verdict, last_dead_letter
+    from ..stack import Stack
 
     cfg = config()
     sk = SigningKey(bytes.fromhex(key_file.read_text().strip()))
@@ -447,12 +425,10 @@ def meter_report(key_file: Path, slot: int, wh: int, wait_secs: float) -> None:
     if stack is not None and wait_secs > 0:
         _wait_slot_end(stack, slot)
     inbox_path = cfg.data_dir / "inbox.sqlite"
-    seen = _last_dead_letter(inbox_path)
-    base, extra = divmod(wh, 15)
-    export = [base + (1 if i < extra else 0) for i in range(15)]
+    seen = last_dead_letter(inbox_path)
     dep = (stack or Stack.open(cfg)).dep
     domain = market_domain(dep.passphrase, dep.contracts["market"])
-    msg = sign_slot(sk, slot, export, [0] * 15, None, domain=domain)
+    msg = sign_slot(sk, slot, spread(wh), [0] * 15, None, domain=domain)
     try:
         publish([msg], cfg.mqtt_host, cfg.mqtt_port, cfg.mqtt_community)
     except OSError as e:
@@ -467,12 +443,21 @@ def meter_report(key_file: Path, slot: int, wh: int, wait_secs: float) -> None:
             " capacity and the sun at the site; refusals: `urja relayer dead-letters`"
         )
         return
-    _await_verdict(cfg, inbox_path, meter_hex, slot, seen, time.monotonic() + wait_secs)
+    tx = await_verdict(
+        inbox_path,
+        cfg.data_dir / "index.sqlite",
+        meter_hex,
+        slot,
+        seen,
+        time.monotonic() + wait_secs,
+        say=click.echo,
+    )
+    click.echo(f"delivery proven on-chain (transaction {tx})")
 
 
 def _local_stack(cfg):
     """The deployment's services when this data directory has a deployment record."""
-    from ..services import Stack
+    from ..stack import Stack
 
     return Stack.open(cfg) if (cfg.data_dir / "deployment.json").exists() else None
 
@@ -487,73 +472,3 @@ def _wait_slot_end(stack, slot: int) -> None:
     while now < end:
         time.sleep(min(1.0, end - now))
         now = stack.chain.ledger_time()
-
-
-def _read(path: Path, sql: str, args: tuple = ()) -> list:
-    import sqlite3
-
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-    try:
-        return db.execute(sql, args).fetchall()
-    except sqlite3.OperationalError:  # the relayer has not created its tables yet
-        return []
-    finally:
-        db.close()
-
-
-def _last_dead_letter(inbox: Path) -> int:
-    if not inbox.exists():
-        return 0
-    rows = _read(inbox, "SELECT coalesce(max(id), 0) FROM dead_letters")
-    return rows[0][0] if rows else 0
-
-
-def _await_verdict(cfg, inbox: Path, meter_hex: str, slot: int, seen: int, deadline: float):
-    """Follows the relayer's inbox (and then the index) until the message is refused,
-    delivered on-chain, or `deadline` passes."""
-    accepted = False
-    while time.monotonic() < deadline:
-        refused = _read(
-            inbox,
-            "SELECT reason FROM dead_letters WHERE id > ? AND meter = ? AND slot = ? ORDER BY id",
-            (seen, meter_hex, slot),
-        )
-        if refused:
-            raise click.ClickException(
-                f"the relayer refused slot {slot} of meter {meter_hex[:12]}: {refused[-1][0]}"
-            )
-        row = _read(
-            inbox,
-            "SELECT delivered_tx FROM slots WHERE meter = ? AND slot = ?",
-            (bytes.fromhex(meter_hex), slot),
-        )
-        if row and not accepted:
-            accepted = True
-            click.echo("accepted by the relayer; waiting for the delivery proof on-chain ...")
-        if row and row[0][0]:
-            tx = row[0][0]
-            if tx.startswith("refused"):
-                raise click.ClickException(f"the market refused the delivery: {tx}")
-            if _indexed(cfg, meter_hex, slot, deadline):
-                click.echo(f"delivery proven on-chain (transaction {tx})")
-                return
-            break
-        time.sleep(0.3)
-    raise click.ClickException(
-        f"no verdict on slot {slot} within the wait: is `urja serve` (or `urja relayer run`)"
-        " running? Refusals: `urja relayer dead-letters`"
-        if not accepted
-        else f"slot {slot} was accepted but is not proven yet; see `urja trades --slot {slot}`"
-    )
-
-
-def _indexed(cfg, meter_hex: str, slot: int, deadline: float) -> bool:
-    """Waits until the index shows the delivery, so `urja trades` agrees right after."""
-    index = cfg.data_dir / "index.sqlite"
-    while time.monotonic() < deadline:
-        if index.exists() and _read(
-            index, "SELECT 1 FROM deliveries WHERE meter = ? AND slot = ?", (meter_hex, slot)
-        ):
-            return True
-        time.sleep(0.3)
-    return False

@@ -15,7 +15,7 @@ from .common import config, friendly
 
 
 def _stack():
-    from ..services import Stack
+    from ..stack import Stack
 
     return Stack.open(config())
 
@@ -84,7 +84,7 @@ def vote_cmd(proposal: int, key_name: str, against: bool) -> None:
 def execute_cmd(proposal: int) -> None:
     """Execute a passed proposal once its timelock is over (waits for it)."""
     from ..deploy import execute_when_ready
-    from ..services import RELAYER_KEY
+    from ..stack import RELAYER_KEY
 
     s = _stack()
     from ..keystore import Keystore

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .. import matching
+from .. import clearing
 
 
 @click.group()
@@ -36,8 +36,8 @@ def clear_cmd(in_path: str, out_path: str | None) -> None:
     except OSError as e:
         raise click.ClickException(f"cannot read {in_path}: {e.strerror}") from e
     try:
-        result = json.loads(matching.clear_json(text))
-    except matching.MatchingError as e:
+        result = json.loads(clearing.clear_json(text))
+    except clearing.MatchingError as e:
         raise click.ClickException(f"invalid order book {in_path}: {e}") from e
     rendered = json.dumps(result, indent=2) + "\n"
     if out_path is None:

@@ -106,8 +106,8 @@ def quickstart(site_time, latitude, longitude, port, stop) -> None:
 
 def _say_sky(s, now: int) -> None:
     """Warns when the relayer will refuse export because the sun is down at the site."""
-    from ..services import site_clock
     from ..solar import sun_down
+    from ..stack import site_clock
 
     site = site_clock(s.dep)
     slot = s.clock.current(now) + 4
@@ -129,8 +129,8 @@ def _set_up(conf, data_dir, meter_file, site_time, latitude, longitude, port):
     from ..config import load
     from ..deploy import MarketSettings
     from ..keystore import Keystore
-    from ..services import Stack
-    from .community import fund_if_new, new_meter_key, run_deploy
+    from ..stack import Stack
+    from .community import new_meter_key, run_deploy
 
     node = localnet.start(data_dir / "localnet", port or broker.free_port(), ledger_close_ms=500)
     click.echo(f"local network: {node.url} (data {data_dir / 'localnet'})")
@@ -166,7 +166,7 @@ def _set_up(conf, data_dir, meter_file, site_time, latitude, longitude, port):
     ks = Keystore(cfg.keystore)
     for name, role in HOUSEHOLDS:
         kp = ks.get_or_create(name)
-        fund_if_new(cfg, s.chain, kp.public_key)
+        s.chain.fund_if_new(kp.public_key, cfg.friendbot_url)
         s.registry().add_member(s.operator, kp.public_key, role, 0)
         click.echo(f"household {name}: {kp.public_key} ({role}, feeder 0)")
     alice = ks.get("alice").public_key

@@ -1,18 +1,16 @@
-"""Long-running services: indexer, matcher, relayer, monitor, read API, or all at once."""
+"""Commands that run the long-running services: indexer, matcher, relayer, monitor, read
+API, or all at once (`urja serve`); the services themselves are built by `urja.stack`."""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import threading
 from pathlib import Path
 
 import click
 
-from .. import broker
-from ..config import Config
-from ..services import REPO, ServiceError, Stack, site_clock
+from ..stack import Stack, default_web_dir, ensure_broker, site_clock, where_dashboard
 from .common import config, friendly, logging_setup
 
 INTERVAL = click.option(
@@ -119,42 +117,6 @@ def monitor(slots: int, as_json: bool) -> None:
         )
 
 
-def api_app(s: Stack, web: Path | None):
-    """The read API over a stack's data (and the dashboard in `web` when it is built)."""
-    from ..api import ApiContext, create_app
-
-    return create_app(
-        ApiContext(
-            deployment=s.dep,
-            chain=s.chain,
-            index_path=s.index_path,
-            inbox_path=s.inbox_path,
-            friendbot_url=s.cfg.friendbot_url if s.dep.network == "local" else None,
-            web_dir=dashboard(web),
-            grid_tariff=s.cfg.grid_tariff,
-            site=site_clock(s.dep),
-        )
-    )
-
-
-def default_web_dir() -> Path:
-    """Where the built dashboard is: `$URJA_WEB_DIR`, else `web/dist` of the checkout this
-    package runs from (found from the package's own location, not the working directory)."""
-    return Path(os.environ.get("URJA_WEB_DIR") or REPO / "web" / "dist")
-
-
-def dashboard(web: Path | None) -> Path | None:
-    """`web` when it holds a built dashboard, else None."""
-    return web if web is not None and (web / "index.html").is_file() else None
-
-
-def where_dashboard(web: Path, url: str) -> str:
-    """One line saying where the dashboard is served, or why it is not."""
-    if dashboard(web) is not None:
-        return f"dashboard on {url}/ (from {web})"
-    return f"no dashboard: {web / 'index.html'} does not exist (build it with `make web`)"
-
-
 WEB = click.option(
     "--web",
     type=click.Path(file_okay=False, path_type=Path),
@@ -167,29 +129,7 @@ def serve_api(s: Stack, web: Path | None, host: str, port: int) -> None:
     """Runs the read API (and the dashboard, when built) in the foreground."""
     import uvicorn
 
-    uvicorn.run(api_app(s, web), host=host, port=port, log_level="warning")
-
-
-def ensure_broker(cfg: Config, say=click.echo):
-    """Makes sure the relayer has an MQTT broker: the configured one when it answers; on the
-    local network with a loopback address, a mosquitto started here (returned, so it stops with
-    the caller); anywhere else an error naming the address and how to start one."""
-    host, port = cfg.mqtt_host, cfg.mqtt_port
-    if broker.reachable(host, port):
-        return None
-    if cfg.network == "local" and host in ("127.0.0.1", "localhost"):
-        try:
-            proc, _ = broker.start(cfg.data_dir / "mqtt", port)
-        except broker.BrokerError as e:
-            raise ServiceError(f"no MQTT broker at {host}:{port}, and none could start: {e}") from e
-        say(f"started an MQTT broker (mosquitto) on {host}:{port} for the local network")
-        return proc
-    raise ServiceError(
-        f"no MQTT broker answers at {host}:{port} ([mqtt] host and port in "
-        f"{cfg.source or 'the config'}): the relayer receives meter readings through one. "
-        f"Start one (for a trial: `mosquitto -p {port}`, or `urja broker start --port {port}`), "
-        "point [mqtt] at yours, or run without meter readings: `urja serve --no-mqtt`"
-    )
+    uvicorn.run(s.api_app(web), host=host, port=port, log_level="warning")
 
 
 @click.command("api")

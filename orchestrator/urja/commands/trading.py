@@ -12,22 +12,12 @@ from datetime import datetime
 
 import click
 
+from .. import orders as orders_rules
+from ..orders import MIN_LEAD_SECS, check_price, default_slot, order_state, parse_meter
 from ..slots import SlotClock
 from .common import config, friendly
 
 KEY = click.option("--key", "key_name", required=True, help="Keystore name of your key.")
-
-MIN_LEAD_SECS = 60
-"""The default slot's gate is at least this far away, so an offer and the matching bid typed
-one after the other land in the same open slot (`urja slots`)."""
-
-
-def default_slot(clock: SlotClock, now: int, min_lead: int = MIN_LEAD_SECS) -> int:
-    """The first slot whose gate closes at least `min_lead` seconds after `now`."""
-    s = clock.next_open(now)
-    while clock.gate(s) - now < min_lead:
-        s += 1
-    return s
 
 
 def clock_time(t: int) -> str:
@@ -46,46 +36,22 @@ def describe_slot(clock: SlotClock, slot: int, now: int) -> str:
 
 
 def _stack():
-    from ..services import Stack
+    from ..stack import Stack
 
     return Stack.open(config())
 
 
-def check_price(market: dict, price: int) -> None:
-    """Refuses a price outside the market's floor and cap, naming both."""
-    floor, cap = int(market["price_floor"]), int(market["price_cap"])
-    if not floor <= price <= cap:
-        raise click.BadParameter(
-            f"{price} is outside the market's range {floor}..{cap} per Wh "
-            f"(price_floor {floor}, price_cap {cap})",
-            param_hint="--price",
-        )
-
-
 def offer_meter(s, owner: str, meter: str | None) -> bytes:
-    """The meter an offer delivers from: `meter` (64 hex), or the owner's only accepted,
-    active meter as the index knows it."""
-    if meter is not None:
-        try:
-            b = bytes.fromhex(meter)
-        except ValueError:
-            b = b""
-        if len(b) != 32:
-            raise click.BadParameter(f"{meter!r}: expected a 64-hex meter id", param_hint="--meter")
-        return b
-    from ..indexer.store import Index
-
-    path = s.cfg.data_dir / "index.sqlite"
-    rows = []
-    if path.exists():
-        rows = [r["meter"] for r in Index(path, readonly=True).meters_of(owner) if r["active"]]
-    if len(rows) != 1:
-        found = ", ".join(rows) or "none in the index"
-        raise click.UsageError(
-            f"name the meter this offer delivers from with --meter (active meters of {owner}:"
-            f" {found})"
-        )
-    return bytes.fromhex(rows[0])
+    """The meter an offer delivers from: `--meter`, or the owner's only active meter."""
+    try:
+        if meter is not None:
+            return parse_meter(meter)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--meter") from None
+    try:
+        return orders_rules.offer_meter(s.index_path, owner)
+    except LookupError as e:
+        raise click.UsageError(str(e)) from None
 
 
 def _place(
@@ -94,7 +60,10 @@ def _place(
     from ..keystore import Keystore
 
     s = _stack()
-    check_price(s.dep.market, price)
+    try:
+        check_price(s.dep.market, price)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--price") from None
     kp = Keystore(s.cfg.keystore).get(key_name)
     now = s.chain.ledger_time()
     clock = s.clock
@@ -221,13 +190,11 @@ def cancel(key_name, order_id) -> None:
 
 def _latest(rpc_url: str) -> tuple[int, int] | None:
     """(sequence, close time) of the chain's latest ledger, or None when unreachable."""
-    import requests
+    from ..rpc import RpcError, latest_ledger
 
-    body = {"jsonrpc": "2.0", "id": 1, "method": "getLatestLedger"}
     try:
-        r = requests.post(rpc_url, json=body, timeout=5).json()["result"]
-        return int(r["sequence"]), int(r["closeTime"])
-    except (requests.RequestException, KeyError, ValueError, TypeError):
+        return latest_ledger(rpc_url, timeout=5)
+    except RpcError:
         return None
 
 
@@ -261,45 +228,6 @@ def current_index(wait_secs: float = 15.0):
     return ix, clock, latest[1]
 
 
-def _rows(ix, table: str, order: str, slot: int | None, account: str | None, who: tuple) -> list:
-    sql, args = f"SELECT * FROM {table} WHERE 1=1", []
-    if slot is not None:
-        sql, args = sql + " AND slot = ?", [slot]
-    if account:
-        sql += " AND (" + " OR ".join(f"{c} = ?" for c in who) + ")"
-        args += [account] * len(who)
-    return ix.rows(sql + f" ORDER BY {order}", tuple(args))
-
-
-def order_state(order: dict, trades: list[dict], clock: SlotClock, now: int) -> dict:
-    """An order as its owner sees it, agreeing with its trades and the slot's clock:
-    `state` is cancelled, open (book still open), unmatched, matched or part-matched (gate
-    closed), then delivered (every matched Wh), part-delivered (a shortfall) or expired once
-    its trades are; `filled` says how much of it was matched; `refund` adds
-    the refunds of its trades (a buyer's escrow above the price paid or not delivered) to the
-    order's own released escrow. Amounts are in payment-token units (stroops for XLM)."""
-    mine = [t for t in trades if order["id"] in (t["buy"], t["sell"])]
-    refund = int(order["refund"]) + sum(int(t["refund"]) for t in mine if t["buy"] == order["id"])
-    if order["status"] == "cancelled":
-        state = "cancelled"
-    elif now < clock.gate(order["slot"]):
-        state = "open"
-    elif not mine:
-        state = "unmatched"
-    else:
-        states = {t["state"] for t in mine}
-        if states == {"matched"}:
-            state = "matched" if order["filled"] == order["wh"] else "part-matched"
-        elif states == {"expired"}:
-            state = "expired"
-        elif "matched" in states:
-            state = "part-delivered"
-        else:
-            full = all(t["delivered_wh"] == t["wh"] for t in mine)
-            state = "delivered" if full else "part-delivered"
-    return {**order, "state": state, "refund": refund}
-
-
 def _print(rows: list[dict], cols: list[str], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=1))
@@ -322,8 +250,8 @@ def orders(slot, account, as_json) -> None:
     payment-token units (stroops for XLM). Waits briefly for the index to reach the chain's
     latest ledger, so an order just placed shows."""
     ix, clock, now = current_index()
-    rows = _rows(ix, "orders", "id", slot, account, ("owner",))
-    trades = _rows(ix, "trades", "trade_id", slot, None, ())
+    rows = ix.orders(slot, account or None)
+    trades = ix.trades(slot)
     ids = {r["id"] for r in rows}
     trades = [t for t in trades if t["buy"] in ids or t["sell"] in ids]
     rows = [order_state(r, trades, clock, now) for r in rows]
@@ -341,7 +269,7 @@ def trades(slot, account, as_json) -> None:
 
     Paid, fee and refund are in payment-token units (stroops for XLM)."""
     ix, _, _ = current_index()
-    rows = _rows(ix, "trades", "trade_id", slot, account, ("buyer", "seller"))
+    rows = ix.trades(slot, account or None)
     cols = ["trade_id", "slot", "buy", "sell", "wh", "price", "state", "delivered_wh"]
     cols += ["paid", "fee", "refund"]
     _print(rows, cols, as_json)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .. import audit, zk
+from .. import proof_check, zk
 
 
 @click.group("zk")
@@ -88,10 +88,10 @@ def verify_cmd(in_dir: str) -> None:
     """Verify snarkjs-format files independently with py_ecc (no Rust code involved)."""
     d = Path(in_dir)
     try:
-        ok = audit.verify_snarkjs(
+        ok = proof_check.verify_snarkjs(
             *((d / n).read_text() for n in ("verification_key.json", "proof.json", "public.json"))
         )
-    except (OSError, audit.AuditError) as e:
+    except (OSError, proof_check.AuditError) as e:
         raise click.ClickException(str(e)) from e
     if not ok:
         raise click.ClickException("proof does NOT verify")

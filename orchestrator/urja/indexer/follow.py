@@ -14,6 +14,7 @@ from stellar_sdk import scval
 from stellar_sdk import xdr as sx
 from stellar_sdk.soroban_rpc import EventFilter, EventFilterType
 
+from .. import events
 from ..chain import Chain
 from ..contracts import Contract, native
 from ..loop import keep_running
@@ -23,8 +24,6 @@ log = logging.getLogger("urja.indexer")
 
 WATCHED = ("token", "registry", "market", "verifier", "governance")
 """Contracts whose events are indexed (at most 5 ids per getEvents filter)."""
-
-SIDES = {0: "sell", 1: "buy"}
 
 
 def decode(ev) -> tuple[str, list, object]:
@@ -111,130 +110,13 @@ def apply(
     `fee_recipient_of(trade_id)` (optional) reads a trade's fee recipient from the chain
     when no event has named it yet (see `_fee_recipient`)."""
     x = db.execute
+    ev = events.decode(kind, [name, *t], d) if kind != "token" else None
+    if ev is None and kind != "token":
+        return  # an event the table does not know stays in the events table only
     if kind == "market":
-        if name == "order":
-            oid, owner, side, wh, price, escrow, meter = d
-            x(
-                "INSERT INTO orders(id, slot, owner, side, wh, price, escrow, ledger, meter) "
-                "VALUES(?,?,?,?,?,?,?,?,?)",
-                (
-                    oid,
-                    t[0],
-                    owner,
-                    SIDES[side],
-                    wh,
-                    price,
-                    escrow,
-                    ledger,
-                    meter.hex() if meter is not None else None,
-                ),
-            )
-        elif name in ("cancel", "release"):
-            oid, refund = d
-            status = "cancelled" if name == "cancel" else "closed"
-            x(
-                "UPDATE orders SET status = ?, refund = refund + ? WHERE id = ?",
-                (status, refund, oid),
-            )
-            if name == "release":  # a release credits; a cancel transfers to the owner
-                row = x("SELECT owner FROM orders WHERE id = ?", (oid,)).fetchone()
-                _credit(db, ev_id, 0, row[0] if row else None, "release", refund, t[0], oid, ledger)
-        elif name == "trade":
-            tid, buy, sell, buyer, seller, wh, price = d
-            x(
-                "INSERT INTO trades(trade_id, slot, buy, sell, buyer, seller, wh, price, ledger,"
-                " fee_recipient) VALUES(?,?,?,?,?,?,?,?,?,?)",
-                (
-                    tid,
-                    t[0],
-                    buy,
-                    sell,
-                    buyer,
-                    seller,
-                    wh,
-                    price,
-                    ledger,
-                    _meta(db, "fee_recipient"),
-                ),
-            )
-            x("UPDATE orders SET filled = filled + ? WHERE id IN (?, ?)", (wh, buy, sell))
-        elif name == "params":
-            if _meta(db, "first_params_ledger") is None:
-                _set_meta(db, "first_params_ledger", str(ledger))
-            _set_meta(db, "fee_recipient", d["fee_recipient"])
-            _set_meta(db, "market_params", dumps(d))
-        elif name == "withdraw":
-            x(
-                "INSERT INTO withdrawals(event, owner, amount, ledger, tx_hash) VALUES(?,?,?,?,?)",
-                (ev_id, t[0], int(d), ledger, tx or ""),
-            )
-        elif name == "settle":
-            x(
-                "INSERT INTO settles(slot, trades, clearing_price, ledger, tx_hash) "
-                "VALUES(?,?,?,?,?)",
-                (t[0], d[0], d[1], ledger, tx),
-            )
-        elif name == "delivered":
-            tid, wh, paid, fee, refund = d
-            x(
-                "UPDATE trades SET state = 'delivered', delivered_wh = ?, paid = ?, fee = ?, "
-                "refund = ? WHERE trade_id = ?",
-                (wh, paid, fee, refund, tid),
-            )
-            row = x("SELECT buyer, seller FROM trades WHERE trade_id = ?", (tid,)).fetchone()
-            buyer, seller = row if row else (None, None)
-            recipient = _fee_recipient(db, tid, fee_recipient_of) if fee else None
-            _credit(db, ev_id, 0, seller, "paid", paid, t[0], tid, ledger)
-            _credit(db, ev_id, 1, recipient, "fee", fee, t[0], tid, ledger)
-            _credit(db, ev_id, 2, buyer, "refund", refund, t[0], tid, ledger)
-        elif name == "expired":
-            tid, refund = d
-            x("UPDATE trades SET state = 'expired', refund = ? WHERE trade_id = ?", (refund, tid))
-            row = x("SELECT buyer FROM trades WHERE trade_id = ?", (tid,)).fetchone()
-            _credit(db, ev_id, 0, row[0] if row else None, "expired", refund, t[0], tid, ledger)
-        elif name == "swept":  # escrow past every deadline of its owner, moved to credit
-            amount, _until = d
-            _credit(db, ev_id, 0, t[0], "swept", amount, 0, 0, ledger)
-        elif name == "surplus":
-            x(
-                "INSERT INTO surplus(slot, donor, wh, ledger) VALUES(?,?,?,?)",
-                (t[0], d[0], d[1], ledger),
-            )
-        elif name == "proof":
-            donor, commitment, energy, sig, proof = d
-            x(
-                "INSERT INTO deliveries(meter, slot, donor, commitment, energy_wh, signature, "
-                "proof, tx_hash, ledger) VALUES(?,?,?,?,?,?,?,?,?)",
-                (
-                    t[0].hex(),
-                    t[1],
-                    donor,
-                    commitment.hex(),
-                    energy,
-                    sig.hex(),
-                    proof.hex(),
-                    tx,
-                    ledger,
-                ),
-            )
+        _apply_market(db, ev, ev_id, ledger, tx, fee_recipient_of)
     elif kind == "registry":
-        if name == "member":
-            role, feeder, active, since = d
-            x(
-                "INSERT OR REPLACE INTO members(address, role, feeder, active, since) "
-                "VALUES(?,?,?,?,?)",
-                (t[0], role, feeder, int(active), since),
-            )
-        elif name == "meter":
-            owner, feeder, cap, active, accepted = d
-            x(
-                "INSERT INTO meters(meter, owner, feeder, max_wh_per_minute, active, since, "
-                "accepted) VALUES(?,?,?,?,?,?,?) ON CONFLICT(meter) DO UPDATE SET "
-                "owner = excluded.owner, feeder = excluded.feeder, "
-                "max_wh_per_minute = excluded.max_wh_per_minute, active = excluded.active, "
-                "accepted = excluded.accepted",
-                (t[0].hex(), owner, feeder, cap, int(active), ledger_time, int(accepted)),
-            )
+        _apply_registry(db, ev, ledger_time)
     elif kind == "token":
         if name in ("mint", "transfer", "burn"):
             src = t[0] if name != "mint" else None
@@ -245,7 +127,153 @@ def apply(
                 (ev_id, name, src, dst, _amount(d), ledger),
             )
     elif kind == "verifier" and name == "vk_set":
-        x("INSERT INTO keys(circuit_id, vk, ledger) VALUES(?,?,?)", (t[0], d.hex(), ledger))
+        x(
+            "INSERT INTO keys(circuit_id, vk, ledger) VALUES(?,?,?)",
+            (ev.circuit_id, ev.vk.hex(), ledger),
+        )
+
+
+def _apply_market(db, ev, ev_id: str, ledger: int, tx: str, fee_recipient_of) -> None:
+    """One market event (a typed record from `urja.events`) into orders, trades, credits,
+    withdrawals, settles, surplus and deliveries."""
+    x = db.execute
+    name = ev.event
+    if name == "order":
+        x(
+            "INSERT INTO orders(id, slot, owner, side, wh, price, escrow, ledger, meter) "
+            "VALUES(?,?,?,?,?,?,?,?,?)",
+            (
+                ev.id,
+                ev.slot,
+                ev.owner,
+                ev.side.name,
+                ev.wh,
+                ev.price,
+                ev.escrow,
+                ledger,
+                ev.meter.hex() if ev.meter is not None else None,
+            ),
+        )
+    elif name in ("cancel", "release"):
+        status = "cancelled" if name == "cancel" else "closed"
+        x(
+            "UPDATE orders SET status = ?, refund = refund + ? WHERE id = ?",
+            (status, ev.refund, ev.id),
+        )
+        if name == "release":  # a release credits; a cancel transfers to the owner
+            row = x("SELECT owner FROM orders WHERE id = ?", (ev.id,)).fetchone()
+            owner = row[0] if row else None
+            _credit(db, ev_id, 0, owner, "release", ev.refund, ev.slot, ev.id, ledger)
+    elif name == "trade":
+        x(
+            "INSERT INTO trades(trade_id, slot, buy, sell, buyer, seller, wh, price, ledger,"
+            " fee_recipient) VALUES(?,?,?,?,?,?,?,?,?,?)",
+            (
+                ev.trade_id,
+                ev.slot,
+                ev.buy,
+                ev.sell,
+                ev.buyer,
+                ev.seller,
+                ev.wh,
+                ev.price,
+                ledger,
+                _meta(db, "fee_recipient"),
+            ),
+        )
+        x(
+            "UPDATE orders SET filled = filled + ? WHERE id IN (?, ?)",
+            (ev.wh, ev.buy, ev.sell),
+        )
+    elif name == "params":
+        if _meta(db, "first_params_ledger") is None:
+            _set_meta(db, "first_params_ledger", str(ledger))
+        _set_meta(db, "fee_recipient", ev.params["fee_recipient"])
+        _set_meta(db, "market_params", dumps(ev.params))
+    elif name == "withdraw":
+        x(
+            "INSERT INTO withdrawals(event, owner, amount, ledger, tx_hash) VALUES(?,?,?,?,?)",
+            (ev_id, ev.owner, ev.amount, ledger, tx or ""),
+        )
+    elif name == "settle":
+        x(
+            "INSERT INTO settles(slot, trades, clearing_price, ledger, tx_hash) VALUES(?,?,?,?,?)",
+            (ev.slot, ev.trades, ev.clearing_price, ledger, tx),
+        )
+    elif name == "delivered":
+        tid = ev.trade_id
+        x(
+            "UPDATE trades SET state = 'delivered', delivered_wh = ?, paid = ?, fee = ?, "
+            "refund = ? WHERE trade_id = ?",
+            (ev.delivered_wh, ev.paid, ev.fee, ev.refund, tid),
+        )
+        row = x("SELECT buyer, seller FROM trades WHERE trade_id = ?", (tid,)).fetchone()
+        buyer, seller = row if row else (None, None)
+        recipient = _fee_recipient(db, tid, fee_recipient_of) if ev.fee else None
+        _credit(db, ev_id, 0, seller, "paid", ev.paid, ev.slot, tid, ledger)
+        _credit(db, ev_id, 1, recipient, "fee", ev.fee, ev.slot, tid, ledger)
+        _credit(db, ev_id, 2, buyer, "refund", ev.refund, ev.slot, tid, ledger)
+    elif name == "expired":
+        tid = ev.trade_id
+        x(
+            "UPDATE trades SET state = 'expired', refund = ? WHERE trade_id = ?",
+            (ev.refund, tid),
+        )
+        row = x("SELECT buyer FROM trades WHERE trade_id = ?", (tid,)).fetchone()
+        buyer = row[0] if row else None
+        _credit(db, ev_id, 0, buyer, "expired", ev.refund, ev.slot, tid, ledger)
+    elif name == "swept":  # escrow past every deadline of its owner, moved to credit
+        _credit(db, ev_id, 0, ev.owner, "swept", ev.amount, 0, 0, ledger)
+    elif name == "surplus":
+        x(
+            "INSERT INTO surplus(slot, donor, wh, ledger) VALUES(?,?,?,?)",
+            (ev.slot, ev.donor, ev.wh, ledger),
+        )
+    elif name == "proof":
+        x(
+            "INSERT INTO deliveries(meter, slot, donor, commitment, energy_wh, signature, "
+            "proof, tx_hash, ledger) VALUES(?,?,?,?,?,?,?,?,?)",
+            (
+                ev.meter.hex(),
+                ev.slot,
+                ev.donor,
+                ev.commitment.hex(),
+                ev.energy_wh,
+                ev.signature.hex(),
+                ev.proof.hex(),
+                tx,
+                ledger,
+            ),
+        )
+
+
+def _apply_registry(db, ev, ledger_time: int) -> None:
+    """One registry event into members and meters."""
+    x = db.execute
+    name = ev.event
+    if name == "member":
+        x(
+            "INSERT OR REPLACE INTO members(address, role, feeder, active, since) "
+            "VALUES(?,?,?,?,?)",
+            (ev.addr, int(ev.role), ev.feeder, int(ev.active), ev.since),
+        )
+    elif name == "meter":
+        x(
+            "INSERT INTO meters(meter, owner, feeder, max_wh_per_minute, active, since, "
+            "accepted) VALUES(?,?,?,?,?,?,?) ON CONFLICT(meter) DO UPDATE SET "
+            "owner = excluded.owner, feeder = excluded.feeder, "
+            "max_wh_per_minute = excluded.max_wh_per_minute, active = excluded.active, "
+            "accepted = excluded.accepted",
+            (
+                ev.meter_id.hex(),
+                ev.owner,
+                ev.feeder,
+                ev.max_wh_per_minute,
+                int(ev.active),
+                ledger_time,
+                int(ev.accepted),
+            ),
+        )
 
 
 class Indexer:

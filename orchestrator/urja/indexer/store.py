@@ -69,9 +69,6 @@ SCHEMA_VERSION = 2
 """Bumped whenever a table changes shape; an index of another version is refused by name
 (the indexer rebuilds a fresh one from the chain)."""
 
-ROLE_NAMES = {1: "donor", 2: "receiver", 3: "both"}
-"""Registry role numbers as words."""
-
 
 def _jsonable(v):
     if isinstance(v, bytes):
@@ -167,24 +164,204 @@ class Index:
         """(ledger, close time) up to which every event is in the index."""
         return int(self.meta("ledger", "0")), int(self.meta("ledger_time", "0"))
 
-    # -- reads shared by services ------------------------------------------------------------
+    # -- named queries: every read of the index outside this package goes through these ----
 
     def rows(self, sql: str, args: tuple = ()) -> list[dict]:
-        """Query rows as dicts."""
+        """Query rows as dicts (for this package; other modules use the named queries)."""
         return [dict(r) for r in self.db.execute(sql, args).fetchall()]
 
-    def open_orders(self, slot: int) -> list[dict]:
-        """Orders of `slot` still open, oldest first (the matcher's book)."""
-        return self.rows(
-            "SELECT * FROM orders WHERE slot = ? AND status = 'open' ORDER BY id", (slot,)
+    def _select(
+        self,
+        table: str,
+        *,
+        slot: int | None = None,
+        who: tuple[str, ...] = (),
+        account: str | None = None,
+        where: str = "",
+        where_args: tuple = (),
+        order: str,
+        limit: int | None = None,
+        columns: str = "*",
+    ) -> list[dict]:
+        """Rows of `table`, of `slot` if given, where any of the columns `who` is `account`
+        if given, and `where` (SQL of the caller with `?` for `where_args`): the one
+        slot-and-account filter."""
+        sql, args = f"SELECT {columns} FROM {table} WHERE 1=1", []
+        if slot is not None:
+            sql += " AND slot = ?"
+            args.append(slot)
+        if account is not None:
+            sql += " AND (" + " OR ".join(f"{c} = ?" for c in who) + ")"
+            args.extend([account] * len(who))
+        if where:
+            sql += f" AND {where}"
+            args.extend(where_args)
+        sql += f" ORDER BY {order}"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        return self.rows(sql, tuple(args))
+
+    def orders(
+        self,
+        slot: int | None = None,
+        owner: str | None = None,
+        *,
+        newest_first: bool = False,
+        with_cancelled: bool = True,
+    ) -> list[dict]:
+        """Orders of `slot` and/or `owner` (every order when both are None), by id."""
+        return self._select(
+            "orders",
+            slot=slot,
+            who=("owner",),
+            account=owner,
+            where="" if with_cancelled else "status != 'cancelled'",
+            order="id DESC" if newest_first else "id",
         )
+
+    def open_orders(self, slot: int, owner: str | None = None) -> list[dict]:
+        """Orders of `slot` (and `owner`, if given) still open, oldest first (the matcher's
+        book, a household's agent)."""
+        return self._select(
+            "orders",
+            slot=slot,
+            who=("owner",),
+            account=owner,
+            where="status = 'open'",
+            order="id",
+        )
+
+    def book(self, slot: int) -> list[dict]:
+        """Orders of `slot` not cancelled, oldest first, each with its owner's `feeder`
+        (None for an owner the registry never named): what the matching engine sees."""
+        return self.rows(
+            "SELECT o.*, m.feeder AS feeder FROM orders o LEFT JOIN members m"
+            " ON m.address = o.owner WHERE o.slot = ? AND o.status != 'cancelled' ORDER BY o.id",
+            (slot,),
+        )
+
+    def releasable_bids(self, last_ended_slot: int, limit: int) -> list[int]:
+        """Ids of open bids with an unmatched part in slots up to `last_ended_slot` (their
+        escrow may be released)."""
+        rows = self.rows(
+            "SELECT id FROM orders WHERE status = 'open' AND side = 'buy' AND filled < wh "
+            "AND slot <= ? ORDER BY id LIMIT ?",
+            (last_ended_slot, limit),
+        )
+        return [r["id"] for r in rows]
+
+    def trades(
+        self,
+        slot: int | None = None,
+        account: str | None = None,
+        *,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[dict]:
+        """Trades of `slot` and/or where `account` is buyer or seller, by trade id."""
+        return self._select(
+            "trades",
+            slot=slot,
+            who=("buyer", "seller"),
+            account=account,
+            order="trade_id DESC" if newest_first else "trade_id",
+            limit=limit,
+        )
+
+    def undelivered_trades(self, last_past_deadline_slot: int, limit: int) -> list[int]:
+        """Ids of trades still awaiting delivery in slots up to `last_past_deadline_slot`
+        (their deadline passed: the buyer's escrow may be refunded)."""
+        rows = self.rows(
+            "SELECT trade_id FROM trades WHERE state = 'matched' AND slot <= ? "
+            "ORDER BY trade_id LIMIT ?",
+            (last_past_deadline_slot, limit),
+        )
+        return [r["trade_id"] for r in rows]
 
     def settled_pairs(self, slot: int) -> set[tuple[int, int]]:
         """(buy, sell) order pairs already settled in `slot`."""
-        return {
-            (r["buy"], r["sell"])
-            for r in self.rows("SELECT buy, sell FROM trades WHERE slot = ?", (slot,))
-        }
+        return {(r["buy"], r["sell"]) for r in self.trades(slot)}
+
+    def deliveries(
+        self,
+        slot: int | None = None,
+        donor: str | None = None,
+        *,
+        meter: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict]:
+        """Proven deliveries of `slot`, `donor` and/or `meter` (hex), newest ledger first."""
+        return self._select(
+            "deliveries",
+            slot=slot,
+            who=("donor",),
+            account=donor,
+            where="meter = ?" if meter is not None else "",
+            where_args=(meter,) if meter is not None else (),
+            order="ledger DESC, meter",
+            limit=limit,
+        )
+
+    def delivery_count(self, slot: int) -> int:
+        """How many meters proved a delivery in `slot`."""
+        return self.db.execute(
+            "SELECT count(*) FROM deliveries WHERE slot = ?", (slot,)
+        ).fetchone()[0]
+
+    def slots(self, limit: int) -> list[int]:
+        """The newest `limit` slots that have orders, newest first."""
+        rows = self.rows("SELECT DISTINCT slot FROM orders ORDER BY slot DESC LIMIT ?", (limit,))
+        return [r["slot"] for r in rows]
+
+    def clearing_prices(self, after: int | None = None) -> dict[int, int | None]:
+        """Slot -> its uniform clearing price (None: settled without a trade), for every
+        settled slot after `after` (all when None), in slot order."""
+        rows = self.rows(
+            "SELECT slot, MAX(clearing_price) AS price FROM settles WHERE slot > ? "
+            "GROUP BY slot ORDER BY slot",
+            (-1 if after is None else after,),
+        )
+        return {r["slot"]: r["price"] for r in rows}
+
+    def clearing_price(self, slot: int) -> int | None:
+        """`slot`'s uniform clearing price, None before it settled with a trade."""
+        return self.clearing_prices(slot - 1).get(slot)
+
+    def member(self, address: str) -> dict | None:
+        """The registry's record of `address` (role, feeder, active, since), or None."""
+        rows = self.rows("SELECT * FROM members WHERE address = ?", (address,))
+        return rows[0] if rows else None
+
+    def meters(self) -> list[dict]:
+        """Every registered meter (hex id, owner, feeder, max_wh_per_minute, active,
+        accepted, since)."""
+        return self.rows("SELECT * FROM meters ORDER BY since, meter")
+
+    def events(
+        self,
+        kind: str | None = None,
+        name: str | None = None,
+        *,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[dict]:
+        """Raw contract events (of `kind` and `name` if given) with their topics (after the
+        name) and data parsed from JSON, in ledger order (`urja.events.from_row` types
+        them)."""
+        where = " AND ".join(
+            f"{col} = ?" for col, v in (("kind", kind), ("name", name)) if v is not None
+        )
+        args = tuple(v for v in (kind, name) if v is not None)
+        sql = "SELECT * FROM events" + (f" WHERE {where}" if where else "")
+        sql += " ORDER BY ledger DESC, id DESC" if newest_first else " ORDER BY ledger, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args += (limit,)
+        rows = self.rows(sql, args)
+        for r in rows:
+            r["topics"], r["data"] = json.loads(r["topics"]), json.loads(r["data"])
+        return rows
 
     def slot_summary(self, slot: int) -> dict:
         """One slot's figures: orders, trades, cleared and delivered energy, shortfalls,
@@ -203,14 +380,12 @@ class Index:
             " FROM trades WHERE slot = ?",
             (slot,),
         )[0]
-        price = self.rows("SELECT clearing_price FROM settles WHERE slot = ? LIMIT 1", (slot,))
-        proofs = self.rows("SELECT count(*) n FROM deliveries WHERE slot = ?", (slot,))[0]["n"]
         return {
             "slot": slot,
             **o,
             **t,
-            "price": price[0]["clearing_price"] if price else None,
-            "deliveries": proofs,
+            "price": self.clearing_price(slot),
+            "deliveries": self.delivery_count(slot),
         }
 
     def event_count(self) -> int:

@@ -9,6 +9,8 @@ every accepted slot. Raw readings stay here, private to the grid server.
 from __future__ import annotations
 
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .message import MessageError, MeterSlot, encode, parse
@@ -17,7 +19,16 @@ from .message import MessageError, MeterSlot, encode, parse
 class Inbox:
     """Accepted meter slots and their delivery state."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        """The relayer's inbox at `path`, created if missing; `readonly` opens an existing
+        file without writing (a reader beside the relayer: the API, `urja meter publish`),
+        and its queries find nothing while the relayer has not created its tables."""
+        self.readonly = readonly
+        if readonly:
+            self.db = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, check_same_thread=False, timeout=30
+            )
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         # Callers serialise access (the relayer holds a lock); MQTT callbacks run on their
         # own thread.
@@ -58,6 +69,41 @@ class Inbox:
             (m.meter.hex() if m else None, m.slot if m else None, reason, payload),
         )
 
+    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.OperationalError:
+            if self.readonly:  # the relayer has not created its tables yet
+                return []
+            raise
+
+    def messages_between(self, first: int, last: int) -> list[str]:
+        """The accepted messages (signed text) of slots `first`..`last`."""
+        rows = self._read("SELECT message FROM slots WHERE slot BETWEEN ? AND ?", (first, last))
+        return [r[0] for r in rows]
+
+    def last_dead_letter(self) -> int:
+        """The id of the newest refused message (0 when none)."""
+        rows = self._read("SELECT coalesce(max(id), 0) FROM dead_letters")
+        return rows[0][0] if rows else 0
+
+    def refusals(self, meter_hex: str, slot: int, after: int = 0) -> list[str]:
+        """Reasons the relayer refused `meter_hex`'s message for `slot` after dead letter
+        `after`, oldest first."""
+        rows = self._read(
+            "SELECT reason FROM dead_letters WHERE id > ? AND meter = ? AND slot = ? ORDER BY id",
+            (after, meter_hex, slot),
+        )
+        return [r[0] for r in rows]
+
+    def delivery(self, meter: bytes, slot: int) -> tuple[bool, str | None]:
+        """(accepted, delivered_tx) of `meter`'s `slot`: whether the inbox holds it, and the
+        transaction that delivered it ('refused: ...' when the market refused it)."""
+        rows = self._read(
+            "SELECT delivered_tx FROM slots WHERE meter = ? AND slot = ?", (meter, slot)
+        )
+        return (True, rows[0][0]) if rows else (False, None)
+
     def dead_letters(self) -> list[dict]:
         """Refused messages, oldest first: {received_at, meter, slot, reason, payload}."""
         cur = self.db.execute(
@@ -97,3 +143,78 @@ class Inbox:
             "UPDATE slots SET delivered_tx = ? WHERE meter = ? AND slot = ?",
             (tx_hash, m.meter, m.slot),
         )
+
+
+class VerdictError(ValueError):
+    """A published meter message was refused, or no verdict came within the wait (the
+    message says which, with the reason or what to check)."""
+
+
+def last_dead_letter(inbox_path: Path) -> int:
+    """The newest dead letter's id in the relayer's inbox at `inbox_path` (0 without one)."""
+    if not inbox_path.exists():
+        return 0
+    inbox = Inbox(inbox_path, readonly=True)
+    try:
+        return inbox.last_dead_letter()
+    finally:
+        inbox.db.close()
+
+
+def await_verdict(
+    inbox_path: Path,
+    index_path: Path,
+    meter_hex: str,
+    slot: int,
+    seen: int,
+    deadline: float,
+    say: Callable[[str], object] = print,
+) -> str:
+    """Follows the relayer's inbox, then the index, until `meter_hex`'s message for `slot`
+    is refused (a dead letter after `seen`, or a delivery the market refused: VerdictError
+    with the reason) or its delivery is proven on-chain and indexed (its transaction is
+    returned), or `deadline` (time.monotonic) passes (VerdictError)."""
+    inbox = Inbox(inbox_path, readonly=True)
+    try:
+        accepted = False
+        while time.monotonic() < deadline:
+            refused = inbox.refusals(meter_hex, slot, after=seen)
+            if refused:
+                raise VerdictError(
+                    f"the relayer refused slot {slot} of meter {meter_hex[:12]}: {refused[-1]}"
+                )
+            stored, tx = inbox.delivery(bytes.fromhex(meter_hex), slot)
+            if stored and not accepted:
+                accepted = True
+                say("accepted by the relayer; waiting for the delivery proof on-chain ...")
+            if tx:
+                if tx.startswith("refused"):
+                    raise VerdictError(f"the market refused the delivery: {tx}")
+                if _indexed(index_path, meter_hex, slot, deadline):
+                    return tx
+                break
+            time.sleep(0.3)
+    finally:
+        inbox.db.close()
+    raise VerdictError(
+        f"no verdict on slot {slot} within the wait: is `urja serve` (or `urja relayer run`)"
+        " running? Refusals: `urja relayer dead-letters`"
+        if not accepted
+        else f"slot {slot} was accepted but is not proven yet; see `urja trades --slot {slot}`"
+    )
+
+
+def _indexed(index_path: Path, meter_hex: str, slot: int, deadline: float) -> bool:
+    """Waits until the index shows the delivery, so `urja trades` agrees right after."""
+    from ..indexer.store import Index
+
+    while time.monotonic() < deadline:
+        if index_path.exists():
+            ix = Index(index_path, readonly=True)
+            try:
+                if ix.deliveries(slot, meter=meter_hex):
+                    return True
+            finally:
+                ix.db.close()
+        time.sleep(0.3)
+    return False

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from .. import audit
+from .. import proof_check
 
 VERSION = 2
 """The meter message version this relayer reads (v2: signed for one market domain)."""
@@ -88,7 +88,7 @@ def parse(payload: bytes | str) -> MeterSlot:
     slot = d.get("slot")
     if isinstance(slot, bool) or not isinstance(slot, int) or not 0 <= slot < 2**64:
         raise MessageError("slot: expected an integer in 0..2^64")
-    if int.from_bytes(raw["salt"], "big") >= audit.R:
+    if int.from_bytes(raw["salt"], "big") >= proof_check.R:
         raise MessageError("salt: not below the BN254 scalar modulus")
     return MeterSlot(
         domain=raw["domain"],
@@ -116,11 +116,11 @@ def verify(m: MeterSlot, domain: bytes, max_wh_per_minute: int | None = None) ->
     commitment is Poseidon(readings, salt), and (when known) the meter's registered
     per-reading limit."""
     check_domain(m, domain)
-    if not audit.verify_signature(m.meter, m.slot, m.commitment, m.signature, domain=domain):
+    if not proof_check.verify_signature(m.meter, m.slot, m.commitment, m.signature, domain=domain):
         raise MessageError(
             "signature: not the meter's signature over (domain, meter, slot, commitment)"
         )
-    c = audit.poseidon([*m.export_wh, int.from_bytes(m.salt, "big")])
+    c = proof_check.poseidon([*m.export_wh, int.from_bytes(m.salt, "big")])
     if c.to_bytes(32, "big") != m.commitment:
         raise MessageError("commitment: does not match the readings and salt")
     if max_wh_per_minute is not None:

@@ -61,9 +61,10 @@ fn write_section(out: &mut Vec<u8>, id: u8, content: &[u8]) {
     out.extend_from_slice(content);
 }
 
-/// First sentence (or line) of a doc string.
+/// First sentence (or line) of a doc string, as stellar-xdr's serde writes it: escaped, so a
+/// line break is the two characters `\n`.
 fn first_sentence(doc: &str) -> String {
-    let line = doc.lines().next().unwrap_or("").trim();
+    let line = doc.split("\\n").next().unwrap_or("").trim();
     match line.find(". ") {
         Some(i) => line[..=i].to_string(),
         None => line.to_string(),
@@ -148,4 +149,40 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use stellar_xdr::{ScSpecFunctionV0, ScSymbol, StringM};
+
+    fn function(doc: &str) -> ScSpecEntry {
+        ScSpecEntry::FunctionV0(ScSpecFunctionV0 {
+            doc: StringM::try_from(doc).unwrap(),
+            name: ScSymbol(StringM::try_from("f").unwrap()),
+            inputs: Default::default(),
+            outputs: Default::default(),
+        })
+    }
+
+    #[test]
+    fn docs_are_cut_to_their_first_sentence_or_line() {
+        for (doc, cut) in [
+            (
+                "Accepts a transfer.\n\n# Errors\n\n* `NoPending` - none.",
+                "Accepts a transfer.",
+            ),
+            (
+                "Deploys the token with its owner\n(the market).",
+                "Deploys the token with its owner",
+            ),
+            ("One. Two.", "One."),
+            ("Only line", "Only line"),
+        ] {
+            match shorten_docs(function(doc)).unwrap() {
+                ScSpecEntry::FunctionV0(f) => assert_eq!(f.doc.to_utf8_string_lossy(), cut),
+                _ => unreachable!(),
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
-"""Building the long-running services from the configuration, and running them together.
+"""The operator's stack: the long-running services built from the configuration and a
+deployment, run together, with the read API app, the dashboard and the MQTT broker they need.
 
 `urja indexer run`, `urja matcher run`, `urja relayer run` and `urja api` each run one
 service; `urja serve` runs all four in one process (threads), which is what the demo and a
@@ -9,14 +10,13 @@ inbox.sqlite), so any of them can be killed and restarted at any moment.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import requests
-
-from .chain import Chain, ChainUnavailable
+from .chain import Chain, ChainUnavailable, RpcError, rpc_call
 from .config import Config, ConfigError
 from .contracts import Market, Registry
 from .keystore import Keystore
@@ -25,11 +25,11 @@ from .slots import SlotClock
 if TYPE_CHECKING:  # the services themselves are imported when started, not by every command
     from .deploy import Deployment
     from .indexer.follow import Indexer
-    from .matcher import Matcher
+    from .matcher_service import Matcher
     from .relayer.service import Relayer
     from .solar import SiteClock
 
-log = logging.getLogger("urja.services")
+log = logging.getLogger("urja.stack")
 
 REPO = Path(__file__).resolve().parents[2]
 """The source checkout this package runs from (built contracts, the dashboard)."""
@@ -49,11 +49,8 @@ def passphrase(cfg: Config) -> str:
         return cfg.passphrase
     url = cfg.require_rpc()
     try:
-        r = requests.post(
-            url, json={"jsonrpc": "2.0", "id": 1, "method": "getNetwork"}, timeout=10
-        ).json()
-        return r["result"]["passphrase"]
-    except (requests.RequestException, KeyError, ValueError) as e:
+        return rpc_call(url, "getNetwork")["passphrase"]
+    except (RpcError, KeyError, TypeError) as e:
         raise ChainUnavailable(f"cannot ask {url} for its network passphrase: {e}") from None
 
 
@@ -131,7 +128,7 @@ class Stack:
 
     def matcher(self) -> Matcher:
         from .indexer.store import Index
-        from .matcher import Matcher
+        from .matcher_service import Matcher
 
         network = None
         if self.cfg.mechanism == "network":
@@ -209,7 +206,66 @@ class Stack:
             self.relayer_service = r
         return client
 
+    def api_app(self, web: Path | None = None):
+        """The read API over this stack's data (and the dashboard in `web` when built)."""
+        from .api import ApiContext, create_app
+
+        return create_app(
+            ApiContext(
+                deployment=self.dep,
+                chain=self.chain,
+                index_path=self.index_path,
+                inbox_path=self.inbox_path,
+                friendbot_url=self.cfg.friendbot_url if self.dep.network == "local" else None,
+                web_dir=dashboard(web),
+                grid_tariff=self.cfg.grid_tariff,
+                site=site_clock(self.dep),
+            )
+        )
+
     def shutdown(self, timeout: float = 10) -> None:
         self.stop.set()
         for t in self.threads:
             t.join(timeout)
+
+
+def default_web_dir() -> Path:
+    """Where the built dashboard is: `$URJA_WEB_DIR`, else `web/dist` of the checkout this
+    package runs from (found from the package's own location, not the working directory)."""
+    return Path(os.environ.get("URJA_WEB_DIR") or REPO / "web" / "dist")
+
+
+def dashboard(web: Path | None) -> Path | None:
+    """`web` when it holds a built dashboard, else None."""
+    return web if web is not None and (web / "index.html").is_file() else None
+
+
+def where_dashboard(web: Path, url: str) -> str:
+    """One line saying where the dashboard is served, or why it is not."""
+    if dashboard(web) is not None:
+        return f"dashboard on {url}/ (from {web})"
+    return f"no dashboard: {web / 'index.html'} does not exist (build it with `make web`)"
+
+
+def ensure_broker(cfg: Config, say=print):
+    """Makes sure the relayer has an MQTT broker: the configured one when it answers; on the
+    local network with a loopback address, a mosquitto started here (returned, so it stops
+    with the caller); anywhere else a ServiceError naming the address and how to start one."""
+    from . import broker
+
+    host, port = cfg.mqtt_host, cfg.mqtt_port
+    if broker.reachable(host, port):
+        return None
+    if cfg.network == "local" and host in ("127.0.0.1", "localhost"):
+        try:
+            proc, _ = broker.start(cfg.data_dir / "mqtt", port)
+        except broker.BrokerError as e:
+            raise ServiceError(f"no MQTT broker at {host}:{port}, and none could start: {e}") from e
+        say(f"started an MQTT broker (mosquitto) on {host}:{port} for the local network")
+        return proc
+    raise ServiceError(
+        f"no MQTT broker answers at {host}:{port} ([mqtt] host and port in "
+        f"{cfg.source or 'the config'}): the relayer receives meter readings through one. "
+        f"Start one (for a trial: `mosquitto -p {port}`, or `urja broker start --port {port}`), "
+        "point [mqtt] at yours, or run without meter readings: `urja serve --no-mqtt`"
+    )

@@ -1,5 +1,6 @@
 """Configuration resolution and the keystore's safety rules."""
 
+import json
 import os
 import stat
 
@@ -64,3 +65,26 @@ def test_keystore_rejects_corrupt_file_without_touching_it(tmp_path):
     with pytest.raises(KeystoreError, match="not valid JSON"):
         Keystore(p).add("x")
     assert p.read_text() == "{not json"
+
+
+def test_listed_public_keys_match_stellar_sdk_and_bad_seeds_are_refused(tmp_path):
+    """`urja keys list` derives public keys without stellar-sdk (PyNaCl and SEP-23); they
+    equal the SDK's for random keys, and a damaged seed is refused by name."""
+    from stellar_sdk import Keypair
+
+    from urja.keystore import public_key_of
+
+    for _ in range(20):
+        kp = Keypair.random()
+        assert public_key_of(kp.secret) == kp.public_key
+    kp = Keypair.random()
+    flipped = kp.secret[:-1] + ("A" if kp.secret[-1] != "A" else "B")
+    for bad in (flipped, kp.public_key, "S" + "A" * 55, "not base32!"):
+        with pytest.raises(ValueError):
+            public_key_of(bad)
+    ks = Keystore(tmp_path / "ks.json")
+    ks.add("alice", kp.secret)
+    assert ks.public_keys() == {"alice": kp.public_key}
+    (tmp_path / "ks.json").write_text(json.dumps({"bob": flipped}))
+    with pytest.raises(KeystoreError, match="'bob' is not a valid S... seed"):
+        ks.public_keys()

@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import matching
+from . import clearing
 from .chain import ChainError
 from .contracts import Market
 from .indexer.store import Index
@@ -25,7 +25,7 @@ from .limits import TxLimits, Usage
 from .loop import keep_running
 from .slots import SlotClock
 
-log = logging.getLogger("urja.matcher")
+log = logging.getLogger("urja.matcher_service")
 
 MAX_BATCH = 100
 """The market contract's own ceiling on trades per `settle` (contracts/market MAX_BATCH)."""
@@ -53,11 +53,6 @@ class SlotReport:
 def book(index: Index, slot: int) -> list[dict]:
     """The slot's orders for the engine: every order not cancelled, at its full size
     (`meter`: the meter an offer delivers from, hex; None for bids)."""
-    rows = index.rows(
-        "SELECT o.*, m.feeder AS feeder FROM orders o LEFT JOIN members m ON m.address = o.owner"
-        " WHERE o.slot = ? AND o.status != 'cancelled' ORDER BY o.id",
-        (slot,),
-    )
     return [
         {
             "id": str(r["id"]),
@@ -68,7 +63,7 @@ def book(index: Index, slot: int) -> list[dict]:
             "ts": r["id"],
             "meter": r["meter"],
         }
-        for r in rows
+        for r in index.book(slot)
     ]
 
 
@@ -157,7 +152,7 @@ class Matcher:
         if offers == 0 or offers == len(orders):
             return report
         meter_of = {o["id"]: o.pop("meter") for o in orders}
-        result = matching.clear(orders, self.mechanism, self.network)
+        result = clearing.clear(orders, self.mechanism, self.network)
         kept = cap_per_meter(result.trades, meter_of)
         report.price = result.price
         report.volume_wh = sum(t.wh for t in kept)
@@ -221,21 +216,11 @@ class Matcher:
         part, and refunds trades whose delivery deadline passed. Anyone may call these; the
         operator does so that households need not."""
         n = 0
-        stale_bids = self.index.rows(
-            "SELECT id FROM orders WHERE status = 'open' AND side = 'buy' AND filled < wh "
-            "AND (slot + 1) * ? <= ? ORDER BY id LIMIT ?",
-            (self.clock.slot_secs, now, most),
-        )
-        for r in stale_bids:
-            self.market.release(self.op, r["id"])
+        for oid in self.index.releasable_bids(self.clock.last_ended(now), most):
+            self.market.release(self.op, oid)
             n += 1
-        expired = self.index.rows(
-            "SELECT trade_id FROM trades WHERE state = 'matched' AND (slot + 1) * ? + ? <= ? "
-            "ORDER BY trade_id LIMIT ?",
-            (self.clock.slot_secs, self.clock.delivery_deadline_secs, now, most),
-        )
-        for r in expired:
-            self.market.refund_expired(self.op, r["trade_id"])
+        for tid in self.index.undelivered_trades(self.clock.last_past_deadline(now), most):
+            self.market.refund_expired(self.op, tid)
             n += 1
         return n
 

@@ -114,21 +114,8 @@ def _clear_columns(
     side = col("side")
     ids = col("id") if "id" in cols else np.arange(len(side), dtype=np.int64)
     feeder = col("feeder") if mechanism == "network" and "feeder" in cols else None
-    nodes = None
-    if network is not None:
-        names = list(network["nodes"])
-        index = {n: i for i, n in enumerate(names)}
-        nodes = []
-        for name in names:
-            spec = network["nodes"][name]
-            parent = spec.get("parent")
-            if parent is not None and parent not in index:
-                raise MatchingError(f"node {name!r}: unknown parent {parent!r}")
-            nodes.append(
-                (name, None if parent is None else index[parent], spec["capacity_wh"], spec["fee"])
-            )
     price, prices, welfare, volume, buy, sell, wh, tprice, ns = _native.clear_columns(
-        mechanism, side, col("wh"), col("price"), col("ts"), ids, feeder, nodes
+        mechanism, side, col("wh"), col("price"), col("ts"), ids, feeder, network
     )
     return ColumnClearing(
         price=price,

@@ -9,7 +9,7 @@ import hashlib
 import pytest
 from nacl.signing import SigningKey
 
-from urja import audit, auditor, zk
+from urja import market_audit, proof_check, zk
 from urja.indexer.follow import apply
 from urja.indexer.store import Index, IndexSchemaError, dumps
 
@@ -42,6 +42,27 @@ class History:
         """The chain's answer to `market.trade(id).fee_recipient`."""
         self.lookups.append(trade_id)
         return FEE
+
+
+def market_params(**changes) -> dict:
+    """A whole `params` event value (every field of the market's `Params`), with `changes`."""
+    return {
+        "payment_token": "CPAY",
+        "kwh_token": "CKWH",
+        "registry": "CREG",
+        "verifier": "CVER",
+        "circuit_id": 1,
+        "operator": "GOPERATOR",
+        "fee_recipient": "GFEE",
+        "fee_bps": 100,
+        "slot_secs": 900,
+        "gate_lead_secs": 300,
+        "delivery_deadline_secs": 3600,
+        "horizon_slots": 96,
+        "price_floor": 1,
+        "price_cap": 100,
+        **changes,
+    }
 
 
 def delivery(key, meter: SigningKey, slot: int, readings: list[int]):
@@ -125,13 +146,13 @@ def chain_figures(h: History, **override):
 
 def test_each_delivery_is_verified_against_the_key_in_force_at_its_ledger(tmp_path, keys):
     h, _ = market_with_rotation(tmp_path, keys)
-    rep = auditor.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
     assert rep.ok, rep.failures
     assert rep.figures["key_rotations"] == 1 and rep.figures["proofs"] == 2
     # The last key alone (what the audit used before issue 13) rejects the older delivery:
     last_only = h.index.rows("SELECT * FROM deliveries ORDER BY slot")
     ok_under_last = [
-        audit.verify_delivery(
+        proof_check.verify_delivery(
             keys[1].vk_bytes(),
             bytes.fromhex(r["proof"]),
             bytes.fromhex(r["commitment"]),
@@ -148,7 +169,7 @@ def test_each_delivery_is_verified_against_the_key_in_force_at_its_ledger(tmp_pa
 
 def test_a_delivery_proven_with_the_retired_key_after_the_rotation_fails(tmp_path, keys):
     h, _ = market_with_rotation(tmp_path, keys, second_key_for_slot_2=0)
-    rep = auditor.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
     assert not rep.ok
     assert rep.failures == [
         "every delivery proof verifies (py_ecc) under the key in force at its ledger: "
@@ -186,18 +207,18 @@ def test_credits_withdrawals_and_meters_are_indexed(tmp_path, keys):
 def test_the_audit_compares_every_household_credit_and_the_market_balance(tmp_path, keys):
     h, _ = market_with_rotation(tmp_path, keys)
     lying = chain_figures(h, credit=lambda a: 0 if a == BUYER else chain_figures(h)["credit"](a))
-    rep = auditor.run(h.index, lying, workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, lying, workers=1, domain=DOMAIN)
     assert [f.split(":")[0] for f in rep.failures] == [
         "each household's credit on chain equals its credits less withdrawals"
     ]
-    rep = auditor.run(h.index, chain_figures(h, escrow_balance=2000), workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, chain_figures(h, escrow_balance=2000), workers=1, domain=DOMAIN)
     assert [f.split(":")[0] for f in rep.failures] == [
         "payment token held by the market equals locked - withdrawn"
     ]
     # A doctored credit row in the index is found.
     with h.index.db:
         h.index.db.execute("UPDATE credits SET amount = amount + 1 WHERE owner = ?", (FEE,))
-    rep = auditor.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
     assert [f.split(":")[0] for f in rep.failures] == ["index tables agree with the events"]
 
 
@@ -209,7 +230,7 @@ def test_a_trade_settled_by_another_meters_delivery_is_found(tmp_path, keys):
             "topics = '[101]'",
             (mid.hex(), "ab" * 32),
         )
-    rep = auditor.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
     failed = {f.split(":")[0] for f in rep.failures}
     assert "each proven slot minted exactly its energy" in failed
 
@@ -236,7 +257,7 @@ def test_fee_credits_follow_the_fee_recipient_fixed_in_each_trade(tmp_path):
         h.emit("market", "order", [7], [2 * tid, BUYER, 1, 100, 5, 500, None], 10 + tid)
         h.emit("market", "order", [7], [2 * tid + 1, DONOR, 0, 100, 4, 0, b"\1" * 32], 10 + tid)
     h.emit("market", "trade", [7], [0, 0, 1, BUYER, DONOR, 100, 4], 12)
-    h.emit("market", "params", [], {"fee_recipient": "GNEW", "circuit_id": 1}, 13)
+    h.emit("market", "params", [], market_params(fee_recipient="GNEW"), 13)
     h.emit("market", "trade", [7], [1, 2, 3, BUYER, DONOR, 100, 4], 14)
     h.emit("market", "delivered", [7], [1, 100, 396, 4, 100], 20)
     h.emit("market", "delivered", [7], [0, 100, 396, 4, 100], 20)
@@ -244,7 +265,7 @@ def test_fee_credits_follow_the_fee_recipient_fixed_in_each_trade(tmp_path):
     assert (h.index.credit_of(FEE), h.index.credit_of("GNEW")) == (4, 4)
     assert h.index.meta("initial_fee_recipient") == FEE
     assert h.index.credit_of(DONOR) == 792 and h.index.credit_of(BUYER) == 200
-    rep = auditor.run(h.index, None, workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, None, workers=1, domain=DOMAIN)
     passed = {n for n, ok, _ in rep.checks if ok}
     assert {
         "every credit has a known recipient",
