@@ -161,7 +161,8 @@ fn a_proven_delivery_settles_the_trades_on_both_builds() {
         assert_eq!(submit(&s, &f), Err(Ok(MarketError::AlreadyDelivered)));
         // The nullifier is temporary but outlives the longest deadline any parameters
         // allow, at one ledger per second (the fastest ledgers close).
-        let left = (SLOT + 1) * SLOT_SECS + MAX_DELIVERY_DEADLINE_SECS - s.w.env.ledger().timestamp();
+        let left =
+            (SLOT + 1) * SLOT_SECS + MAX_DELIVERY_DEADLINE_SECS - s.w.env.ledger().timestamp();
         s.w.env.as_contract(&s.w.market.address, || {
             use soroban_sdk::testutils::storage::Temporary as _;
             let key = crate::storage::Key::Delivered(meter.clone(), SLOT);
@@ -452,5 +453,52 @@ fn w_deliver_and_report(s: &Setup, cap: usize, l: soroban_env_host::InvocationRe
     assert!(
         r.contract_events_size_bytes <= l.contract_events_size_bytes,
         "event bytes"
+    );
+}
+
+#[test]
+fn delivery_events_are_pinned() {
+    use super::events::{market_events, topics};
+    use soroban_sdk::{Env, IntoVal, Val};
+    let s = setup(Build::Native);
+    // 750 Wh: the 600 Wh trade at 7 (escrow at 9) and 150 Wh surplus.
+    let d = delivery(&meter_key(1), SLOT, [50; 15]);
+    assert_eq!(submit(&s, &d), Ok(()));
+    let (w, e) = (&s.w, &s.w.env);
+    let slot: Val = IntoVal::<Env, Val>::into_val(&SLOT, e);
+    let meter = BytesN::from_array(e, &d.meter);
+    let mtr: Val = IntoVal::<Env, Val>::into_val(&meter, e);
+    assert_eq!(
+        market_events(w),
+        vec![
+            e,
+            (
+                w.market.address.clone(),
+                topics(w, "delivered", &[slot]),
+                IntoVal::<Env, Val>::into_val(
+                    &vals!(e; 0u64, 600i128, 4200i128 - 42, 42i128, 600i128 * 2),
+                    e
+                )
+            ),
+            (
+                w.market.address.clone(),
+                topics(w, "surplus", &[slot]),
+                IntoVal::<Env, Val>::into_val(&vals!(e; w.donors[0].clone(), 150i128), e)
+            ),
+            (
+                w.market.address.clone(),
+                topics(w, "proof", &[mtr, slot]),
+                IntoVal::<Env, Val>::into_val(
+                    &vals!(e;
+                        w.donors[0].clone(),
+                        BytesN::from_array(e, &d.commitment),
+                        750u64,
+                        BytesN::from_array(e, &d.signature),
+                        Bytes::from_slice(e, &d.proof)
+                    ),
+                    e
+                )
+            )
+        ]
     );
 }

@@ -36,10 +36,7 @@ fn attack_expired_records_neither_free_nor_double_escrow() {
         w.market.try_refund_expired(&0),
         Err(Ok(MarketError::UnknownTrade))
     );
-    assert_eq!(
-        w.market.try_release(&b),
-        Err(Ok(MarketError::UnknownOrder))
-    );
+    assert_eq!(w.market.try_release(&b), Err(Ok(MarketError::UnknownOrder)));
     // ... but the escrow is not: it returns once, through the sweep.
     assert_eq!(w.market.account(r).held, 900);
     assert_eq!(withdraw(&w, r), 900);
@@ -47,7 +44,10 @@ fn attack_expired_records_neither_free_nor_double_escrow() {
     assert_eq!(escrow(&w), 0);
     assert_eq!(w.pay.balance(r), 1_000_000_000);
     let t = w.market.totals();
-    assert_eq!((t.locked, t.paid, t.refunded, t.withdrawn), (900, 0, 900, 900));
+    assert_eq!(
+        (t.locked, t.paid, t.refunded, t.withdrawn),
+        (900, 0, 900, 900)
+    );
 }
 
 #[test]
@@ -63,10 +63,7 @@ fn attack_a_refund_after_the_sweep_is_refused() {
         w.market.try_refund_expired(&0),
         Err(Ok(MarketError::EscrowSwept))
     );
-    assert_eq!(
-        w.market.try_release(&b),
-        Err(Ok(MarketError::EscrowSwept))
-    );
+    assert_eq!(w.market.try_release(&b), Err(Ok(MarketError::EscrowSwept)));
     assert_eq!(escrow(&w), 0);
     // Escrow placed after the sweep is not affected by it.
     let s2 = offer(&w, 0, SLOT + 8, 10, 5);
@@ -96,7 +93,11 @@ fn escrow_is_not_swept_while_a_delivery_can_still_pay_from_it() {
     w.market.release(&b);
     assert_eq!(withdraw(&w, r), 360);
     assert_eq!(w.market.account(r).held, 0);
-    assert_eq!(escrow(&w), 360, "the donor's 357 and the 3 fee remain, as credits");
+    assert_eq!(
+        escrow(&w),
+        360,
+        "the donor's 357 and the 3 fee remain, as credits"
+    );
 }
 
 #[test]
@@ -113,7 +114,11 @@ fn a_trade_past_its_own_deadline_is_not_paid_by_a_later_delivery() {
     settle_direct(&w, 0, SLOT, 60);
     assert_eq!(w.kwh.balance(r), 0, "nothing minted to the buyer");
     assert_eq!(w.kwh.balance(&w.donors[0]), 60, "all surplus");
-    assert_eq!(w.market.credit(&w.donors[0]), 0, "the donor is not paid twice-spent escrow");
+    assert_eq!(
+        w.market.credit(&w.donors[0]),
+        0,
+        "the donor is not paid twice-spent escrow"
+    );
     assert_eq!(escrow(&w), 0);
 }
 
@@ -141,7 +146,10 @@ fn short_lived_records_are_temporary_and_live_past_their_last_use() {
         assert!(ttl(&Key::Order(b)) >= end + 3_600 - now);
         assert!(ttl(&Key::Trade(0)) >= end + 3_600 - now);
         assert!(ttl(&Key::Pair(b, 0)) >= end - now);
-        assert!(ttl(&Key::MeterTrades(w.meters[0].clone(), SLOT)) >= end + MAX_DELIVERY_DEADLINE_SECS - now);
+        assert!(
+            ttl(&Key::MeterTrades(w.meters[0].clone(), SLOT))
+                >= end + MAX_DELIVERY_DEADLINE_SECS - now
+        );
         assert!(!w.env.storage().persistent().has(&Key::Order(b)));
         assert!(!w.env.storage().persistent().has(&Key::Trade(0)));
     });

@@ -585,8 +585,18 @@ fn parameters_are_validated_and_admin_only() {
     assert_eq!(w.market.params().fee_bps, 50);
 }
 
+/// A `Vec<Val>` of values of any contract types.
+macro_rules! vals {
+    ($e:expr; $($x:expr),* $(,)?) => {{
+        let mut v = soroban_sdk::Vec::<soroban_sdk::Val>::new($e);
+        $(v.push_back(soroban_sdk::IntoVal::<soroban_sdk::Env, soroban_sdk::Val>::into_val(&$x, $e));)*
+        v
+    }};
+}
+
 mod attacks;
 mod deliver;
+mod events;
 mod expiry;
 mod props;
 mod wasm_costs;
