@@ -144,6 +144,13 @@ fn a_handover_expires_and_the_owner_cannot_renounce() {
         Err(Ok(oz(RoleTransferError::TransferExpired as u32)))
     );
     assert_eq!(s.token.get_owner(), Some(s.admin.clone()));
+    // A pending handover is cancelled with `live_until_ledger = 0`.
+    s.token.transfer_ownership(&gov, &1_100);
+    s.token.transfer_ownership(&gov, &0);
+    assert_eq!(
+        s.token.try_accept_ownership(),
+        Err(Ok(oz(RoleTransferError::NoPendingTransfer as u32)))
+    );
     // Renouncing would leave the token without anyone able to change its minter.
     assert_eq!(
         s.token.try_renounce_ownership(),
