@@ -144,6 +144,13 @@ fn a_handover_expires_and_the_owner_cannot_renounce() {
         Err(Ok(oz(RoleTransferError::TransferExpired as u32)))
     );
     assert_eq!(s.token.get_owner(), Some(s.admin.clone()));
+    // A pending handover is cancelled with `live_until_ledger = 0`.
+    s.token.transfer_ownership(&gov, &1_100);
+    s.token.transfer_ownership(&gov, &0);
+    assert_eq!(
+        s.token.try_accept_ownership(),
+        Err(Ok(oz(RoleTransferError::NoPendingTransfer as u32)))
+    );
     // Renouncing would leave the token without anyone able to change its minter.
     assert_eq!(
         s.token.try_renounce_ownership(),
@@ -172,6 +179,9 @@ fn transfers_move_balances_and_check_the_signer() {
         s.token.try_transfer(&alice, &to, &-1),
         Err(Ok(oz(FungibleTokenError::LessThanZero as u32)))
     );
+    // A zero amount is accepted (SEP-41) and moves nothing.
+    s.token.transfer(&alice, &to, &0);
+    s.token.burn(&alice, &0);
     assert_eq!((s.token.balance(&alice), s.token.balance(&bob)), (600, 400));
     assert_eq!(s.token.total_supply(), 1_000);
 }
@@ -322,6 +332,29 @@ fn events_are_pinned() {
                 id.clone(),
                 vec![e, symbol_short!("burn").into_val(e), bob.into_val(e)],
                 amount_map(e, 3)
+            )
+        ]
+    );
+    let until = e.ledger().sequence() + 50;
+    s.token.approve(&alice, &bob, &4, &until);
+    let data: Map<Symbol, Val> = map![
+        e,
+        (symbol_short!("amount"), 4i128.into_val(e)),
+        (Symbol::new(e, "live_until_ledger"), until.into_val(e))
+    ];
+    assert_eq!(
+        e.events().all(),
+        vec![
+            e,
+            (
+                id.clone(),
+                vec![
+                    e,
+                    symbol_short!("approve").into_val(e),
+                    alice.into_val(e),
+                    bob.into_val(e)
+                ],
+                data.into_val(e)
             )
         ]
     );
