@@ -606,3 +606,25 @@ fn load_cost_of_an_owner_read_on_the_wasm_build() {
     std::println!("LOAD_COST verifier get_owner {cost}");
     assert!(cost > 0);
 }
+
+#[test]
+fn key_and_poseidon_events_are_pinned() {
+    use soroban_sdk::testutils::Events as _;
+    use soroban_sdk::{symbol_short, vec, IntoVal, Val};
+    // The auditor reads `vk_set` to know which key was in force at each ledger.
+    let w = world(Build::Native);
+    let vk = Bytes::from_slice(&w.env, &encode::vk_bytes(&fixture().keys.vk));
+    w.v.set_key(&4, &vk);
+    let e = &w.env;
+    let topics: Vec<Val> = vec![e, symbol_short!("vk_set").into_val(e), 4u32.into_val(e)];
+    assert_eq!(
+        e.events().all().filter_by_contract(&w.v.address),
+        vec![e, (w.v.address.clone(), topics, vk.into_val(e))]
+    );
+    w.v.set_poseidon(&Bytes::from_slice(e, &poseidon_section(3)));
+    let topics: Vec<Val> = vec![e, symbol_short!("poseidon").into_val(e)];
+    assert_eq!(
+        e.events().all().filter_by_contract(&w.v.address),
+        vec![e, (w.v.address.clone(), topics, 3u32.into_val(e))]
+    );
+}
