@@ -5,7 +5,8 @@
 //!   kept for the market's life because it holds money.
 //! - Temporary: everything whose business ends with its slot (orders, trades, the pair and
 //!   per-meter trade indexes, the clearing price, delivery nullifiers), each kept just past
-//!   the last moment the market reads it (`docs/cost-model.md`). Temporary rent is half the
+//!   the last moment the market reads it (orders and trades a day past their deadline, for
+//!   refunds; `docs/cost-model.md`). Temporary rent is half the
 //!   persistent rate and is paid for hours, not for the 120-day persistent minimum.
 //!
 //! Expiry never frees or doubles money: a bid's escrow is counted in its owner's
@@ -25,9 +26,9 @@ pub enum Key {
     NextOrder,
     NextTrade,
     Totals,
-    /// Temporary, until the order's delivery deadline.
+    /// Temporary, until a day past the order's delivery deadline.
     Order(u64),
-    /// Temporary, until the trade's delivery deadline.
+    /// Temporary, until a day past the trade's delivery deadline.
     Trade(u64),
     /// (buy id, sell id) -> trade id: a pair settles once. Temporary, until the slot ends.
     Pair(u64, u64),
@@ -51,6 +52,11 @@ pub use urja_interfaces::ttl_storage::{bump_instance, load, store};
 /// Ledgers close no faster than one per second (Stellar's consensus targets about five), so
 /// an entry that must live until unix time `t` is kept for `t - now` ledgers at least.
 pub const MIN_LEDGER_SECS: u64 = 1;
+
+/// How long after its deadline an order or trade stays readable, so that `release` and
+/// `refund_expired` (the operator's services call them for everyone) have a day to run;
+/// after that the owner's `withdraw` sweeps what is left.
+pub const REFUND_WINDOW_SECS: u64 = 86_400;
 
 /// Ledgers a temporary entry needs to outlive unix time `until`.
 fn ledgers_until(env: &Env, until: u64) -> u32 {
@@ -118,9 +124,10 @@ pub fn order(env: &Env, id: u64) -> Option<Order> {
     load_temp(env, &Key::Order(id))
 }
 
-/// Stores an order until its delivery deadline.
+/// Stores an order until a day past its delivery deadline.
 pub fn set_order(env: &Env, id: u64, o: &Order) {
-    store_temp(env, &Key::Order(id), o, o.deadline);
+    let until = o.deadline.saturating_add(REFUND_WINDOW_SECS);
+    store_temp(env, &Key::Order(id), o, until);
 }
 
 /// A trade by id, while it lives.
@@ -128,9 +135,10 @@ pub fn trade(env: &Env, id: u64) -> Option<Trade> {
     load_temp(env, &Key::Trade(id))
 }
 
-/// Stores a trade until its delivery deadline.
+/// Stores a trade until a day past its delivery deadline.
 pub fn set_trade(env: &Env, id: u64, t: &Trade) {
-    store_temp(env, &Key::Trade(id), t, t.deadline);
+    let until = t.deadline.saturating_add(REFUND_WINDOW_SECS);
+    store_temp(env, &Key::Trade(id), t, until);
 }
 
 /// The trade ids of `meter`'s offers in `slot`.

@@ -9,7 +9,7 @@ use soroban_sdk::testutils::storage::Temporary as _;
 fn expire_everything(w: &World) {
     w.env.ledger().with_mut(|l| {
         l.sequence_number += 500_000;
-        l.timestamp = (SLOT + 1) * SLOT_SECS + 90_000;
+        l.timestamp = (SLOT + 1) * SLOT_SECS + 3_600 + 90_000;
     });
 }
 
@@ -142,9 +142,11 @@ fn short_lived_records_are_temporary_and_live_past_their_last_use() {
     w.env.as_contract(&w.market.address, || {
         let tmp = w.env.storage().temporary();
         let ttl = |k: &Key| tmp.get_ttl(k) as u64;
-        // One ledger per second at the fastest: each record outlives its last use.
-        assert!(ttl(&Key::Order(b)) >= end + 3_600 - now);
-        assert!(ttl(&Key::Trade(0)) >= end + 3_600 - now);
+        // One ledger per second at the fastest: each record outlives its last use, orders
+        // and trades by a day for refunds.
+        let refunds_until = end + 3_600 + crate::storage::REFUND_WINDOW_SECS;
+        assert!(ttl(&Key::Order(b)) >= refunds_until - now);
+        assert!(ttl(&Key::Trade(0)) >= refunds_until - now);
         assert!(ttl(&Key::Pair(b, 0)) >= end - now);
         assert!(
             ttl(&Key::MeterTrades(w.meters[0].clone(), SLOT))
