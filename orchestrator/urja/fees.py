@@ -181,7 +181,10 @@ class FeeReport:
 
 
 def report(
-    costs: list[TxCost], payers: dict[str, str], delivered_wh: int, contracts: set[str] | None = None
+    costs: list[TxCost],
+    payers: dict[str, str],
+    delivered_wh: int,
+    contracts: set[str] | None = None,
 ) -> FeeReport:
     """Groups `costs` (only calls into `contracts`, if given) by function and by payer
     (`payers` maps public keys to a role such as "operator"; others count as "households")."""

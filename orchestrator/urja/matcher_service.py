@@ -216,10 +216,11 @@ class Matcher:
         part, and refunds trades whose delivery deadline passed. Anyone may call these; the
         operator does so that households need not."""
         n = 0
-        for oid in self.index.releasable_bids(self.clock.last_ended(now), most):
+        first = self.clock.first_refundable(now)
+        for oid in self.index.releasable_bids(first, self.clock.last_ended(now), most):
             self.market.release(self.op, oid)
             n += 1
-        for tid in self.index.undelivered_trades(self.clock.last_past_deadline(now), most):
+        for tid in self.index.undelivered_trades(first, self.clock.last_past_deadline(now), most):
             self.market.refund_expired(self.op, tid)
             n += 1
         return n

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+REFUND_WINDOW_SECS = 86_400
+"""How long past its deadline the market keeps an order or trade readable for `release` and
+`refund_expired` (`contracts/market/src/storage.rs`, same name; a test compares them)."""
+
 
 @dataclass(frozen=True)
 class SlotClock:
@@ -48,6 +52,12 @@ class SlotClock:
         """The newest slot whose delivery deadline has passed by `now` (`deadline(slot) <=
         now`): its trades still undelivered may be refunded."""
         return self.current(now - self.delivery_deadline_secs) - 1
+
+    def first_refundable(self, now: int) -> int:
+        """The oldest slot whose orders and trades the market still holds at `now`: they
+        live until a day past their deadline (`REFUND_WINDOW_SECS`), then the households'
+        own `withdraw` sweeps what is left."""
+        return self.current(now - self.delivery_deadline_secs - REFUND_WINDOW_SECS)
 
     def next_open(self, now: int) -> int:
         """The first slot still taking orders at `now`."""

@@ -3,6 +3,7 @@ configuration and the generated error table."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ from urja import clearing
 from urja.chain import explain
 from urja.config import ConfigError, load
 from urja.matcher_service import MAX_TRADES_PER_METER_SLOT, cap_per_meter, plan_batches
-from urja.slots import SlotClock
+from urja.slots import REFUND_WINDOW_SECS, SlotClock
 
 from ..localnet.conftest import ROOT
 
@@ -103,3 +104,13 @@ def test_last_ended_and_past_deadline_slots_agree_with_end_and_deadline():
         past = [s for s in range(-5, 20) if clock.deadline(s) <= now]
         assert clock.last_ended(now) == max(ended)
         assert clock.last_past_deadline(now) == max(past)
+
+
+def test_first_refundable_slot_is_the_oldest_whose_records_the_market_still_keeps():
+    rust = (ROOT / "contracts/market/src/storage.rs").read_text()
+    m = re.search(r"pub const REFUND_WINDOW_SECS: u64 = ([\d_]+);", rust)
+    assert m and int(m.group(1).replace("_", "")) == REFUND_WINDOW_SECS
+    clock = SlotClock(slot_secs=900, gate_lead_secs=300, delivery_deadline_secs=3600)
+    for now in range(100_000, 200_000, 450):
+        kept = [s for s in range(0, 300) if clock.deadline(s) + REFUND_WINDOW_SECS > now]
+        assert clock.first_refundable(now) == min(kept)

@@ -108,14 +108,17 @@ def _order_command(name: str, side: str, what: str, limit_help: str, doc: str):
 def withdraw(key_name: str) -> None:
     """Withdraw your credit: payments for delivered energy, refunds and released escrow
     (the market credits them; each household withdraws its own)."""
+    from ..chain import ChainError
     from ..keystore import Keystore
 
     s = _stack()
     kp = Keystore(s.cfg.keystore).get(key_name)
-    market = s.market()
-    if market.credit(kp.public_key) <= 0:
-        raise click.ClickException(f"{key_name} has no credit to withdraw")
-    amount = market.withdraw(kp)
+    try:
+        amount = s.market().withdraw(kp)
+    except ChainError as e:
+        if e.name == "NothingToWithdraw":
+            raise click.ClickException(f"{key_name} has no credit to withdraw") from None
+        raise
     click.echo(f"withdrew {amount} payment-token units to {kp.public_key}")
 
 

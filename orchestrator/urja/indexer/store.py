@@ -241,13 +241,13 @@ class Index:
             (slot,),
         )
 
-    def releasable_bids(self, last_ended_slot: int, limit: int) -> list[int]:
-        """Ids of open bids with an unmatched part in slots up to `last_ended_slot` (their
-        escrow may be released)."""
+    def releasable_bids(self, first_slot: int, last_ended_slot: int, limit: int) -> list[int]:
+        """Ids of open bids with an unmatched part in slots `first_slot..=last_ended_slot`
+        (their escrow may be released; older ones are their owners' to sweep)."""
         rows = self.rows(
             "SELECT id FROM orders WHERE status = 'open' AND side = 'buy' AND filled < wh "
-            "AND slot <= ? ORDER BY id LIMIT ?",
-            (last_ended_slot, limit),
+            "AND slot BETWEEN ? AND ? ORDER BY id LIMIT ?",
+            (first_slot, last_ended_slot, limit),
         )
         return [r["id"] for r in rows]
 
@@ -269,13 +269,16 @@ class Index:
             limit=limit,
         )
 
-    def undelivered_trades(self, last_past_deadline_slot: int, limit: int) -> list[int]:
-        """Ids of trades still awaiting delivery in slots up to `last_past_deadline_slot`
-        (their deadline passed: the buyer's escrow may be refunded)."""
+    def undelivered_trades(
+        self, first_slot: int, last_past_deadline_slot: int, limit: int
+    ) -> list[int]:
+        """Ids of trades still awaiting delivery in slots `first_slot..=
+        last_past_deadline_slot` (their deadline passed: the buyer's escrow may be refunded;
+        older ones are their buyers' to sweep)."""
         rows = self.rows(
-            "SELECT trade_id FROM trades WHERE state = 'matched' AND slot <= ? "
+            "SELECT trade_id FROM trades WHERE state = 'matched' AND slot BETWEEN ? AND ? "
             "ORDER BY trade_id LIMIT ?",
-            (last_past_deadline_slot, limit),
+            (first_slot, last_past_deadline_slot, limit),
         )
         return [r["trade_id"] for r in rows]
 
