@@ -458,47 +458,32 @@ fn w_deliver_and_report(s: &Setup, cap: usize, l: soroban_env_host::InvocationRe
 
 #[test]
 fn delivery_events_are_pinned() {
-    use super::events::{market_events, topics};
+    use super::events::{event, market_events};
     use soroban_sdk::{Env, IntoVal, Val};
     let s = setup(Build::Native);
     // 750 Wh: the 600 Wh trade at 7 (escrow at 9) and 150 Wh surplus.
     let d = delivery(&meter_key(1), SLOT, [50; 15]);
     assert_eq!(submit(&s, &d), Ok(()));
     let (w, e) = (&s.w, &s.w.env);
-    let slot: Val = IntoVal::<Env, Val>::into_val(&SLOT, e);
-    let meter = BytesN::from_array(e, &d.meter);
-    let mtr: Val = IntoVal::<Env, Val>::into_val(&meter, e);
+    let v = |x: soroban_sdk::Vec<Val>| IntoVal::<Env, Val>::into_val(&x, e);
+    let slot: Val = SLOT.into_val(e);
+    let meter: Val = BytesN::from_array(e, &d.meter).into_val(e);
+    let delivered = vals!(e; 0u64, 600i128, 4200i128 - 42, 42i128, 600i128 * 2);
+    let surplus = vals!(e; w.donors[0].clone(), 150i128);
+    let proof = vals!(e;
+        w.donors[0].clone(),
+        BytesN::from_array(e, &d.commitment),
+        750u64,
+        BytesN::from_array(e, &d.signature),
+        Bytes::from_slice(e, &d.proof)
+    );
     assert_eq!(
         market_events(w),
         vec![
             e,
-            (
-                w.market.address.clone(),
-                topics(w, "delivered", &[slot]),
-                IntoVal::<Env, Val>::into_val(
-                    &vals!(e; 0u64, 600i128, 4200i128 - 42, 42i128, 600i128 * 2),
-                    e
-                )
-            ),
-            (
-                w.market.address.clone(),
-                topics(w, "surplus", &[slot]),
-                IntoVal::<Env, Val>::into_val(&vals!(e; w.donors[0].clone(), 150i128), e)
-            ),
-            (
-                w.market.address.clone(),
-                topics(w, "proof", &[mtr, slot]),
-                IntoVal::<Env, Val>::into_val(
-                    &vals!(e;
-                        w.donors[0].clone(),
-                        BytesN::from_array(e, &d.commitment),
-                        750u64,
-                        BytesN::from_array(e, &d.signature),
-                        Bytes::from_slice(e, &d.proof)
-                    ),
-                    e
-                )
-            )
+            event(w, "delivered", &[slot], v(delivered)),
+            event(w, "surplus", &[slot], v(surplus)),
+            event(w, "proof", &[meter, slot], v(proof))
         ]
     );
 }

@@ -19,145 +19,83 @@ pub fn topics(w: &World, name: &str, rest: &[Val]) -> soroban_sdk::Vec<Val> {
     t
 }
 
+/// One market event, as `market_events` lists it.
+pub fn event(
+    w: &World,
+    name: &str,
+    topic: &[Val],
+    data: Val,
+) -> (Address, soroban_sdk::Vec<Val>, Val) {
+    (w.market.address.clone(), topics(w, name, topic), data)
+}
+
+fn val<T: IntoVal<Env, Val>>(w: &World, x: T) -> Val {
+    x.into_val(&w.env)
+}
+
 #[test]
 fn order_cancel_settle_release_expired_withdraw_and_params_events_are_pinned() {
     let w = world(Build::Native, 1, 2);
     let e = &w.env;
     let (d, r, r2) = (&w.donors[0], &w.receivers[0], &w.receivers[1]);
+    let slot = val(&w, SLOT);
     let s = offer(&w, 0, SLOT, 100, 5);
+    let data = vals!(e; s, d, Side::Sell, 100i128, 5i128, 0i128, w.meters[0]);
     assert_eq!(
         market_events(&w),
-        vec![
-            e,
-            (
-                w.market.address.clone(),
-                topics(&w, "order", &[IntoVal::<Env, Val>::into_val(&SLOT, e)]),
-                IntoVal::<Env, Val>::into_val(
-                    &vals!(e; s,
-                    d,
-                    Side::Sell,
-                    100i128,
-                    5i128,
-                    0i128,
-                    w.meters[0]),
-                    e
-                )
-            )
-        ]
+        vec![e, event(&w, "order", &[slot], val(&w, data))]
     );
     let b = w.market.bid(r, &SLOT, &100, &9);
+    let data = vals!(e; b, r, Side::Buy, 100i128, 9i128, 900i128, ());
     assert_eq!(
         market_events(&w),
-        vec![
-            e,
-            (
-                w.market.address.clone(),
-                topics(&w, "order", &[IntoVal::<Env, Val>::into_val(&SLOT, e)]),
-                IntoVal::<Env, Val>::into_val(
-                    &vals!(e; b,
-                    r,
-                    Side::Buy,
-                    100i128,
-                    9i128,
-                    900i128,
-                    ()),
-                    e
-                )
-            )
-        ]
+        vec![e, event(&w, "order", &[slot], val(&w, data))]
     );
     let b2 = w.market.bid(r2, &SLOT, &10, &9);
     w.market.cancel(r2, &b2);
+    let data = vals!(e; b2, 90i128);
     assert_eq!(
         market_events(&w),
-        vec![
-            e,
-            (
-                w.market.address.clone(),
-                topics(&w, "cancel", &[IntoVal::<Env, Val>::into_val(&SLOT, e)]),
-                IntoVal::<Env, Val>::into_val(&vals!(e; b2, 90i128), e)
-            )
-        ]
+        vec![e, event(&w, "cancel", &[slot], val(&w, data))]
     );
     at_gate(&w, SLOT);
     w.market
         .settle(&SLOT, &vec![e, trade(b, s, 60, 6)], &Some(6));
+    let traded = vals!(e; 0u64, b, s, r, d, 60i128, 6i128);
+    let settled = vals!(e; 1u32, Some(6i128));
     assert_eq!(
         market_events(&w),
         vec![
             e,
-            (
-                w.market.address.clone(),
-                topics(&w, "trade", &[IntoVal::<Env, Val>::into_val(&SLOT, e)]),
-                IntoVal::<Env, Val>::into_val(
-                    &vals!(e; 0u64,
-                    b,
-                    s,
-                    r,
-                    d,
-                    60i128,
-                    6i128),
-                    e
-                )
-            ),
-            (
-                w.market.address.clone(),
-                topics(&w, "settle", &[IntoVal::<Env, Val>::into_val(&SLOT, e)]),
-                IntoVal::<Env, Val>::into_val(&vals!(e; 1u32, Some(6i128)), e)
-            )
+            event(&w, "trade", &[slot], val(&w, traded)),
+            event(&w, "settle", &[slot], val(&w, settled))
         ]
     );
     at(&w, (SLOT + 1) * SLOT_SECS);
     w.market.release(&b);
+    let data = vals!(e; b, 360i128);
     assert_eq!(
         market_events(&w),
-        vec![
-            e,
-            (
-                w.market.address.clone(),
-                topics(&w, "release", &[IntoVal::<Env, Val>::into_val(&SLOT, e)]),
-                IntoVal::<Env, Val>::into_val(&vals!(e; b, 360i128), e)
-            )
-        ]
+        vec![e, event(&w, "release", &[slot], val(&w, data))]
     );
-    let deadline = (SLOT + 1) * SLOT_SECS + 3_600;
-    at(&w, deadline);
+    at(&w, (SLOT + 1) * SLOT_SECS + 3_600);
     w.market.refund_expired(&0);
+    let data = vals!(e; 0u64, 540i128);
     assert_eq!(
         market_events(&w),
-        vec![
-            e,
-            (
-                w.market.address.clone(),
-                topics(&w, "expired", &[IntoVal::<Env, Val>::into_val(&SLOT, e)]),
-                IntoVal::<Env, Val>::into_val(&vals!(e; 0u64, 540i128), e)
-            )
-        ]
+        vec![e, event(&w, "expired", &[slot], val(&w, data))]
     );
     w.market.withdraw(r);
+    let owner = val(&w, r.clone());
     assert_eq!(
         market_events(&w),
-        vec![
-            e,
-            (
-                w.market.address.clone(),
-                topics(&w, "withdraw", &[IntoVal::<Env, Val>::into_val(r, e)]),
-                IntoVal::<Env, Val>::into_val(&900i128, e)
-            )
-        ]
+        vec![e, event(&w, "withdraw", &[owner], val(&w, 900i128))]
     );
     let p = w.market.params();
     w.market.set_params(&p);
     assert_eq!(
         market_events(&w),
-        vec![
-            e,
-            (
-                w.market.address.clone(),
-                topics(&w, "params", &[]),
-                IntoVal::<Env, Val>::into_val(&p, e)
-            )
-        ]
+        vec![e, event(&w, "params", &[], val(&w, p))]
     );
 }
 
@@ -170,20 +108,13 @@ fn the_sweep_event_is_pinned() {
     let deadline = (SLOT + 1) * SLOT_SECS + 3_600;
     at(&w, deadline);
     w.market.withdraw(r);
+    let owner = val(&w, r.clone());
     assert_eq!(
         market_events(&w),
         vec![
             e,
-            (
-                w.market.address.clone(),
-                topics(&w, "swept", &[IntoVal::<Env, Val>::into_val(r, e)]),
-                IntoVal::<Env, Val>::into_val(&vals!(e; 90i128, deadline), e)
-            ),
-            (
-                w.market.address.clone(),
-                topics(&w, "withdraw", &[IntoVal::<Env, Val>::into_val(r, e)]),
-                IntoVal::<Env, Val>::into_val(&90i128, e)
-            )
+            event(&w, "swept", &[owner], val(&w, vals!(e; 90i128, deadline))),
+            event(&w, "withdraw", &[owner], val(&w, 90i128))
         ]
     );
 }
