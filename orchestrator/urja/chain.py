@@ -116,6 +116,10 @@ class Chain:
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self.local = threading.local()
         """Per thread: `tx_hash`, `ledger` and `instructions` of the last transaction."""
+        self.before_signing = None
+        """`f(what, fee_stroops)` called with each transaction's most it may be charged
+        (inclusion plus resource fee, from the simulation) before it is signed, so a household
+        sees the network fee of an action first; `f` raises to refuse it."""
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -147,6 +151,8 @@ class Chain:
                     res = sx.SorobanTransactionData.from_xdr(sim.transaction_data).resources
                     self.local.instructions = res.instructions.uint32
                 tx = self._net(self.server.prepare_transaction, tx, sim)
+                if self.before_signing is not None:
+                    self.before_signing(what, tx.transaction.fee)
                 tx.sign(kp)
                 try:
                     return self._send(tx, what, kind)

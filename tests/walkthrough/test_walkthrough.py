@@ -155,4 +155,7 @@ def test_operations_walkthrough_runs_as_written(workdir):
         in said["urja meter report --key-file .urja/alice-meter.key --slot $SLOT --wh 450"]
     )
     assert "AUDIT PASSED" in said["urja audit"]
+    # The network fee of an action is shown before it is signed.
+    offer = said["urja offer --key alice --slot $SLOT --wh 500 --price 6"]
+    assert re.search(r"network fee for market\.offer: at most \d+ stroops", offer), offer
     assert "local network: stopped" in said["urja quickstart --stop"]

@@ -7,6 +7,7 @@ The Stellar SDK and the services are imported inside the commands that need them
 from __future__ import annotations
 
 import json
+import sys
 import time
 from datetime import datetime
 
@@ -35,10 +36,19 @@ def describe_slot(clock: SlotClock, slot: int, now: int) -> str:
     )
 
 
+def show_fee(what: str, fee: int) -> None:
+    """Prints a transaction's network fee before it is signed; at a terminal, asks first."""
+    click.echo(f"network fee for {what}: at most {fee} stroops ({fee / 1e7:.4f} XLM)")
+    if sys.stdin.isatty():
+        click.confirm("sign and send?", default=True, abort=True)
+
+
 def _stack():
     from ..stack import Stack
 
-    return Stack.open(config())
+    s = Stack.open(config())
+    s.chain.before_signing = show_fee
+    return s
 
 
 def offer_meter(s, owner: str, meter: str | None) -> bytes:
