@@ -118,6 +118,41 @@ pub fn fr_from_be(bytes: &[u8; 32]) -> Option<Fr> {
     (fr_to_be(&x) == *bytes).then_some(x)
 }
 
+/// Refuses anything but `READINGS` readings below 2^`READING_BITS`, naming the offender.
+fn check_readings(readings: &[u64]) -> Result<(), DeliveryError> {
+    if readings.len() != READINGS {
+        return Err(DeliveryError::ReadingCount {
+            expected: READINGS,
+            got: readings.len(),
+        });
+    }
+    let top = 1u64 << READING_BITS;
+    match readings.iter().position(|&v| v >= top) {
+        Some(index) => Err(DeliveryError::ReadingOutOfRange {
+            index,
+            value: readings[index],
+        }),
+        None => Ok(()),
+    }
+}
+
+/// `C = Poseidon(r_1..r_N, salt)`: what a meter signs. Validates only what `C` depends on
+/// (the readings' count and range, the salt below the scalar modulus), so a meter or relayer
+/// can compute it without a slot, a limit or a key.
+pub fn commitment(readings: &[u64], salt: &[u8; 32]) -> Result<Fr, DeliveryError> {
+    check_readings(readings)?;
+    let salt = fr_from_be(salt).ok_or(DeliveryError::SaltOutOfRange)?;
+    Ok(poseidon_commitment(readings, salt))
+}
+
+/// The hash behind `commitment`, for inputs already checked (or deliberately not, when a
+/// test hands the prover a false statement).
+fn poseidon_commitment(readings: &[u64], salt: Fr) -> Fr {
+    let mut inputs: Vec<Fr> = readings.iter().map(|&r| Fr::from(r)).collect();
+    inputs.push(salt);
+    urja_poseidon::hash(&inputs).expect("arity 16")
+}
+
 impl DeliveryWitness {
     /// Validates the inputs; the error names the offending reading.
     pub fn new(
@@ -128,20 +163,11 @@ impl DeliveryWitness {
         meter_key: [u8; 32],
         domain: [u8; 32],
     ) -> Result<Self, DeliveryError> {
-        if readings.len() != READINGS {
-            return Err(DeliveryError::ReadingCount {
-                expected: READINGS,
-                got: readings.len(),
-            });
-        }
-        let top = 1u64 << READING_BITS;
-        if max_wh >= top {
+        check_readings(readings)?;
+        if max_wh >= 1u64 << READING_BITS {
             return Err(DeliveryError::LimitOutOfRange(max_wh));
         }
         for (index, &value) in readings.iter().enumerate() {
-            if value >= top {
-                return Err(DeliveryError::ReadingOutOfRange { index, value });
-            }
             if value > max_wh {
                 return Err(DeliveryError::ReadingAboveLimit {
                     index,
@@ -165,9 +191,7 @@ impl DeliveryWitness {
 
     /// `C = Poseidon(r_1..r_N, salt)`: what the meter signs.
     pub fn commitment(&self) -> Fr {
-        let mut inputs: Vec<Fr> = self.readings.iter().map(|&r| Fr::from(r)).collect();
-        inputs.push(fr_from_be(&self.salt).expect("validated"));
-        urja_poseidon::hash(&inputs).expect("arity 16")
+        poseidon_commitment(&self.readings, fr_from_be(&self.salt).expect("validated"))
     }
 
     /// `E`: the energy delivered in the slot, Wh.

@@ -143,3 +143,21 @@ fn constraint_count_is_small() {
     println!("delivery circuit: {n} constraints");
     assert!(n > 1000 && n < 3000, "{n}");
 }
+
+#[test]
+fn the_commitment_needs_only_readings_and_salt() {
+    use urja_circuits::delivery::commitment;
+    let salt = [3; 32];
+    // The same C the witness (with any limit, slot, key and domain) commits to.
+    let w = DeliveryWitness::new(&READ, salt, 9, 65_535, [1; 32], DOMAIN).unwrap();
+    assert_eq!(commitment(&READ, &salt).unwrap(), w.commitment());
+    assert_ne!(commitment(&READ, &[4; 32]).unwrap(), w.commitment());
+    let mut r = READ;
+    r[14] = 65_536;
+    assert_eq!(
+        commitment(&r, &salt).unwrap_err().to_string(),
+        "reading 15 is 65536 Wh, outside 0..=65535"
+    );
+    assert!(commitment(&READ[..14], &salt).is_err());
+    assert!(commitment(&READ, &[0xff; 32]).is_err());
+}

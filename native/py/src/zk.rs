@@ -207,10 +207,9 @@ fn commitment<'py>(
     readings: Vec<u64>,
     salt: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    // The limit is not part of C; the widest one validates only the ranges.
     let salt = bytes32(salt, "salt")?;
-    let w = DeliveryWitness::new(&readings, salt, 0, 65_535, [0; 32], [0; 32]).map_err(zk_err)?;
-    Ok(PyBytes::new(py, &fr_to_be(&w.commitment())))
+    let c = urja_circuits::delivery::commitment(&readings, &salt).map_err(zk_err)?;
+    Ok(PyBytes::new(py, &fr_to_be(&c)))
 }
 
 /// Verifies a proof natively (arkworks) against a contract-encoded verifying key.
