@@ -129,6 +129,7 @@ def _set_up_community(
     op = ks.get_or_create("operator")
     for kp in (op, ks.get_or_create(RELAYER_KEY)):
         chain.fund_if_new(kp.public_key, cfg.friendbot_url)
+    majority = households // 2 + 1  # the members who vote the delivery key in, one by one
     settings = MarketSettings(
         slot_secs=SLOT_SECS,
         gate_lead_secs=GATE_LEAD,
@@ -150,7 +151,7 @@ def _set_up_community(
         cfg.data_dir,
         "local",
         settings,
-        GovernanceSettings.trial(),
+        GovernanceSettings.trial(majority),
         feeder_caps,
         {},
         insecure_dev_setup=True,
@@ -170,7 +171,7 @@ def _set_up_community(
             registry.register_meter(op, h.meter_id, kp.public_key, h.feeder, h.max_wh_per_minute)
             registry.accept_meter(kp, h.meter_id)  # the owner signs for its meter
     # No key installs the delivery key alone: a majority of the members vote it in.
-    voters = [keys[h.name] for h in homes][: households // 2 + 1]
+    voters = [keys[h.name] for h in homes][:majority]
     say(f"governance: {len(voters)} of {households} members vote the delivery key in ...")
     install_key_by_vote(chain, dep, (cfg.data_dir / "keys" / "vk.bin").read_bytes(), voters, say)
     return dep, settings, feeder_caps, homes, keys, voters

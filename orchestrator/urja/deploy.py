@@ -74,12 +74,13 @@ class GovernanceSettings:
     )
 
     @staticmethod
-    def trial() -> GovernanceSettings:
+    def trial(voters: int = 0) -> GovernanceSettings:
         """Seconds-long rules for a local trial, the demo and tests: a vote takes about
-        ten seconds. Never for a real community (the contract's absolute floors apply)."""
+        ten seconds, plus a second for each of the `voters` expected to vote one after the
+        other. Never for a real community (the contract's absolute floors apply)."""
         return GovernanceSettings(
             quorum_bps=5000,
-            voting_secs=6,
+            voting_secs=6 + voters,
             timelock_secs=5,
             grace_secs=3600,
             maturity_secs=0,
