@@ -19,11 +19,11 @@ from stellar_sdk import StrKey
 
 from . import events
 from .chain import Chain, ChainError, ChainUnavailable, addr
-from .contracts import native
 from .deploy import Deployment
 from .indexer.store import Index, IndexSchemaError
 from .monitor import grid_status
 from .relayer.inbox import Inbox
+from .scval_codec import native
 from .slots import SlotClock
 from .solar import SiteClock
 

@@ -27,9 +27,9 @@ from pathlib import Path
 import click
 
 from . import broker, fees, localnet, market_audit, zk
+from .bindings import Market, Registry
 from .chain import Chain, ChainError
 from .config import Config
-from .contracts import Market, Registry
 from .deploy import GovernanceSettings, MarketSettings, deploy_and_record, install_key_by_vote
 from .domain import market_domain
 from .fleet import SimHousehold, Weather, make_community, publish, sign_slot

@@ -29,7 +29,7 @@ from stellar_sdk import xdr as sx
 
 from . import ceremony, proof_check, zk
 from .chain import Chain, addr
-from .contracts import native, struct
+from .scval_codec import native, struct
 
 REPO = Path(__file__).resolve().parents[2]
 CIRCUIT_ID = 1

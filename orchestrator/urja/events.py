@@ -72,7 +72,7 @@ def record_type(contract: str, name: str, struct: str) -> type:
 
 
 def _value(contract: str, where: str, t, v) -> Any:
-    """`v` (an SCVal decoded by `urja.contracts.native`, or its JSON form in the index) as
+    """`v` (an SCVal decoded by `urja.scval_codec.native`, or its JSON form in the index) as
     the spec type `t`; EventLayoutError naming `where` when it is not one."""
 
     def wrong(what: str) -> EventLayoutError:

@@ -106,7 +106,7 @@ def check_transcript(
 def chain_state(s: Stack) -> dict:
     """What the chain says now: kWh supply, the market's totals and parameters, the escrow it
     holds, and each household's credit (asked per address by the audit)."""
-    from .contracts import Market, Token
+    from .bindings import Market, Token
 
     ids = s.dep.contracts
     market = Market(s.chain, ids["market"])

@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass, field
 
 from . import clearing
+from .bindings import Market
 from .chain import ChainError
-from .contracts import Market
 from .indexer.store import Index
 from .limits import TxLimits, Usage
 from .loop import keep_running

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bindings import Market, Registry
 from .chain import Chain, ChainUnavailable, RpcError, rpc_call
 from .config import Config, ConfigError
-from .contracts import Market, Registry
 from .keystore import Keystore
 from .slots import SlotClock
 

@@ -14,8 +14,8 @@ import pytest
 from stellar_sdk import Keypair, scval
 
 from urja import localnet, zk
+from urja.bindings import Market, Registry, Token
 from urja.chain import Chain, ChainError, addr
-from urja.contracts import Market, Registry, Token
 from urja.deploy import (
     Deployment,
     MarketSettings,

@@ -14,8 +14,8 @@ import requests
 from stellar_sdk import Keypair, scval
 
 from urja import localnet, zk
+from urja.bindings import Market, Registry
 from urja.chain import Chain, addr
-from urja.contracts import Market, Registry
 from urja.deploy import MarketSettings, deploy_trial, install_key_by_vote
 from urja.domain import market_domain
 from urja.relayer.inbox import Inbox

@@ -16,8 +16,8 @@ import pytest
 from nacl.signing import SigningKey
 
 from urja import zk
+from urja.bindings import Market, Registry
 from urja.chain import Chain
-from urja.contracts import Market, Registry
 from urja.domain import delivery_message, market_domain
 from urja.fleet import sign_slot
 from urja.relayer.inbox import Inbox

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from nacl.signing import SigningKey
 
 from urja import broker, localnet
+from urja.bindings import Market, Registry, Token
 from urja.cli import main
 from urja.config import load
-from urja.contracts import Market, Registry, Token
 from urja.domain import market_domain
 from urja.indexer.store import Index
 from urja.keystore import Keystore

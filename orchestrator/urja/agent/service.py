@@ -30,7 +30,7 @@ log = logging.getLogger("urja.agent")
 
 
 class MarketPort(Protocol):
-    """The two market calls an agent makes (`urja.contracts.Market` has them)."""
+    """The two market calls an agent makes (`urja.bindings.Market` has them)."""
 
     def order(
         self, kp, side: str, slot: int, wh: int, price: int, meter: bytes | None = None

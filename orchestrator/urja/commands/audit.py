@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from .. import market_audit
+from ..bindings import Market
 from ..chain import ChainError
-from ..contracts import Market
 from ..stack import Stack
 from .common import config, friendly
 

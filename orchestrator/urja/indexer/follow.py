@@ -15,9 +15,10 @@ from stellar_sdk import xdr as sx
 from stellar_sdk.soroban_rpc import EventFilter, EventFilterType
 
 from .. import events
+from ..bindings import Contract
 from ..chain import Chain
-from ..contracts import Contract, native
 from ..loop import keep_running
+from ..scval_codec import native
 from .store import Index, dumps
 
 log = logging.getLogger("urja.indexer")

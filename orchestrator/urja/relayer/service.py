@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import zk
+from ..bindings import Market, Registry
 from ..chain import ChainError, ChainUnavailable
-from ..contracts import Market, Registry
 from ..domain import market_domain
 from ..loop import keep_running
 from ..slots import SlotClock
