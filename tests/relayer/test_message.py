@@ -17,7 +17,7 @@ from nacl.signing import SigningKey
 
 from urja import zk
 from urja.bindings import Market, Registry
-from urja.chain import Chain
+from urja.chain import Chain, ChainError
 from urja.domain import delivery_message, market_domain
 from urja.fleet import sign_slot
 from urja.relayer.inbox import Inbox
@@ -237,3 +237,64 @@ def test_the_grid_monitor_skips_a_stored_v1_message(tmp_path):
     rows = grid_status(Index(tmp_path / "index.sqlite"), inbox, clock, None, {0: 1000}, 102 * 900)
     # Computed (not raised) for feeder 0 over the last 24 ended slots, 78..101.
     assert sorted(r.slot for r in rows) == list(range(78, 102))
+
+
+class _RotatingMarket:
+    """A market whose members vote the delivery key from `old` to `new` while the first
+    delivery (proved under `old`) is in flight: the verifier then rejects that proof."""
+
+    def __init__(self, old, new, rotate: bool):
+        self.id, self.new, self.rotate = MARKET, new, rotate
+        self.chain = type("C", (), {"passphrase": TESTNET, "ledger_time": lambda _: 10**10})()
+        self.chain.local = type("L", (), {"instructions": 1, "tx_hash": "tx"})()
+        self.vk, self.proved_under = old.vk_bytes(), []
+
+    def installed_vk(self):
+        return self.vk
+
+    def delivered(self, meter, slot):
+        return False
+
+    def deliver(self, op, meter, slot, commitment, energy, signature, proof):
+        self.proved_under.append(proof)
+        if len(self.proved_under) == 1:
+            if self.rotate:
+                self.vk = self.new.vk_bytes()
+            raise ChainError("market.deliver: ProofRejected (#32)", 32, "ProofRejected")
+
+
+class _Registry:
+    def meter(self, meter):
+        return {"active": True, "max_wh_per_minute": 1000}
+
+
+@pytest.mark.parametrize("rotate", [True, False])
+def test_a_proof_rejected_because_the_key_rotated_meanwhile_is_proved_again(tmp_path, rotate):
+    old, new = zk.ProvingKey.setup(5), zk.ProvingKey.setup(6)
+    zk.save_keys(old, tmp_path / "keys" / "old")
+    zk.save_keys(new, tmp_path / "keys" / "new")
+    market = _RotatingMarket(old, new, rotate)
+    relayer = Relayer(
+        market,
+        _Registry(),
+        None,
+        old,
+        Inbox(tmp_path / "inbox.sqlite"),
+        SlotClock(900, 60, 3600),
+        keys_dir=tmp_path / "keys",
+    )
+    m = make()
+    relayer.inbox.accept(m)
+    assert relayer.deliver_ready() == 0
+    if not rotate:
+        # The installed key did not change: the rejection is the message's own; filed.
+        assert relayer.inbox.pending() == []
+        assert relayer.inbox.dead_letters()[0]["reason"].startswith("delivery refused")
+        return
+    # Rotated: nothing filed, the slot stays pending and the next round proves it anew
+    # under the key the verifier now holds.
+    assert relayer.inbox.pending() == [m] and relayer.inbox.dead_letters() == []
+    assert relayer.deliver_ready() == 1
+    assert relayer.inbox.pending() == []
+    first, second = market.proved_under
+    assert first != second

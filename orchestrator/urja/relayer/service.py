@@ -147,6 +147,21 @@ class Relayer:
         self.instructions[m.slot] = self.instructions.get(m.slot, 0) + local.instructions
         return local.tx_hash
 
+    def key_rotated_since(self, key: zk.ProvingKey) -> bool:
+        """Whether the verifier now holds another verifying key than `key`'s."""
+        if self.keys_dir is None:
+            return False
+        vk = self.market.installed_vk()
+        return vk is not None and vk != key.vk_bytes()
+
+    def refuse(self, m: MeterSlot, e: Exception) -> None:
+        """Files a slot the chain or the prover refused: delivered as refused, and a dead
+        letter naming why."""
+        log.warning("delivery of slot %s for %s refused: %s", m.slot, m.meter.hex(), e)
+        with self.lock:
+            self.inbox.mark_delivered(m, f"refused: {e}")
+            self.inbox.reject(b"", f"delivery refused: {e}", m)
+
     def deliver_ready(self) -> int:
         """Proves and delivers every stored slot that has ended; returns how many landed.
         Raises `ChainUnavailable` (slots stay pending) when the network is down."""
@@ -163,11 +178,17 @@ class Relayer:
                 outcome = self.deliver_one(m, key)
             except ChainUnavailable:
                 raise
-            except (ChainError, MessageError, zk.ZkError) as e:
-                log.warning("delivery of slot %s for %s refused: %s", m.slot, m.meter.hex(), e)
-                with self.lock:
-                    self.inbox.mark_delivered(m, f"refused: {e}")
-                    self.inbox.reject(b"", f"delivery refused: {e}", m)
+            except ChainError as e:
+                if e.name == "ProofRejected" and self.key_rotated_since(key):
+                    # Proved under the key the members just voted out: the proof says nothing
+                    # about the message. It stays pending and the next round proves it under
+                    # the installed key.
+                    log.info("slot %s for %s: key rotated while proving", m.slot, m.meter.hex())
+                    continue
+                self.refuse(m, e)
+                continue
+            except (MessageError, zk.ZkError) as e:
+                self.refuse(m, e)
                 continue
             with self.lock:
                 self.inbox.mark_delivered(m, outcome)
