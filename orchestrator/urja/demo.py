@@ -194,7 +194,7 @@ def fees_paid(
     """Fees of all the market's calls and of those for the slots after `first`, each
     against the energy its deliveries proved."""
     mine = [c for c in costs if c.contract == market]
-    later = [c for s, cs in fees.by_slot(mine, market).items() if s > first for c in cs]
+    later = [c for s, cs in fees.by_slot(costs, market).items() if s > first for c in cs]
     return (
         fees.report(mine, payers, sum(map(fees.delivered_wh, mine))),
         fees.report(later, payers, sum(map(fees.delivered_wh, later))),
