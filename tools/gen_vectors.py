@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes docs/vectors/delivery.json: the cross-language test vectors of the market domain,
 the signed delivery message, the proof's public input `h` and the meter's MQTT payload
-(docs/formats.md). `--check` regenerates them and fails if the file differs.
+(docs/formats.md), and the per-reading limit of a meter's rate at a slot length. `--check` regenerates them and fails if the file differs.
 
 Every value is computed here straight from the byte layouts in docs/formats.md, with
 hashlib (SHA-256), PyNaCl (ed25519, deterministic) and the pure-Python Poseidon of
@@ -80,7 +80,7 @@ def delivery(passphrase: str, market_id: str) -> dict:
         "meter_seed": seed.hex(),
         "meter": meter.hex(),
         "slot": slot,
-        "max_wh_per_minute": max_wh,
+        "max_wh_per_reading": max_wh,
         "export_wh": export,
         "import_wh": imp,
         "salt": salt.hex(),
@@ -95,6 +95,25 @@ def delivery(passphrase: str, market_id: str) -> dict:
     }
 
 
+READING_LIMIT_CASES = [
+    (60, 900), (60, 15), (100, 15), (100, 30), (6000, 15), (59, 15), (1, 900), (90, 30),
+    (65535, 900), (65535, 3600), (4_294_967_295, 86_400),
+]
+"""(registered Wh per minute, market slot seconds) pairs, from the usual to the clamped."""
+
+
+def reading_limits() -> list[dict]:
+    """The per-reading limit of a meter's rate at a market's slot length, by docs/formats.md:
+    the rate over one reading's interval (a fifteenth of the slot), rounded down, capped
+    below 2^16."""
+    out = []
+    for rate, slot_secs in READING_LIMIT_CASES:
+        interval_secs = slot_secs // 15
+        limit = min(2**16 - 1, rate * interval_secs // 60)
+        out.append({"max_wh_per_minute": rate, "slot_secs": slot_secs, "reading_limit_wh": limit})
+    return out
+
+
 def vectors() -> dict:
     """The whole file: one full vector, and the same meter and slot for another market on
     the same network and for the same market on another network."""
@@ -104,6 +123,7 @@ def vectors() -> dict:
         "delivery": delivery(TESTNET, a),
         "other_market": delivery(TESTNET, b),
         "other_network": delivery(MAINNET, a),
+        "reading_limits": reading_limits(),
     }
 
 

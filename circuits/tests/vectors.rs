@@ -47,7 +47,7 @@ fn the_prover_reproduces_every_shared_delivery_vector() {
             .map(|x| x.as_u64().unwrap())
             .collect();
         let slot = v["slot"].as_u64().unwrap();
-        let max = v["max_wh_per_minute"].as_u64().unwrap();
+        let max = v["max_wh_per_reading"].as_u64().unwrap();
         let w =
             DeliveryWitness::new(&readings, hex32(&v["salt"]), slot, max, meter, domain).unwrap();
         assert_eq!(

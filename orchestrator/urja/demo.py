@@ -26,7 +26,7 @@ from pathlib import Path
 
 import click
 
-from . import broker, fees, localnet, market_audit, zk
+from . import broker, fees, localnet, market_audit, metering, zk
 from .bindings import Market, Registry
 from .chain import Chain, ChainError
 from .config import Config
@@ -41,6 +41,8 @@ from .slots import SlotClock
 from .stack import RELAYER_KEY, Stack, site_clock
 
 SLOT_SECS = 15
+SIM_SLOT_SECS = 900
+"""What each demo slot stands for: 15 minutes of the simulated day."""
 GATE_LEAD = 5
 DAY_START_UTC = 1774063800
 """2026-03-21 03:30 UTC = 09:00 in Delhi (equinox): the time the first demo slot stands for."""
@@ -168,7 +170,10 @@ def _set_up_community(
         chain.fund_if_new(kp.public_key, cfg.friendbot_url)
         registry.add_member(op, kp.public_key, h.role, h.feeder)
         if h.meter is not None:
-            registry.register_meter(op, h.meter_id, kp.public_key, h.feeder, h.max_wh_per_minute)
+            # 15-second slots stand for 15 minutes: the meter is registered at its
+            # rate times that compression, so a reading may hold a simulated minute.
+            rate = metering.compressed_rate(h.max_wh_per_minute, SLOT_SECS, SIM_SLOT_SECS)
+            registry.register_meter(op, h.meter_id, kp.public_key, h.feeder, rate)
             registry.accept_meter(kp, h.meter_id)  # the owner signs for its meter
     # No key installs the delivery key alone: a majority of the members vote it in.
     voters = [keys[h.name] for h in homes][:majority]
@@ -252,7 +257,7 @@ def run(
             "longitude": 77.21,
             "origin_slot": first,
             "origin_unix": DAY_START_UTC,
-            "sim_slot_secs": 900,
+            "sim_slot_secs": SIM_SLOT_SECS,
         }
         dep.site = site
         dep.save(data_dir)
@@ -340,7 +345,10 @@ def run(
         )
         wait_until(chain, chain.ledger_time() + 2)
         rep = market_audit.run(
-            Index(stack.index_path, readonly=True), market_audit.chain_state(stack), domain=domain
+            Index(stack.index_path, readonly=True),
+            market_audit.chain_state(stack),
+            domain=domain,
+            slot_secs=SLOT_SECS,
         )
         say(rep.text())
         paid, steady = fees_paid(

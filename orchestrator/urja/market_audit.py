@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import events, proof_check
+from . import events, metering, proof_check
 from .indexer.store import Index
 
 if TYPE_CHECKING:
@@ -134,13 +134,15 @@ def audit_deployment(s: Stack, from_chain: bool = False, offline: bool = False) 
         index = Index(s.index_path, readonly=True)
     state = None if offline else chain_state(s)
     domain = market_domain(s.dep.passphrase, s.dep.contracts["market"])
-    return run(index, state, domain=domain, circuit_id=s.dep.circuit_id)
+    return run(
+        index, state, domain=domain, slot_secs=s.clock.slot_secs, circuit_id=s.dep.circuit_id
+    )
 
 
 def _verify(args) -> tuple[bool, bool]:
-    vk, proof, commitment, energy, slot, cap, meter, sig, domain = args
+    vk, proof, commitment, energy, slot, limit, meter, sig, domain = args
     ok_proof = vk is not None and proof_check.verify_delivery(
-        vk, proof, commitment, energy, slot, cap, meter, domain=domain
+        vk, proof, commitment, energy, slot, limit, meter, domain=domain
     )
     ok_sig = proof_check.verify_signature(meter, slot, commitment, sig, domain=domain)
     return ok_proof, ok_sig
@@ -287,13 +289,16 @@ def run(
     workers: int | None = None,
     *,
     domain: bytes,
+    slot_secs: int,
     circuit_id: int = CIRCUIT_ID,
     fee_recipient: str | None = None,
 ) -> Report:
     """Audits the events in `index` of the market whose domain (`urja.domain.market_domain`
     of its network and address) is `domain`: every signature and proof is checked for it,
     each proof against the verifying key of the market's circuit (`circuit_id`, then as
-    `params` events set it) in force when it was delivered.
+    `params` events set it) in force when it was delivered, and against the per-reading
+    limit of the meter's rate then registered at the market's `slot_secs` (fixed for the
+    market's life).
 
     `fee_recipient` is the fee recipient the market was constructed with (its constructor
     emits no `params` event); when not given it is taken from the index (the indexer reads
@@ -309,7 +314,7 @@ def run(
         fee_to = (chain_state.get("params") or {}).get("fee_recipient")
     m = rebuild(rows, circuit_id, fee_to)
     per_meter = _check_trades(rep, m)
-    _check_proofs(rep, m, domain, workers)
+    _check_proofs(rep, m, domain, slot_secs, workers)
     proven_at = _check_energy(rep, m, per_meter)
     balances = _check_escrow(rep, m)
     if chain_state is not None:
@@ -364,7 +369,9 @@ def _check_trades(rep: Report, m: Rebuild) -> dict[tuple[str, int], list[int]]:
     return per_meter
 
 
-def _check_proofs(rep: Report, m: Rebuild, domain: bytes, workers: int | None) -> None:
+def _check_proofs(
+    rep: Report, m: Rebuild, domain: bytes, slot_secs: int, workers: int | None
+) -> None:
     """Every proof (py_ecc) and meter signature, each against the key in force at its
     delivery; one delivery per meter and slot."""
     rep.check(
@@ -379,7 +386,7 @@ def _check_proofs(rep: Report, m: Rebuild, domain: bytes, workers: int | None) -
             p["commitment"],
             p["energy"],
             p["slot"],
-            m.cap(p["meter"], p["ledger"]),
+            metering.reading_limit_wh(max(0, m.cap(p["meter"], p["ledger"])), slot_secs),
             bytes.fromhex(p["meter"]),
             p["signature"],
             domain,

@@ -92,13 +92,15 @@ def delivery_public_input(
     commitment: bytes,
     energy_wh: int,
     slot: int,
-    max_wh_per_minute: int,
+    reading_limit: int,
     meter_key: bytes,
     *,
     domain: bytes,
 ) -> int:
     """`h = Poseidon(C, E, slot, max, K)` with `K = Poseidon(Poseidon(key_hi, key_lo), D)`,
-    `D` the first 31 bytes of the market `domain` (docs/formats.md)."""
+    `D` the first 31 bytes of the market `domain` and `max` the per-reading limit
+    (`metering.reading_limit_wh` of the meter's rate and the market's slot length;
+    docs/formats.md)."""
     if len(meter_key) != 32 or len(commitment) != 32 or len(domain) != 32:
         raise AuditError("meter key, commitment and domain must be 32 bytes each")
     inner = poseidon([int.from_bytes(meter_key[:16], "big"), int.from_bytes(meter_key[16:], "big")])
@@ -106,7 +108,7 @@ def delivery_public_input(
     c = int.from_bytes(commitment, "big")
     if c >= R:
         raise AuditError("commitment is not below the scalar field modulus")
-    return poseidon([c, energy_wh, slot, max_wh_per_minute, k])
+    return poseidon([c, energy_wh, slot, reading_limit, k])
 
 
 def _fq(data: bytes, what: str) -> int:
@@ -213,16 +215,14 @@ def verify_delivery(
     commitment: bytes,
     energy_wh: int,
     slot: int,
-    max_wh_per_minute: int,
+    reading_limit: int,
     meter_key: bytes,
     *,
     domain: bytes,
 ) -> bool:
     """Recomputes `h` from the public values and the market `domain` and verifies the proof
     against it."""
-    h = delivery_public_input(
-        commitment, energy_wh, slot, max_wh_per_minute, meter_key, domain=domain
-    )
+    h = delivery_public_input(commitment, energy_wh, slot, reading_limit, meter_key, domain=domain)
     return verify_groth16(vk, proof, [h])
 
 

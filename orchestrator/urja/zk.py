@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import _native
+from . import _native, metering
 from . import domain as _domain
 
 ZkError = _native.ZkError
@@ -22,8 +22,8 @@ ZkError = _native.ZkError
 ProvingKey = _native.ProvingKey
 """A Groth16 proving key of the delivery circuit (with its verifying key)."""
 
-READINGS = 15
-"""Readings per slot: one per minute of a 15-minute slot (a circuit constant)."""
+READINGS = metering.READINGS
+"""Readings per slot (`urja.metering.READINGS`)."""
 
 DOMAIN = _domain.MESSAGE_TAG
 """Tag that starts every signed delivery message ("URJA/delivery/v2")."""
@@ -75,14 +75,15 @@ def delivery_public_input(
     commitment_bytes: bytes,
     energy_wh: int,
     slot: int,
-    max_wh_per_minute: int,
+    reading_limit: int,
     meter_key: bytes,
     *,
     domain: bytes,
 ) -> bytes:
-    """`h`, the proof's single public input for the market `domain`, as 32 big-endian bytes."""
+    """`h`, the proof's single public input for the market `domain`, as 32 big-endian bytes
+    (`reading_limit` from `reading_limit_wh`)."""
     return _native.delivery_public_input(
-        commitment_bytes, energy_wh, slot, max_wh_per_minute, meter_key, domain
+        commitment_bytes, energy_wh, slot, reading_limit, meter_key, domain
     )
 
 
@@ -91,15 +92,16 @@ def prove_delivery(
     readings: list[int],
     salt: bytes,
     slot: int,
-    max_wh_per_minute: int,
+    reading_limit: int,
     meter_key: bytes,
     *,
     domain: bytes,
 ) -> DeliveryProof:
-    """Proves a meter's slot in the market `domain`. Raises `ZkError` naming the reading when
-    one is out of range."""
+    """Proves a meter's slot in the market `domain`, every reading within `reading_limit`
+    Wh (`reading_limit_wh`). Raises `ZkError` naming the reading when one is out of
+    range."""
     proof, h, c, energy = key.prove_delivery(
-        list(readings), salt, slot, max_wh_per_minute, meter_key, domain
+        list(readings), salt, slot, reading_limit, meter_key, domain
     )
     return DeliveryProof(proof=proof, public_input=h, commitment=c, energy_wh=energy)
 
@@ -162,7 +164,7 @@ def export_example(out_dir: str | os.PathLike, key: ProvingKey | None = None) ->
                 "commitment": p.commitment.hex(),
                 "energy_wh": p.energy_wh,
                 "slot": slot,
-                "max_wh_per_minute": 500,
+                "max_wh_per_reading": 500,
                 "meter": meter_key.hex(),
                 "domain": domain.hex(),
                 "public_input": p.public_input.hex(),

@@ -245,3 +245,11 @@ def test_pv_capacity_from_the_registered_meters(tmp_path):
     # the registered capacity rounds up per minute: within 1 Wh/min of the roof
     assert registered_kwp(tmp_path / "index.sqlite", "GME") == pytest.approx(4.5, abs=0.06)
     assert registered_kwp(tmp_path / "index.sqlite", "GNOBODY") == 0
+    # A demo registers the rate times its time compression (15-second slots standing for
+    # 15 minutes): the agent divides it out again.
+    from urja import metering
+
+    fast = metering.compressed_rate(roof.max_wh_per_minute, 15, 900)
+    ix.db.execute("UPDATE meters SET max_wh_per_minute = ? WHERE meter = 'm1'", (fast,))
+    ix.db.commit()
+    assert registered_kwp(tmp_path / "index.sqlite", "GME", 60) == pytest.approx(4.5, abs=0.06)

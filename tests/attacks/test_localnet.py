@@ -112,9 +112,7 @@ def test_the_operator_holds_no_power_beyond_its_role(net):
         [scval.to_bytes(meter), scval.to_uint32(60_000)],
         op,
     )
-    unauthorized(
-        chain.invoke, dep.contracts["token"], "set_minter", [addr(op)], op
-    )
+    unauthorized(chain.invoke, dep.contracts["token"], "set_minter", [addr(op)], op)
     unauthorized(
         chain.invoke,
         dep.contracts["verifier"],
@@ -154,7 +152,9 @@ def test_a_member_admitted_after_a_proposal_cannot_vote_on_it(net):
     action = action_call(dep.contracts["token"], "set_minter", [addr(op)])
     after(chain, chain.ledger_time())  # members vote on proposals made after their admission
     pid = chain.invoke(
-        g, "propose", [addr(voters[0]), action, scval.to_string("make the operator minter")],
+        g,
+        "propose",
+        [addr(voters[0]), action, scval.to_string("make the operator minter")],
         voters[0],
     )
     created = chain.ledger_time()
@@ -168,3 +168,42 @@ def test_a_member_admitted_after_a_proposal_cannot_vote_on_it(net):
         [addr(late), pid, scval.to_bool(True)],
         late,
     )
+
+
+def test_a_short_slot_meter_claims_no_more_than_its_rate(net):
+    # Needs the key the first test voted in. 15-second slots: each reading covers a second,
+    # so a meter registered at 60 Wh a minute may claim 1 Wh a reading. The market used to
+    # take the per-minute rate as the per-reading cap: 60 times the meter's rate.
+    from nacl.signing import SigningKey
+
+    from urja import metering
+    from urja.domain import market_domain
+    from urja.fleet import sign_slot
+
+    chain, op, dep = net
+    market = Market(chain, dep.contracts["market"])
+    reg = Registry(chain, dep.contracts["registry"])
+    donor = household(chain, op, dep, "donor")
+    sk = SigningKey(bytes([11] * 32))
+    meter = bytes(sk.verify_key)
+    reg.register_meter(op, meter, donor.public_key, 0, 60)
+    reg.accept_meter(donor, meter)
+    limit = metering.reading_limit_wh(60, SLOT_SECS)
+    assert limit == 1
+    key = zk.ProvingKey.setup(5)
+    domain = market_domain(chain.passphrase, dep.contracts["market"])
+    slot = chain.ledger_time() // SLOT_SECS
+    after(chain, (slot + 1) * SLOT_SECS)
+
+    def send(readings: list[int], proven_limit: int) -> None:
+        m = sign_slot(sk, slot, readings, [0] * 15, None, domain=domain)
+        p = zk.prove_delivery(key, readings, m.salt, slot, proven_limit, meter, domain=domain)
+        market.deliver(op, meter, slot, m.commitment, p.energy_wh, m.signature, p.proof)
+
+    supply = Token(chain, dep.contracts["token"]).total_supply()
+    refused("EnergyOutOfRange", send, [60] * 15, 60)  # 900 Wh in 15 seconds
+    refused("ProofRejected", send, [1] * 15, 60)  # proven against the per-minute rate
+    assert Token(chain, dep.contracts["token"]).total_supply() == supply
+    send([limit] * 15, limit)  # what the meter can export in 15 seconds
+    assert market.delivered(meter, slot)
+    assert Token(chain, dep.contracts["token"]).total_supply() == supply + 15

@@ -15,6 +15,7 @@ from urja.indexer.store import Index, IndexSchemaError, dumps
 
 DOMAIN = hashlib.sha256(b"test market").digest()
 CAP = 100  # Wh per minute
+SLOT_SECS = 900  # so a reading's limit is CAP (urja.metering.reading_limit_wh)
 BUYER, DONOR, FEE = "GBUYER", "GDONOR", "GFEE"
 
 
@@ -55,7 +56,7 @@ def market_params(**changes) -> dict:
         "operator": "GOPERATOR",
         "fee_recipient": "GFEE",
         "fee_bps": 100,
-        "slot_secs": 900,
+        "slot_secs": SLOT_SECS,
         "gate_lead_secs": 300,
         "delivery_deadline_secs": 3600,
         "horizon_slots": 96,
@@ -146,7 +147,7 @@ def chain_figures(h: History, **override):
 
 def test_each_delivery_is_verified_against_the_key_in_force_at_its_ledger(tmp_path, keys):
     h, _ = market_with_rotation(tmp_path, keys)
-    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN, slot_secs=SLOT_SECS)
     assert rep.ok, rep.failures
     assert rep.figures["key_rotations"] == 1 and rep.figures["proofs"] == 2
     # The last key alone (what the audit used before issue 13) rejects the older delivery:
@@ -169,12 +170,23 @@ def test_each_delivery_is_verified_against_the_key_in_force_at_its_ledger(tmp_pa
 
 def test_a_delivery_proven_with_the_retired_key_after_the_rotation_fails(tmp_path, keys):
     h, _ = market_with_rotation(tmp_path, keys, second_key_for_slot_2=0)
-    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN, slot_secs=SLOT_SECS)
     assert not rep.ok
     assert rep.failures == [
         "every delivery proof verifies (py_ecc) under the key in force at its ledger: "
         f"1 fail: meter {rep.failures[0].split('meter ')[1][:12]} slot 101"
     ]
+
+
+def test_each_proof_is_checked_against_the_rate_over_the_markets_reading_interval(tmp_path, keys):
+    # The same deliveries, proven with CAP per reading, audited as a market of 15-second
+    # slots: there a reading covers a second and may hold CAP / 60 Wh, so neither proof holds.
+    h, _ = market_with_rotation(tmp_path, keys)
+    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN, slot_secs=15)
+    assert not rep.ok
+    assert rep.failures[0].startswith(
+        "every delivery proof verifies (py_ecc) under the key in force at its ledger: 2 fail"
+    ), rep.failures
 
 
 def test_credits_withdrawals_and_meters_are_indexed(tmp_path, keys):
@@ -207,18 +219,24 @@ def test_credits_withdrawals_and_meters_are_indexed(tmp_path, keys):
 def test_the_audit_compares_every_household_credit_and_the_market_balance(tmp_path, keys):
     h, _ = market_with_rotation(tmp_path, keys)
     lying = chain_figures(h, credit=lambda a: 0 if a == BUYER else chain_figures(h)["credit"](a))
-    rep = market_audit.run(h.index, lying, workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, lying, workers=1, domain=DOMAIN, slot_secs=SLOT_SECS)
     assert [f.split(":")[0] for f in rep.failures] == [
         "each household's credit on chain equals its credits less withdrawals"
     ]
-    rep = market_audit.run(h.index, chain_figures(h, escrow_balance=2000), workers=1, domain=DOMAIN)
+    rep = market_audit.run(
+        h.index,
+        chain_figures(h, escrow_balance=2000),
+        workers=1,
+        domain=DOMAIN,
+        slot_secs=SLOT_SECS,
+    )
     assert [f.split(":")[0] for f in rep.failures] == [
         "payment token held by the market equals locked - withdrawn"
     ]
     # A doctored credit row in the index is found.
     with h.index.db:
         h.index.db.execute("UPDATE credits SET amount = amount + 1 WHERE owner = ?", (FEE,))
-    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN, slot_secs=SLOT_SECS)
     assert [f.split(":")[0] for f in rep.failures] == ["index tables agree with the events"]
 
 
@@ -230,7 +248,7 @@ def test_a_trade_settled_by_another_meters_delivery_is_found(tmp_path, keys):
             "topics = '[101]'",
             (mid.hex(), "ab" * 32),
         )
-    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, chain_figures(h), workers=1, domain=DOMAIN, slot_secs=SLOT_SECS)
     failed = {f.split(":")[0] for f in rep.failures}
     assert "each proven slot minted exactly its energy" in failed
 
@@ -265,7 +283,7 @@ def test_fee_credits_follow_the_fee_recipient_fixed_in_each_trade(tmp_path):
     assert (h.index.credit_of(FEE), h.index.credit_of("GNEW")) == (4, 4)
     assert h.index.meta("initial_fee_recipient") == FEE
     assert h.index.credit_of(DONOR) == 792 and h.index.credit_of(BUYER) == 200
-    rep = market_audit.run(h.index, None, workers=1, domain=DOMAIN)
+    rep = market_audit.run(h.index, None, workers=1, domain=DOMAIN, slot_secs=SLOT_SECS)
     passed = {n for n, ok, _ in rep.checks if ok}
     assert {
         "every credit has a known recipient",

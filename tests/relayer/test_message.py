@@ -21,7 +21,7 @@ from urja.chain import Chain, ChainError
 from urja.domain import delivery_message, market_domain
 from urja.fleet import sign_slot
 from urja.relayer.inbox import Inbox
-from urja.relayer.message import MessageError, MeterSlot, encode, parse_and_verify
+from urja.relayer.message import MessageError, MeterSlot, check_limit, encode, parse_and_verify
 from urja.relayer.service import Relayer
 from urja.slots import SlotClock
 
@@ -45,7 +45,7 @@ def make(slot=100, export=None, sk=SK, domain=DOMAIN) -> MeterSlot:
 
 def test_a_good_message_round_trips():
     m = make()
-    assert parse_and_verify(encode(m), DOMAIN, max_wh_per_minute=500) == m
+    assert parse_and_verify(encode(m), DOMAIN, reading_limit=500) == m
     assert m.energy_wh == sum(10 * i for i in range(15))
     assert m == sign_slot(SK, 100, list(m.export_wh), [0] * 15, m.salt, domain=DOMAIN)
 
@@ -110,7 +110,7 @@ def test_forged_or_inconsistent_messages_are_refused():
             DOMAIN,
         )
     with pytest.raises(MessageError, match=r"export_wh\[11\]: 110 Wh is above the meter's limit"):
-        parse_and_verify(encode(m), DOMAIN, max_wh_per_minute=100)
+        parse_and_verify(encode(m), DOMAIN, reading_limit=100)
 
 
 def unreachable_relayer(tmp_path, passphrase: str, market: str) -> Relayer:
@@ -298,3 +298,22 @@ def test_a_proof_rejected_because_the_key_rotated_meanwhile_is_proved_again(tmp_
     assert relayer.inbox.pending() == []
     first, second = market.proved_under
     assert first != second
+
+
+@pytest.mark.parametrize(("slot_secs", "limit"), [(900, 1000), (30, 33), (15, 16)])
+def test_the_relayer_limits_each_reading_to_the_rate_over_its_interval(tmp_path, slot_secs, limit):
+    # The registered rate is 1,000 Wh a minute: a reading of a 15-second slot covers one
+    # second and may hold 16 Wh, as the market binds into the proof.
+    key = zk.ProvingKey.setup(5)
+    relayer = Relayer(
+        _RotatingMarket(key, key, False),
+        _Registry(),
+        None,
+        key,
+        Inbox(tmp_path / "inbox.sqlite"),
+        SlotClock(slot_secs, 5, 600),
+    )
+    assert relayer.meter_limit(bytes(32)) == limit
+    over = make(slot=5, export=[limit + 1] + [0] * 14)
+    with pytest.raises(MessageError, match=rf"export_wh\[0\]: {limit + 1} Wh is above"):
+        check_limit(over, relayer.meter_limit(over.meter))

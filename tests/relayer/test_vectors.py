@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from nacl.signing import SigningKey
 
-from urja import proof_check, zk
+from urja import metering, proof_check, zk
 from urja.domain import DomainError, delivery_message, domain_scalar, market_domain, network_id
 from urja.fleet import sign_slot
 from urja.relayer.message import MessageError, encode, parse_and_verify
@@ -50,8 +50,8 @@ def test_orchestrator_reproduces_the_vectors(section):
     m = sign_slot(sk, v["slot"], v["export_wh"], v["import_wh"], salt, domain=dom)
     assert m.signature.hex() == v["signature"]
     assert encode(m) == v["payload"]
-    assert parse_and_verify(v["payload"], dom, v["max_wh_per_minute"]) == m
-    args = (c, v["energy_wh"], v["slot"], v["max_wh_per_minute"], meter)
+    assert parse_and_verify(v["payload"], dom, v["max_wh_per_reading"]) == m
+    args = (c, v["energy_wh"], v["slot"], v["max_wh_per_reading"], meter)
     h = bytes.fromhex(v["public_input"])
     assert zk.delivery_public_input(*args, domain=dom) == h
     assert proof_check.delivery_public_input(*args, domain=dom) == int.from_bytes(h, "big")
@@ -80,7 +80,7 @@ def test_a_proof_for_the_vector_verifies_only_in_its_own_domain():
         v["export_wh"],
         bytes.fromhex(v["salt"]),
         v["slot"],
-        v["max_wh_per_minute"],
+        v["max_wh_per_reading"],
         meter,
         domain=dom,
     )
@@ -102,3 +102,20 @@ def test_bad_domain_inputs_name_what_is_wrong():
         delivery_message(b"x", bytes(32), 1, bytes(32))
     with pytest.raises(DomainError, match="slot -1 is not a u64"):
         delivery_message(bytes(32), bytes(32), -1, bytes(32))
+
+
+def test_the_reading_limit_matches_the_shared_vectors():
+    """The relayer's and auditor's per-reading limit is the contracts' (checked against the
+    same cases by contracts/interfaces/tests/metering.rs)."""
+    cases = VECTORS["reading_limits"]
+    assert len(cases) >= 8
+    for c in cases:
+        got = metering.reading_limit_wh(c["max_wh_per_minute"], c["slot_secs"])
+        assert got == c["reading_limit_wh"], c
+
+
+def test_a_bad_reading_limit_input_is_named():
+    with pytest.raises(ValueError, match="slot_secs 0"):
+        metering.reading_limit_wh(60, 0)
+    with pytest.raises(ValueError, match="max_wh_per_minute -1"):
+        metering.reading_limit_wh(-1, 900)

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from nacl.signing import SigningKey
 
-from urja import broker, localnet
+from urja import broker, localnet, metering
 from urja.bindings import Market, Registry, Token
 from urja.cli import main
 from urja.config import load
@@ -197,7 +197,8 @@ def community(tmp_path_factory) -> Community:
                 "--feeder",
                 str(feeder),
                 "--max-wh-per-minute",
-                "100",
+                # 100 Wh a reading: the 15-second slots stand for 15 minutes of energy.
+                str(metering.compressed_rate(100, SLOT_SECS, 900)),
                 "--new-key",
                 str(kf),
                 "--accept-as",

@@ -104,7 +104,10 @@ await shoot(receiver, "receiver-not-member-375");
 admin(`member add ${donor.address} --role donor --feeder 0`);
 admin(`member add ${receiver.address} --role receiver --feeder 0`);
 const meterKey = join(WORK, "e2e-meter.key");
-admin(`meter register --owner ${donor.address} --feeder 0 --max-wh-per-minute 100 --new-key ${meterKey}`);
+// A 6 kW roof (100 Wh a minute) whose short test slots stand for 15 minutes of energy: the
+// registered rate is scaled by that compression, as urja.metering.compressed_rate does.
+const rate = Math.ceil((100 * 900) / config.market.slot_secs);
+admin(`meter register --owner ${donor.address} --feeder 0 --max-wh-per-minute ${rate} --new-key ${meterKey}`);
 
 // The registered meter waits for its owner: the donor accepts it, seeing the fee first.
 await donor.page.getByRole("button", { name: "Sell" }).click();

@@ -58,7 +58,8 @@ pub struct Member {
 pub struct Meter {
     pub owner: Address,
     pub feeder: u32,
-    /// Physical cap on export per reading interval; proven per reading in zero knowledge.
+    /// The meter's physical export rate cap; each reading is proven within it for the
+    /// reading's interval (`metering::reading_limit_wh`).
     pub max_wh_per_minute: u32,
     /// Delivering: accepted by its owner and not suspended.
     pub active: bool,
@@ -121,10 +122,32 @@ pub struct DeliveryClaim {
     pub commitment: BytesN<32>,
     /// `E`, the sum of the committed readings in Wh.
     pub energy_wh: u64,
-    /// The per-reading cap proven for every reading (the meter's registered limit).
+    /// The per-reading cap proven for every reading: the meter's registered rate over one
+    /// reading's interval (`metering::reading_limit_wh`).
     pub max_wh_per_reading: u32,
     /// The meter's ed25519 signature over the delivery message (`docs/formats.md`).
     pub signature: BytesN<64>,
+}
+
+/// How a meter's registered rate bounds its readings; the relayer, the prover and the
+/// auditor compute the same bound (`docs/formats.md`, vectors in
+/// `docs/vectors/delivery.json`).
+pub mod metering {
+    /// Readings a meter commits per slot, each covering a fifteenth of the slot.
+    pub const READINGS_PER_SLOT: u64 = 15;
+    /// Readings and their limit are proven below 2^16.
+    pub const MAX_READING_WH: u32 = 65_535;
+
+    /// The most Wh one reading may claim in slots of `slot_secs` seconds from a meter
+    /// registered at `max_wh_per_minute`: the rate times the reading's interval
+    /// (`slot_secs / 15` seconds), rounded down, never above `MAX_READING_WH`. It exists
+    /// because a per-minute rate applied to each reading whatever the slot length let a
+    /// meter in 15-second slots claim 60 times its rate.
+    pub fn reading_limit_wh(max_wh_per_minute: u32, slot_secs: u64) -> u32 {
+        let secs = slot_secs / READINGS_PER_SLOT;
+        let wh = (max_wh_per_minute as u64).saturating_mul(secs) / 60;
+        wh.min(MAX_READING_WH as u64) as u32
+    }
 }
 
 /// Domain separation shared by every contract and every off-chain implementation: the

@@ -23,6 +23,7 @@ mod test;
 use soroban_sdk::{
     contract, contractimpl, token::TokenClient, Address, Bytes, BytesN, Env, Map, Vec,
 };
+use urja_interfaces::metering::{reading_limit_wh, READINGS_PER_SLOT};
 use urja_interfaces::{admin, DeliveryClaim, Meter, RegistryClient, VerifierClient};
 
 pub use errors::MarketError;
@@ -579,8 +580,9 @@ impl Market {
     /// Open to any submitter (the relayer usually): authority comes from the meter's
     /// ed25519 signature over `"URJA/delivery/v2" || domain || meter || slot (u64 BE) ||
     /// commitment`, where `domain` names this market and network (`docs/formats.md`), and
-    /// from the Groth16 proof that the signed commitment hides readings within the meter's
-    /// limit summing to `energy_wh`; both are checked by the verifier contract (the
+    /// from the Groth16 proof that the signed commitment hides readings, each within the
+    /// meter's rate over one reading's interval (`metering::reading_limit_wh`), summing to
+    /// `energy_wh`; both are checked by the verifier contract (the
     /// signature host function aborts the call on a bad signature). Accepted from the end
     /// of the slot until the delivery deadline, once per (meter, slot), and only while the
     /// meter and its owner are active.
@@ -618,7 +620,8 @@ impl Market {
         if env.storage().temporary().has(&done) {
             return Err(MarketError::AlreadyDelivered);
         }
-        if energy_wh > 15 * m.max_wh_per_minute as u64 {
+        let limit = reading_limit_wh(m.max_wh_per_minute, p.slot_secs);
+        if energy_wh > READINGS_PER_SLOT * limit as u64 {
             return Err(MarketError::EnergyOutOfRange);
         }
         let claim = DeliveryClaim {
@@ -626,7 +629,7 @@ impl Market {
             slot,
             commitment: commitment.clone(),
             energy_wh,
-            max_wh_per_reading: m.max_wh_per_minute,
+            max_wh_per_reading: limit,
             signature: signature.clone(),
         };
         let verified = VerifierClient::new(&env, &p.verifier).try_verify_delivery(

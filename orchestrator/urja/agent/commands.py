@@ -56,7 +56,8 @@ def run_cmd(settings_path: Path, interval: float, once: bool) -> None:
     kp = Keystore(s.cfg.keystore).get(st.key)
     home = st.home
     if not st.kwp_given:
-        home = replace(home, kwp=round(registered_kwp(s.index_path, kp.public_key), 2))
+        kwp = registered_kwp(s.index_path, kp.public_key, slot_secs / clock.slot_secs)
+        home = replace(home, kwp=round(kwp, 2))
         click.echo(f"PV capacity from the registered meters: {home.kwp} kWp")
     a = Agent(
         home,

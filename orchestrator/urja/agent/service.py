@@ -228,9 +228,10 @@ CAPACITY_MARGIN = 1.1
 times this margin (as `fleet.SimHousehold.max_wh_per_minute` registers it)."""
 
 
-def registered_kwp(index_path: Path, address: str) -> float:
+def registered_kwp(index_path: Path, address: str, compression: float = 1.0) -> float:
     """The household's PV capacity (kWp) from its active meters' registered capacity in the
-    index (0 without a meter)."""
+    index (0 without a meter); in a trial whose slots stand for `compression` times their
+    length the registered rate is that many times the roof's (`metering.compressed_rate`)."""
     from ..indexer.store import Index
 
     ix = Index(index_path, readonly=True)
@@ -238,7 +239,8 @@ def registered_kwp(index_path: Path, address: str) -> float:
         rows = [m for m in ix.meters_of(address) if m["active"]]
     finally:
         ix.db.close()
-    return sum(r["max_wh_per_minute"] for r in rows) * 60 / 1000 / CAPACITY_MARGIN
+    rate = sum(r["max_wh_per_minute"] for r in rows) / compression
+    return rate * 60 / 1000 / CAPACITY_MARGIN
 
 
 def index_ports(index_path: Path, address: str):

@@ -301,6 +301,7 @@ def _meter_id(text: str) -> bytes:
 def meter_register(owner, feeder, max_wh_per_minute, meter_id, new_key, accept_as) -> None:
     """Bind a meter's ed25519 key to its owner; prints the market domain (network and market
     contract) to provision into the meter with its key (docs/firmware.md)."""
+    from .. import metering
     from ..domain import market_domain
     from ..stack import Stack
 
@@ -316,6 +317,11 @@ def meter_register(owner, feeder, max_wh_per_minute, meter_id, new_key, accept_a
         mid = _meter_id(meter_id)
     s.registry().register_meter(s.operator, mid, owner, feeder, max_wh_per_minute)
     click.echo(f"meter {mid.hex()} proposed for {owner}")
+    limit = metering.reading_limit_wh(max_wh_per_minute, s.clock.slot_secs)
+    click.echo(
+        f"at this market's {s.clock.slot_secs}-second slots it may claim up to {limit} Wh a "
+        f"reading, {limit * metering.READINGS} Wh a slot"
+    )
     if accept_as is not None:
         from ..keystore import Keystore
 

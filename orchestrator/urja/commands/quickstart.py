@@ -17,6 +17,10 @@ import click
 from .common import friendly
 
 TRIAL = {"slot_secs": 30, "gate_lead_secs": 10, "delivery_deadline_secs": 600}
+ROOF_WH_PER_MINUTE = 100
+"""alice's roof: 6 kW at its peak."""
+TRIAL_STANDS_FOR_SECS = 900
+"""Each trial slot's energy stands for a 15-minute slot's (the trial's clock is compressed)."""
 """Trial timings: 30 s slots whose gate closes 10 s before they start, deliveries accepted
 for 10 minutes after (a real community would use 900 / 300 / 3,600)."""
 
@@ -125,7 +129,7 @@ def _say_sky(s, now: int) -> None:
 
 def _set_up(conf, data_dir, meter_file, site_time, latitude, longitude, port):
     """Network, broker, config, deployment, households and meter; returns (stack, now)."""
-    from .. import broker, localnet
+    from .. import broker, localnet, metering
     from ..config import load
     from ..deploy import MarketSettings
     from ..keystore import Keystore
@@ -171,9 +175,18 @@ def _set_up(conf, data_dir, meter_file, site_time, latitude, longitude, port):
         click.echo(f"household {name}: {kp.public_key} ({role}, feeder 0)")
     alice = ks.get("alice").public_key
     mid = new_meter_key(meter_file)
-    s.registry().register_meter(s.operator, mid, alice, 0, 100)
+    # A trial slot's energy stands for a 15-minute slot's, so the roof's rate is registered
+    # times that compression (metering.compressed_rate); on a real network it is the meter's own.
+    rate = metering.compressed_rate(ROOF_WH_PER_MINUTE, s.clock.slot_secs, TRIAL_STANDS_FOR_SECS)
+    limit = metering.reading_limit_wh(rate, s.clock.slot_secs)
+    s.registry().register_meter(s.operator, mid, alice, 0, rate)
     s.registry().accept_meter(ks.get("alice"), mid)  # the owner signs for its meter
-    click.echo(f"meter {mid.hex()[:16]}... of alice (up to 100 Wh a minute), key in {meter_file}")
+    kw = ROOF_WH_PER_MINUTE * 60 / 1000
+    click.echo(
+        f"meter {mid.hex()[:16]}... of alice, key in {meter_file}: a {kw:g} kW "
+        f"roof whose {s.clock.slot_secs}-second trial slots stand for 15 minutes, registered at "
+        f"{rate} Wh a minute: up to {limit} Wh a reading, {limit * metering.READINGS} Wh a slot"
+    )
     from ..deploy import install_key_by_vote
 
     click.echo("the households vote the delivery key in (no key installs it alone) ...")

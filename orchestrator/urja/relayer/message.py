@@ -111,10 +111,10 @@ def check_domain(m: MeterSlot, domain: bytes) -> None:
         )
 
 
-def verify(m: MeterSlot, domain: bytes, max_wh_per_minute: int | None = None) -> None:
+def verify(m: MeterSlot, domain: bytes, reading_limit: int | None = None) -> None:
     """Checks that the message is for this market `domain`, the meter's signature, that the
-    commitment is Poseidon(readings, salt), and (when known) the meter's registered
-    per-reading limit."""
+    commitment is Poseidon(readings, salt), and (when known) the meter's per-reading limit
+    (`metering.reading_limit_wh` of its registered rate and the market's slot length)."""
     check_domain(m, domain)
     if not proof_check.verify_signature(m.meter, m.slot, m.commitment, m.signature, domain=domain):
         raise MessageError(
@@ -123,25 +123,26 @@ def verify(m: MeterSlot, domain: bytes, max_wh_per_minute: int | None = None) ->
     c = proof_check.poseidon([*m.export_wh, int.from_bytes(m.salt, "big")])
     if c.to_bytes(32, "big") != m.commitment:
         raise MessageError("commitment: does not match the readings and salt")
-    if max_wh_per_minute is not None:
-        check_limit(m, max_wh_per_minute)
+    if reading_limit is not None:
+        check_limit(m, reading_limit)
 
 
-def check_limit(m: MeterSlot, max_wh_per_minute: int) -> None:
-    """Refuses a slot with a reading above the meter's registered per-reading limit."""
+def check_limit(m: MeterSlot, reading_limit: int) -> None:
+    """Refuses a slot with a reading above the meter's per-reading limit."""
     for i, x in enumerate(m.export_wh):
-        if x > max_wh_per_minute:
+        if x > reading_limit:
             raise MessageError(
-                f"export_wh[{i}]: {x} Wh is above the meter's limit of {max_wh_per_minute}"
+                f"export_wh[{i}]: {x} Wh is above the meter's limit of {reading_limit} Wh "
+                "per reading (its registered rate over one reading's interval)"
             )
 
 
 def parse_and_verify(
-    payload: bytes | str, domain: bytes, max_wh_per_minute: int | None = None
+    payload: bytes | str, domain: bytes, reading_limit: int | None = None
 ) -> MeterSlot:
     """`parse` then `verify` for the market `domain`."""
     m = parse(payload)
-    verify(m, domain, max_wh_per_minute)
+    verify(m, domain, reading_limit)
     return m
 
 

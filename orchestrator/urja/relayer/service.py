@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import zk
+from .. import metering, zk
 from ..bindings import Market, Registry
 from ..chain import ChainError, ChainUnavailable
 from ..domain import market_domain
@@ -71,13 +71,15 @@ class Relayer:
         return int(t + time.monotonic() - at)
 
     def meter_limit(self, meter: bytes) -> int:
-        """The meter's registered `max_wh_per_minute`; refuses unknown or suspended meters."""
+        """The most Wh one of the meter's readings may claim: its registered rate over one
+        reading's interval at this market's slot length (`metering.reading_limit_wh`, as the
+        market binds it into the proof); refuses unknown or suspended meters."""
         m = self.registry.meter(meter)
         if m is None:
             raise MessageError(f"meter {meter.hex()}: not registered")
         if not m["active"]:
             raise MessageError(f"meter {meter.hex()}: suspended")
-        return int(m["max_wh_per_minute"])
+        return metering.reading_limit_wh(int(m["max_wh_per_minute"]), self.clock.slot_secs)
 
     def check(self, m: MeterSlot) -> None:
         """Every check that needs the chain or the sky (after signature and commitment)."""

@@ -59,8 +59,20 @@ fn current_domain() -> [u8; 32] {
 
 /// A meter's signed, proven delivery for the market of `domain`.
 fn delivery_for(sk: &SigningKey, domain: [u8; 32], slot: u64, readings: [u64; 15]) -> Delivery {
+    proven(sk, domain, slot, readings, MAX as u64)
+}
+
+/// A signed delivery proven against the per-reading limit `limit` (900-second slots: the
+/// meter's per-minute rate).
+fn proven(
+    sk: &SigningKey,
+    domain: [u8; 32],
+    slot: u64,
+    readings: [u64; 15],
+    limit: u64,
+) -> Delivery {
     let meter = sk.verifying_key().to_bytes();
-    let w = DeliveryWitness::new(&readings, [4; 32], slot, MAX as u64, meter, domain).unwrap();
+    let w = DeliveryWitness::new(&readings, [4; 32], slot, limit, meter, domain).unwrap();
     let (proof, _) = prove(&keys().pk, &w).unwrap();
     let commitment = fr_to_be(&w.commitment());
     Delivery {
@@ -370,6 +382,36 @@ fn attack_two_meters_of_one_owner_settle_their_own_trades() {
     let d1 = delivery(&meter_key(1), SLOT + 1, READ);
     assert_eq!(submit(&s, &d1), Ok(()));
     assert_eq!(w.kwh.balance(&w.receivers[0]), 600);
+}
+
+#[test]
+fn attack_a_short_slot_claims_no_more_than_the_meters_rate() {
+    // 15-second slots: each of the 15 readings covers one second, so a meter registered at
+    // METER_MAX Wh per minute may claim METER_MAX / 60 Wh per reading. The cap used to be
+    // METER_MAX per reading whatever the slot, 60 times the meter's rate.
+    let w = world_with_slots(Build::Native, 1, 1, 15);
+    let verifier = install_verifier(&w, Build::Native);
+    let s = Setup { w, verifier };
+    let w = &s.w;
+    let sell = offer(w, 0, SLOT, 900, 5);
+    let buy = w.market.bid(&w.receivers[0], &SLOT, &900, &9);
+    at_gate(w, SLOT);
+    w.market
+        .settle(&SLOT, &vec![&w.env, trade(buy, sell, 900, 7)], &Some(7));
+    at(w, (SLOT + 1) * 15 + 2);
+    let limit = (MAX / 60) as u64;
+    assert_eq!(limit, 1, "the test meter's rate is one Wh a second");
+    // 900 Wh in 15 seconds, proven against the per-minute rate as a per-second limit.
+    let greedy = proven(&meter_key(1), domain_of(w), SLOT, [MAX as u64; 15], MAX as u64);
+    assert_eq!(submit(&s, &greedy), Err(Ok(MarketError::EnergyOutOfRange)));
+    // Within the energy bound, but proven against the wrong limit: h does not match.
+    let wrong = proven(&meter_key(1), domain_of(w), SLOT, [1; 15], MAX as u64);
+    assert_eq!(submit(&s, &wrong), Err(Ok(MarketError::ProofRejected)));
+    assert_eq!(w.kwh.balance(&w.receivers[0]), 0);
+    // What the meter can physically export in 15 seconds is delivered.
+    let honest = proven(&meter_key(1), domain_of(w), SLOT, [limit; 15], limit);
+    assert_eq!(submit(&s, &honest), Ok(()));
+    assert_eq!(w.kwh.balance(&w.receivers[0]), 15);
 }
 
 #[test]

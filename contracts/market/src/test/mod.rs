@@ -35,10 +35,20 @@ pub enum Build {
 }
 
 pub fn world(build: Build, n_donors: usize, n_receivers: usize) -> World {
+    world_with_slots(build, n_donors, n_receivers, SLOT_SECS)
+}
+
+/// A world whose market has slots of `slot_secs` seconds (every other test uses 900).
+pub fn world_with_slots(
+    build: Build,
+    n_donors: usize,
+    n_receivers: usize,
+    slot_secs: u64,
+) -> World {
     let env = Env::default();
     env.mock_all_auths();
     env.ledger()
-        .with_mut(|l| l.timestamp = SLOT * SLOT_SECS - 3_600);
+        .with_mut(|l| l.timestamp = SLOT * slot_secs - 3_600.min(slot_secs * 48));
     let admin = Address::generate(&env);
     let operator = Address::generate(&env);
     let fee_to = Address::generate(&env);
@@ -73,7 +83,7 @@ pub fn world(build: Build, n_donors: usize, n_receivers: usize) -> World {
         operator: operator.clone(),
         fee_recipient: fee_to.clone(),
         fee_bps: 100,
-        slot_secs: SLOT_SECS,
+        slot_secs,
         gate_lead_secs: 300,
         delivery_deadline_secs: 3_600,
         horizon_slots: 96,
@@ -162,9 +172,10 @@ pub fn withdraw(w: &World, who: &Address) -> i128 {
 }
 
 pub fn at_gate(w: &World, slot: u64) {
+    let secs = w.market.params().slot_secs;
     w.env
         .ledger()
-        .with_mut(|l| l.timestamp = slot * SLOT_SECS - 300);
+        .with_mut(|l| l.timestamp = slot * secs - 300);
 }
 
 fn at(w: &World, t: u64) {
