@@ -402,7 +402,13 @@ fn attack_a_short_slot_claims_no_more_than_the_meters_rate() {
     let limit = (MAX / 60) as u64;
     assert_eq!(limit, 1, "the test meter's rate is one Wh a second");
     // 900 Wh in 15 seconds, proven against the per-minute rate as a per-second limit.
-    let greedy = proven(&meter_key(1), domain_of(w), SLOT, [MAX as u64; 15], MAX as u64);
+    let greedy = proven(
+        &meter_key(1),
+        domain_of(w),
+        SLOT,
+        [MAX as u64; 15],
+        MAX as u64,
+    );
     assert_eq!(submit(&s, &greedy), Err(Ok(MarketError::EnergyOutOfRange)));
     // Within the energy bound, but proven against the wrong limit: h does not match.
     let wrong = proven(&meter_key(1), domain_of(w), SLOT, [1; 15], MAX as u64);

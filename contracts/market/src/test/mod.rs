@@ -173,9 +173,7 @@ pub fn withdraw(w: &World, who: &Address) -> i128 {
 
 pub fn at_gate(w: &World, slot: u64) {
     let secs = w.market.params().slot_secs;
-    w.env
-        .ledger()
-        .with_mut(|l| l.timestamp = slot * secs - 300);
+    w.env.ledger().with_mut(|l| l.timestamp = slot * secs - 300);
 }
 
 fn at(w: &World, t: u64) {
