@@ -3,7 +3,8 @@ baseline market measured in the same run.
 
 For each community size N (households; about half have meters) the demo community trades
 for a few slots twice on a fresh local network: once with the market built from BASELINE
-(the design before issue 14: every order, trade and nullifier a persistent entry) and once
+(the design before issue 14: every order, trade and nullifier a persistent entry; with
+issue 13's per-reading limit patched in, BASELINE_PATCH) and once
 with the current build; every other contract is the current build. Every transaction from
 the first order on is read back through `getTransactions` (`urja.fees`): charged fee,
 declared instructions, footprint reads and writes, write and event bytes, grouped by the
@@ -44,13 +45,41 @@ ledgers on mainnet, so the share below is of one ledger's capacity per slot's tr
 LEDGER_WRITES = 500
 
 
+BASELINE_PATCH = [
+    (
+        "        if energy_wh > 15 * m.max_wh_per_minute as u64 {",
+        "        let limit = ((m.max_wh_per_minute as u64) * (p.slot_secs / 15) / 60).min(65_535)"
+        " as u32;\n        if energy_wh > 15 * limit as u64 {",
+    ),
+    (
+        "            max_wh_per_reading: m.max_wh_per_minute,",
+        "            max_wh_per_reading: limit,",
+    ),
+]
+"""Applied to BASELINE's market before building it: the per-reading limit of issue 13
+(`urja_interfaces::metering::reading_limit_wh`), which binds a different `max` into every
+proof, so that both designs prove the same readings; nothing else of the baseline changes."""
+
+
+def patch_baseline(src: Path) -> None:
+    """Applies BASELINE_PATCH to the extracted source, refusing if a line is not found."""
+    lib = src / "contracts/market/src/lib.rs"
+    text = lib.read_text()
+    for old, new in BASELINE_PATCH:
+        if text.count(old) != 1:
+            raise SystemExit(f"baseline patch: {old.strip()!r} not found once in {lib}")
+        text = text.replace(old, new)
+    lib.write_text(text)
+
+
 def baseline_market() -> Path:
-    """The market WASM built from BASELINE (cached outside the repository)."""
+    """The market WASM built from BASELINE with BASELINE_PATCH (cached outside the
+    repository)."""
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "urja"
-    out = cache / f"market-{BASELINE}.wasm"
+    out = cache / f"market-{BASELINE}-reading-limit.wasm"
     if out.exists():
         return out
-    src = cache / f"src-{BASELINE}"
+    src = cache / f"src-{BASELINE}-reading-limit"
     if not src.exists():
         cache.mkdir(parents=True, exist_ok=True)
         tar = subprocess.run(
@@ -58,6 +87,7 @@ def baseline_market() -> Path:
         ).stdout
         src.mkdir()
         subprocess.run(["tar", "-x", "-C", str(src)], input=tar, check=True)
+        patch_baseline(src)
     print(f"building the baseline market ({BASELINE}) once into {cache} ...", flush=True)
     subprocess.run(["scripts/build-contracts.sh"], cwd=src, check=True, stdout=subprocess.DEVNULL)
     shutil.copy(src / "target/wasm/urja_market.wasm", out)
