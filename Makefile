@@ -3,13 +3,14 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export CARGO_TERM_COLOR := never
 
-.PHONY: help setup contracts localnet web test test-rust test-python test-firmware test-web lint bench demo clean
+.PHONY: help setup contracts localnet stellar-cli web test test-rust test-python test-firmware test-web lint bench demo clean
 
 help:
 	@echo "make demo   - run a simulated community on the embedded local network"
 	@echo "make test   - install everything and run every test suite"
 	@echo "make bench  - run the benchmarks (ratios against references measured in the same run)"
 	@echo "make contracts - build the Soroban contracts to wasm32v1-none"
+	@echo "make stellar-cli - build the official stellar CLI once into ~/.cache/urja (35-45 min)"
 
 ## Install every dependency (apt, pip, npm) — idempotent.
 setup:
@@ -22,6 +23,11 @@ contracts:
 ## The local Stellar network binary (optimised: the Soroban host is slow unoptimised).
 localnet:
 	cargo build --release --locked -p urja-localnet
+
+## The official stellar CLI, built once into a cache outside the repo (docs/stellar-cli.md);
+## tests/localnet/test_stellar_cli.py runs it against the local network, and skips without it.
+stellar-cli:
+	scripts/build-stellar-cli.sh
 
 ## Everything: install, build, and run every suite. The web app is built (and unit-tested)
 ## before pytest, whose browser test drives it against the whole stack.
