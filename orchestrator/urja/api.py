@@ -19,6 +19,7 @@ from stellar_sdk import StrKey
 
 from . import events
 from .chain import Chain, ChainError, ChainUnavailable, addr
+from .agent.units import DEFAULT_TZ
 from .deploy import Deployment
 from .indexer.store import Index, IndexSchemaError
 from .monitor import grid_status
@@ -40,6 +41,8 @@ class ApiContext:
     web_dir: Path | None = None
     grid_tariff: int = 8
     site: SiteClock | None = None
+    time_zone: str = DEFAULT_TZ
+    """The community's time zone, in which the dashboard shows slots as clock times."""
 
 
 def _curve(orders: list[dict], side: str) -> list[dict]:
@@ -207,6 +210,7 @@ def _market_routes(app: FastAPI, r: _Reads) -> None:
             "payment": {"symbol": "XLM", "decimals": 7},
             "grid_tariff": ctx.grid_tariff,
             "feeders": dep.feeders,
+            "time_zone": ctx.time_zone,
         }
 
     @app.get("/api/status", summary="Latest ledger, chain time and indexing progress")

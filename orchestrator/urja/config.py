@@ -13,6 +13,9 @@ import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .agent.units import DEFAULT_TZ
 
 CONTRACT_NAMES = ("token", "registry", "market", "verifier", "governance", "payment")
 """Contract ids a deployment records: Urja's five contracts and the payment asset's SAC."""
@@ -71,6 +74,8 @@ class Config:
     mechanism: str = "uniform"
     grid_tariff: int = 8
     """What the utility charges per Wh, in payment-token units (for households' savings)."""
+    timezone: str = DEFAULT_TZ
+    """The community's time zone: households read slots as clock times in it."""
 
     def contract(self, name: str) -> str:
         """The contract id recorded for `name` (config, else the deployment record), or a
@@ -124,7 +129,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "contracts": CONTRACT_NAMES,
     "mqtt": ("host", "port", "community", "username", "ca_file"),
     "api": ("host", "port"),
-    "market": ("mechanism", "grid_tariff"),
+    "market": ("mechanism", "grid_tariff", "timezone"),
 }
 """Every table and key the config file may hold; anything else is refused as a typo."""
 
@@ -264,7 +269,20 @@ def _services(doc: dict, env: dict[str, str]) -> dict:
         "api_port": port("URJA_API_PORT", api, "[api].port", 8080),
         "mechanism": mechanism,
         "grid_tariff": _int(market.get("grid_tariff", 8), "[market].grid_tariff", 0),
+        "timezone": _timezone(market.get("timezone", DEFAULT_TZ)),
     }
+
+
+def _timezone(v) -> str:
+    """`[market].timezone`, an IANA time zone name (e.g. Asia/Kolkata), checked."""
+    name = _text(v, "[market].timezone")
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ConfigError(
+            f"[market].timezone {name!r} is not a known time zone (e.g. Asia/Kolkata)"
+        ) from None
+    return name
 
 
 def with_contracts(cfg: Config, ids: dict[str, str]) -> Config:

@@ -220,6 +220,7 @@ class Stack:
                 web_dir=dashboard(web),
                 grid_tariff=self.cfg.grid_tariff,
                 site=site_clock(self.dep),
+                time_zone=self.cfg.timezone,
             )
         )
 

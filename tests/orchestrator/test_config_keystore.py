@@ -38,6 +38,16 @@ def test_config_errors_name_the_problem(tmp_path):
         config.load(env={"URJA_NETWORK": "mainnet"}).require_rpc()
     with pytest.raises(config.ConfigError, match="urja deploy"):
         config.load(env={}).contract("token")
+    f.write_text('[market]\ntimezone = "Asia/Kolkatta"\n')
+    with pytest.raises(config.ConfigError, match="timezone 'Asia/Kolkatta' is not a known"):
+        config.load(f, env={})
+
+
+def test_the_communitys_time_zone_is_configured_and_defaults_to_delhi(tmp_path):
+    assert config.load(env={}).timezone == "Asia/Kolkata"
+    f = tmp_path / "urja.toml"
+    f.write_text('[market]\ntimezone = "Europe/Berlin"\n')
+    assert config.load(f, env={}).timezone == "Europe/Berlin"
 
 
 def test_keystore_roundtrip_and_permissions(tmp_path):

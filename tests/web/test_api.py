@@ -140,6 +140,10 @@ def test_meters_of_a_household_follow_their_latest_registry_event(api):
     assert api.get("/api/accounts/GBAD/meters").status_code == 422
 
 
+def test_config_names_the_communitys_time_zone(api, tmp_path):
+    assert api.get("/api/config").json()["time_zone"] == "Asia/Kolkata"
+
+
 def test_meter_status_words():
     assert meter_status(active=False, accepted=False) == "pending"
     assert meter_status(active=True, accepted=True) == "active"

@@ -129,12 +129,17 @@ const form = donor.page.getByRole("form", { name: "place offer" });
 await form.waitFor({ timeout: 30000 });
 if ((await form.getByLabel("Meter").inputValue()) !== meterId) await fail("the offer form did not default to the donor's meter");
 const slot = Number(await form.getByLabel("Delivery slot").inputValue());
-await form.getByLabel("Energy (Wh)").fill("300");
-await form.getByLabel("Lowest price per Wh").fill("4");
+// The slot as households read it: the clock times it covers, in the community's time zone.
+const when = (await form.getByLabel("Delivery slot").locator("option:checked").textContent()).split(" (")[0];
+if (!/^\d\d:\d\d(:\d\d)?–\d\d:\d\d(:\d\d)?$/.test(when)) await fail(`slot ${slot} shown as "${when}", not clock times`);
+// Prices are typed in XLM per kWh; the chain takes stroops per Wh (1 stroop/Wh = 0.0001 XLM/kWh).
+const perKwh = (p) => ((p * 1000) / 10 ** config.payment.decimals).toFixed(config.payment.decimals - 3);
+await form.getByLabel("Energy (kWh)").fill("0.3");
+await form.getByLabel("Lowest price (XLM/kWh)").fill(perKwh(4));
 await form.getByRole("button", { name: "Place offer" }).click();
 await signAfterFee(donor, "Place offer");
-await donor.page.getByRole("status").filter({ hasText: `placed for slot ${slot}` }).waitFor({ timeout: 60000 });
-log(`donor offered 300 Wh at 4 in slot ${slot} from its meter`);
+await donor.page.getByRole("status").filter({ hasText: `placed for ${when}` }).waitFor({ timeout: 60000 });
+log(`donor offered 0.3 kWh at ${perKwh(4)} XLM/kWh in slot ${slot} (${when}) from its meter`);
 await shoot(donor, "donor-offer-desktop");
 for (let i = 0; ; i++) {
   const offer = (await getJson(`/api/accounts/${donor.address}`)).orders.find((o) => o.slot === slot);
@@ -148,19 +153,19 @@ await receiver.page.getByRole("button", { name: "Buy" }).click();
 const bid = receiver.page.getByRole("form", { name: "place bid" });
 await bid.waitFor({ timeout: 30000 });
 await bid.getByLabel("Delivery slot").selectOption(String(slot));
-await bid.getByLabel("Energy (Wh)").fill("200");
-await bid.getByLabel("Highest price per Wh").fill(String(config.market.price_cap + 1));
+await bid.getByLabel("Energy (kWh)").fill("0.2");
+await bid.getByLabel("Highest price (XLM/kWh)").fill(perKwh(config.market.price_cap + 1));
 await bid.getByRole("button", { name: "Place bid" }).click();
 // Refused by the contract's simulation, before anything is signed.
 await receiver.page.getByRole("alert").filter({ hasText: "outside what this market allows" }).waitFor({ timeout: 30000 });
 log("a bid above the price cap was explained in words");
-await bid.getByLabel("Highest price per Wh").fill("8");
+await bid.getByLabel("Highest price (XLM/kWh)").fill(perKwh(8));
 const escrow = await receiver.page.getByTestId("escrow").textContent();
 if (!escrow.includes("0.00016 XLM")) await fail(`escrow shown as ${escrow}`);
 await bid.getByRole("button", { name: "Place bid" }).click();
 await signAfterFee(receiver, "Place bid", "receiver-bid-fee-375");
-await receiver.page.getByRole("status").filter({ hasText: `placed for slot ${slot}` }).waitFor({ timeout: 60000 });
-log("receiver bid 200 Wh at 8");
+await receiver.page.getByRole("status").filter({ hasText: `placed for ${when}` }).waitFor({ timeout: 60000 });
+log(`receiver bid 0.2 kWh at ${perKwh(8)} XLM/kWh`);
 await shoot(receiver, "receiver-bid-375");
 
 // The matcher settles at the gate; both see the match.
@@ -174,8 +179,8 @@ while ((await status()).ledger_time < end) await new Promise((r) => setTimeout(r
 admin(`meter report --key-file ${meterKey} --slot ${slot} --wh 250`);
 await donor.page.getByTestId("delivery").filter({ hasText: "verified by the market contract" }).waitFor({ timeout: 90000 });
 log("donor sees the proven delivery");
-await receiver.page.getByTestId("received").filter({ hasText: "200 Wh" }).waitFor({ timeout: 30000 });
-log("receiver sees 200 Wh received as kWh tokens");
+await receiver.page.getByTestId("received").filter({ hasText: "0.2 kWh" }).waitFor({ timeout: 30000 });
+log("receiver sees 0.2 kWh received as kWh tokens");
 await shoot(donor, "donor-delivered-desktop");
 await shoot(receiver, "receiver-received-375");
 
@@ -200,7 +205,7 @@ for (const h of [donor, receiver]) {
   await h.page.getByRole("button", { name: "Market" }).click();
   await h.page.getByRole("img", { name: "Supply and demand curves" }).waitFor();
 }
-await donor.page.getByTestId("clearing-price").filter({ hasText: "per Wh" }).waitFor({ timeout: 30000 });
+await donor.page.getByTestId("clearing-price").filter({ hasText: "XLM/kWh" }).waitFor({ timeout: 30000 });
 await shoot(donor, "market-desktop");
 await shoot(receiver, "market-375");
 await receiver.page.getByRole("button", { name: "History" }).click();

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import { api } from "./api.js";
 import { explain } from "./errors.js";
-import { short } from "./format.js";
+import { clock, short } from "./format.js";
 import { DonorView, HistoryView, MarketView, ReceiverView } from "./views.jsx";
 import { DevWallet, FreighterWallet } from "./wallet.js";
 
@@ -118,7 +118,12 @@ export default function App() {
         ))}
       </nav>
       {error && <p role="alert" className="error">{error}</p>}
-      {status && <p className="status">Ledger {status.latest_ledger} · slot {status.current_slot} · {short(config.contracts.market)}</p>}
+      {status && (
+        <p className="status">
+          Ledger {status.latest_ledger} · chain time {clock(status.ledger_time, config.time_zone)}
+          {config.time_zone ? ` (${config.time_zone})` : ""} · {short(config.contracts.market)}
+        </p>
+      )}
       {tab === "market" && <MarketView {...props} />}
       {tab === "sell" && (member && status ? <DonorView {...props} /> : needsMember)}
       {tab === "buy" && (member && status ? <ReceiverView {...props} /> : needsMember)}

@@ -35,7 +35,7 @@ describe("App", () => {
   it("shows the market dashboard from the API", async () => {
     render(<App />);
     expect(await screen.findByText(/community solar market · local/)).toBeTruthy();
-    await waitFor(() => expect(screen.getByTestId("clearing-price").textContent).toMatch(/5 per Wh/));
+    await waitFor(() => expect(screen.getByTestId("clearing-price").textContent).toMatch(/0\.0005 XLM\/kWh/));
     expect(screen.getByRole("img", { name: "Supply and demand curves" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "Create development wallet" })).toBeTruthy();
   });

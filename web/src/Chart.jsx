@@ -47,7 +47,7 @@ export function SupplyDemand({ supply, demand, price }) {
 
 /** Vertical bars with labels; `limit` draws a dashed capacity line. */
 export function Bars({ items, label, limit }) {
-  const max = Math.max(1, limit || 0, ...items.map((i) => i.value));
+  const max = Math.max(limit || 0, ...items.map((i) => i.value)) || 1;
   const bw = (W - 2 * PAD) / Math.max(1, items.length);
   const y = scale(max, H - 2 * PAD);
   return (
@@ -56,7 +56,7 @@ export function Bars({ items, label, limit }) {
         <g key={it.key}>
           <rect x={PAD + i * bw + 2} width={Math.max(1, bw - 4)} y={H - PAD - y(it.value)}
             height={y(it.value)} fill={it.color || "#8a8a2a"}>
-            <title>{`${it.key}: ${it.value}`}</title>
+            <title>{`${it.key}: ${Number(it.value.toPrecision(4))}`}</title>
           </rect>
         </g>
       ))}
@@ -64,7 +64,7 @@ export function Bars({ items, label, limit }) {
         <line x1={PAD} x2={W - PAD} y1={H - PAD - y(limit)} y2={H - PAD - y(limit)}
           stroke="#cc3333" strokeDasharray="4 3" />
       ) : null}
-      <text x={PAD - 4} y={PAD + 3} fontSize="10" textAnchor="end">{max}</text>
+      <text x={PAD - 4} y={PAD + 3} fontSize="10" textAnchor="end">{Number(max.toPrecision(3))}</text>
       <line x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} stroke="#888" />
       <text x={W / 2} y={H - 6} fontSize="10" textAnchor="middle">{label}</text>
     </svg>

@@ -9,7 +9,7 @@ import { HISTORY_COLUMNS, heldEscrow, historyRows, toCsv } from "./csv.js";
 import { curve, forecast } from "./curves.js";
 import table from "../../orchestrator/urja/data/contract_errors.json";
 import { contractError, explain } from "./errors.js";
-import { energy, money, short } from "./format.js";
+import { energy, money, parseKwh, parsePerKwh, perKwhText, power, price, short, slotTime } from "./format.js";
 import { acceptMeterArgs, bidArgs, cancelArgs, meterArg, offerArgs, ownerArgs } from "./market.js";
 import { openSlots, orderProblem, times } from "./slots.js";
 import { DevWallet } from "./wallet.js";
@@ -125,10 +125,39 @@ describe("escrow held", () => {
 
 describe("formatting and encoding", () => {
   it("formats energy and money", () => {
-    expect(energy(950)).toBe("950 Wh");
+    expect(energy(950)).toBe("0.95 kWh");
     expect(energy(1250)).toBe("1.25 kWh");
+    expect(energy(1)).toBe("0.001 kWh");
     expect(money(25_000_000)).toBe("2.5 XLM");
     expect(short("GABCDEFGHIJKLMNOP")).toBe("GABC…MNOP");
+    expect(power(100)).toBe("6 kW");
+  });
+  it("shows chain prices (base units per Wh) per kWh in the payment asset", () => {
+    expect(price(4)).toBe("0.0004 XLM/kWh");
+    expect(price(1000)).toBe("0.1 XLM/kWh");
+    expect(price(45_000, { symbol: "₹", decimals: 7 })).toBe("4.5 ₹/kWh");
+    expect(perKwhText(4)).toBe("0.0004");
+  });
+  it("reads what a household types in kWh and per kWh exactly, or says what is wrong", () => {
+    expect(parseKwh("0.25")).toEqual({ wh: 250 });
+    expect(parseKwh("2")).toEqual({ wh: 2000 });
+    expect(parseKwh("0.0005").error).toMatch(/up to 3 decimals: 1 Wh/);
+    expect(parseKwh("abc").error).toMatch(/"abc" is not an amount of kWh/);
+    expect(parseKwh("0").error).toMatch(/more than zero/);
+    expect(parsePerKwh("0.0004")).toEqual({ unitsPerWh: 4 });
+    expect(parsePerKwh("4.5", { symbol: "₹", decimals: 7 })).toEqual({ unitsPerWh: 45_000 });
+    expect(parsePerKwh("0.00045").error).toMatch(/steps of 0\.0001 XLM\/kWh/);
+    expect(parsePerKwh("-1").error).toMatch(/not a whole number of steps/);
+    expect(parsePerKwh("0").error).toMatch(/more than zero/);
+    // What is shown is what is parsed back.
+    for (const p of [1, 4, 37, 1000]) expect(parsePerKwh(perKwhText(p))).toEqual({ unitsPerWh: p });
+  });
+  it("names slots by the clock times they cover in the community's time zone", () => {
+    const m = { slot_secs: 900, gate_lead_secs: 300 };
+    // Slot 4 of 900 s: 01:00-01:15 UTC, 06:30-06:45 in Delhi.
+    expect(slotTime(m, 4, "Asia/Kolkata")).toBe("06:30–06:45");
+    expect(slotTime(m, 4, "UTC")).toBe("01:00–01:15");
+    expect(slotTime({ slot_secs: 15 }, 102, "UTC")).toBe("00:25:30–00:25:45");
   });
   it("encodes the market's and the registry's arguments with their SCVal types", () => {
     const me = Keypair.random().publicKey();

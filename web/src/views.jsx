@@ -6,7 +6,7 @@ import { Bars, SupplyDemand } from "./Chart.jsx";
 import { HISTORY_COLUMNS, heldEscrow, historyRows, toCsv } from "./csv.js";
 import { forecast } from "./curves.js";
 import { explain } from "./errors.js";
-import { clock, energy, money, price, short } from "./format.js";
+import { energy, gateTime, power, kwhText, money, parseKwh, parsePerKwh, perKwhText, price, short, slotTime } from "./format.js";
 import { prepareAcceptMeter, prepareCancel, prepareOrder, prepareWithdraw } from "./market.js";
 import { openSlots, orderProblem, times } from "./slots.js";
 
@@ -43,7 +43,7 @@ export function MarketView({ config, version }) {
             <select value={slot ?? ""} onChange={(e) => setChosen(Number(e.target.value))}>
               {(slots || []).map((s) => (
                 <option key={s.slot} value={s.slot}>
-                  {s.slot} ({s.status})
+                  {slotTime(config.market, s.slot, config.time_zone)} ({s.status})
                 </option>
               ))}
             </select>
@@ -52,17 +52,17 @@ export function MarketView({ config, version }) {
             <>
               <SupplyDemand supply={book.supply} demand={book.demand} price={book.clearing_price} />
               <p data-testid="clearing-price">
-                Clearing price: {book.clearing_price == null ? "not cleared yet" : price(book.clearing_price)}
+                Clearing price: {book.clearing_price == null ? "not cleared yet" : price(book.clearing_price, config.payment)}
               </p>
             </>
           )}
         </div>
         <div>
-          <Bars label="cleared Wh per slot"
-            items={[...(slots || [])].reverse().map((s) => ({ key: `slot ${s.slot}`, value: s.cleared_wh }))} />
-          <Bars label={`feeder load, slot ${latestGrid[0]?.slot ?? "–"} (dashed: capacity)`}
-            limit={Math.max(0, ...latestGrid.map((g) => g.capacity_wh || 0))}
-            items={latestGrid.map((g) => ({ key: `feeder ${g.feeder}`, value: g.export_wh + g.import_wh,
+          <Bars label="cleared kWh per slot"
+            items={[...(slots || [])].reverse().map((s) => ({ key: slotTime(config.market, s.slot, config.time_zone), value: s.cleared_wh / 1000 }))} />
+          <Bars label={`feeder load in kWh, ${latestGrid.length ? slotTime(config.market, latestGrid[0].slot, config.time_zone) : "–"} (dashed: capacity)`}
+            limit={Math.max(0, ...latestGrid.map((g) => (g.capacity_wh || 0) / 1000))}
+            items={latestGrid.map((g) => ({ key: `feeder ${g.feeder}`, value: (g.export_wh + g.import_wh) / 1000,
               color: g.flags.length ? "#cc3333" : "#2a8a2a" }))} />
         </div>
       </div>
@@ -74,8 +74,8 @@ export function MarketView({ config, version }) {
         <tbody>
           {(slots || []).map((s) => (
             <tr key={s.slot}>
-              <td>{s.slot}</td><td>{s.status}</td><td>{s.offers}</td><td>{s.bids}</td>
-              <td>{energy(s.cleared_wh)}</td><td>{price(s.price)}</td><td>{energy(s.delivered_wh)}</td>
+              <td title={`slot ${s.slot}`}>{slotTime(config.market, s.slot, config.time_zone)}</td><td>{s.status}</td><td>{s.offers}</td><td>{s.bids}</td>
+              <td>{energy(s.cleared_wh)}</td><td>{price(s.price, config.payment)}</td><td>{energy(s.delivered_wh)}</td>
             </tr>
           ))}
         </tbody>
@@ -150,12 +150,19 @@ export function offerMeters(account) {
   return (account.meters || []).filter((m) => m.accepted && m.active);
 }
 
+/** What a bid of `kwh` at `perKwh` (as typed) locks, or what is wrong with them. */
+function escrowText(kwh, perKwh, payment) {
+  const a = parseKwh(kwh);
+  const p = parsePerKwh(perKwh, payment);
+  return a.error || p.error ? "–" : money(a.wh * p.unitsPerWh, payment);
+}
+
 function OrderForm({ config, status, wallet, side, suggestion, meters, onDone }) {
   const m = config.market;
   const slots = openSlots(m, status.ledger_time, 8, 2);
   const [slot, setSlot] = useState(slots[1] ?? slots[0]);
-  const [wh, setWh] = useState(suggestion ?? 300);
-  const [limit, setLimit] = useState(side === "sell" ? 4 : 8);
+  const [kwh, setKwh] = useState(kwhText(suggestion ?? 300));
+  const [limit, setLimit] = useState(perKwhText(Math.max(m.price_floor, side === "sell" ? 4 : 8), config.payment));
   const [meter, setMeter] = useState(null);
   const signer = useSigner();
   const what = side === "sell" ? "offer" : "bid";
@@ -164,15 +171,19 @@ function OrderForm({ config, status, wallet, side, suggestion, meters, onDone })
     e.preventDefault();
     const problem = orderProblem(m, status.ledger_time, Number(slot));
     if (problem) return signer.setErr(problem);
-    if (!(wh > 0) || !(limit > 0)) return signer.setErr("Energy and price must be more than zero.");
+    const amount = parseKwh(kwh);
+    if (amount.error) return signer.setErr(amount.error);
+    const perWh = parsePerKwh(limit, config.payment);
+    if (perWh.error) return signer.setErr(perWh.error);
     if (side === "sell" && !chosenMeter) return signer.setErr("Choose the meter this offer delivers from.");
-    const order = { slot: Number(slot), wh: Number(wh), price: Number(limit), meter: chosenMeter };
+    const order = { slot: Number(slot), wh: amount.wh, price: perWh.unitsPerWh, meter: chosenMeter };
+    const when = slotTime(m, order.slot, config.time_zone);
     return signer.start(
       `Place ${what}`,
       () => prepareOrder(config, wallet, side, order),
       (id) => {
         onDone();
-        return `${what === "offer" ? "Offer" : "Bid"} ${id} placed for slot ${order.slot}.`;
+        return `${what === "offer" ? "Offer" : "Bid"} ${id} placed for ${when}.`;
       },
     );
   };
@@ -186,7 +197,7 @@ function OrderForm({ config, status, wallet, side, suggestion, meters, onDone })
           <select name="meter" value={chosenMeter ?? ""} onChange={(e) => setMeter(e.target.value)}>
             {meters.map((x) => (
               <option key={x.meter} value={x.meter}>
-                {short(x.meter, 6)} (feeder {x.feeder}, up to {x.max_wh_per_minute} Wh/min)
+                {short(x.meter, 6)} (feeder {x.feeder}, up to {power(x.max_wh_per_minute)})
               </option>
             ))}
           </select>
@@ -197,25 +208,24 @@ function OrderForm({ config, status, wallet, side, suggestion, meters, onDone })
         <select name="slot" value={slot} onChange={(e) => setSlot(Number(e.target.value))}>
           {slots.map((s) => (
             <option key={s} value={s}>
-              {s} (orders close {clock(times(m, s).gate)})
+              {slotTime(m, s, config.time_zone)} (orders close {gateTime(m, s, config.time_zone)})
             </option>
           ))}
         </select>
       </label>
       <label>
-        Energy (Wh)
-        <input name="wh" type="number" min="1" value={wh} onChange={(e) => setWh(Number(e.target.value))} />
+        Energy (kWh)
+        <input name="kwh" inputMode="decimal" value={kwh} onChange={(e) => setKwh(e.target.value)} />
       </label>
       <label>
-        {side === "sell" ? "Lowest price per Wh" : "Highest price per Wh"}
-        <input name="price" type="number" min={m.price_floor} value={limit}
-          onChange={(e) => setLimit(Number(e.target.value))} />
+        {`${side === "sell" ? "Lowest" : "Highest"} price (${config.payment.symbol}/kWh)`}
+        <input name="price" inputMode="decimal" value={limit} onChange={(e) => setLimit(e.target.value)} />
       </label>
       {side === "sell" && (
         <p>Your offer is paid when this meter's delivery for the slot is proven.</p>
       )}
       {side === "buy" && (
-        <p data-testid="escrow">Locks {money(wh * limit, config.payment)} in escrow until the slot is delivered; the unused part is credited back to you.</p>
+        <p data-testid="escrow">Locks {escrowText(kwh, limit, config.payment)} in escrow until the slot is delivered; the unused part is credited back to you.</p>
       )}
       <button type="submit">{`Place ${what}`}</button>
       </fieldset>
@@ -240,8 +250,8 @@ function Orders({ config, status, wallet, orders, onDone }) {
         <tbody>
           {orders.map((o) => (
             <tr key={o.id}>
-              <td>{o.id}</td><td>{o.slot}</td>{sell && <td title={o.meter}>{short(o.meter, 6)}</td>}
-              <td>{energy(o.wh)}</td><td>{price(o.price)}</td>
+              <td>{o.id}</td><td title={`slot ${o.slot}`}>{slotTime(config.market, o.slot, config.time_zone)}</td>{sell && <td title={o.meter}>{short(o.meter, 6)}</td>}
+              <td>{energy(o.wh)}</td><td>{price(o.price, config.payment)}</td>
               <td>{energy(o.filled)}</td><td>{o.status}</td>
               <td>
                 {o.status === "open" && times(config.market, o.slot).gate > status.ledger_time && (
@@ -257,7 +267,8 @@ function Orders({ config, status, wallet, orders, onDone }) {
   );
 }
 
-function Trades({ trades, me, payment }) {
+function Trades({ config, trades, me }) {
+  const payment = config.payment;
   return (
     <table>
       <caption>Your matches</caption>
@@ -265,8 +276,8 @@ function Trades({ trades, me, payment }) {
       <tbody>
         {trades.map((t) => (
           <tr key={t.trade_id} data-testid="trade">
-            <td>{t.slot}</td><td title={t.seller === me ? t.buyer : t.seller}>{short(t.seller === me ? t.buyer : t.seller)}</td>
-            <td>{energy(t.wh)}</td><td>{price(t.price)}</td><td>{t.state}</td>
+            <td title={`slot ${t.slot}`}>{slotTime(config.market, t.slot, config.time_zone)}</td><td title={t.seller === me ? t.buyer : t.seller}>{short(t.seller === me ? t.buyer : t.seller)}</td>
+            <td>{energy(t.wh)}</td><td>{price(t.price, payment)}</td><td>{t.state}</td>
             <td>{energy(t.delivered_wh)}</td>
             <td>{money(t.seller === me ? t.paid : t.refund, payment)}</td>
           </tr>
@@ -300,7 +311,7 @@ export function Meters({ config, wallet, meters, onDone }) {
           {meters.map((m) => (
             <tr key={m.meter} data-testid="meter">
               <td title={m.meter}><code>{short(m.meter, 6)}</code></td><td>{m.feeder}</td>
-              <td>{m.max_wh_per_minute} Wh/min</td>
+              <td>{power(m.max_wh_per_minute)}</td>
               <td>{{ pending: "waiting for your acceptance", active: "active", suspended: "suspended" }[m.status]}</td>
               <td>
                 {m.status === "pending" && (
@@ -374,14 +385,14 @@ export function DonorView({ config, status, wallet, account, refresh, version })
         </p>
       )}
       <Orders config={config} status={status} wallet={wallet} orders={mine} onDone={refresh} />
-      <Trades trades={account.trades.filter((t) => t.seller === account.address)} me={account.address} payment={config.payment} />
+      <Trades trades={account.trades.filter((t) => t.seller === account.address)} me={account.address} config={config} />
       <table>
         <caption>Deliveries proven on-chain</caption>
         <thead><tr><th>slot</th><th>meter</th><th>energy</th><th>verification</th><th>transaction</th></tr></thead>
         <tbody>
           {account.deliveries.map((d) => (
             <tr key={`${d.meter}-${d.slot}`} data-testid="delivery">
-              <td>{d.slot}</td><td title={d.meter}>{short(d.meter, 6)}</td><td>{energy(d.energy_wh)}</td>
+              <td title={`slot ${d.slot}`}>{slotTime(config.market, d.slot, config.time_zone)}</td><td title={d.meter}>{short(d.meter, 6)}</td><td>{energy(d.energy_wh)}</td>
               <td>{d.verified ? "✓ zero-knowledge proof verified by the market contract" : "not verified"}</td>
               <td title={d.tx_hash}>{short(d.tx_hash, 6)}</td>
             </tr>
@@ -403,7 +414,7 @@ export function ReceiverView({ config, status, wallet, account, refresh, version
       <OrderForm config={config} status={status} wallet={wallet} side="buy" onDone={refresh} />
       <p data-testid="held">Held in escrow for your bids: {money(locked, config.payment)}</p>
       <Orders config={config} status={status} wallet={wallet} orders={mine} onDone={refresh} />
-      <Trades trades={account.trades.filter((t) => t.buyer === account.address)} me={account.address} payment={config.payment} />
+      <Trades trades={account.trades.filter((t) => t.buyer === account.address)} me={account.address} config={config} />
       <p>Energy received as kWh tokens: <strong data-testid="received">{energy(account.totals.kwh_received_wh)}</strong>;
         refunds: {money(account.totals.refunded, config.payment)}</p>
     </section>

@@ -26,7 +26,7 @@ const CONFIG = {
   dev_wallet: true, contracts: { market: "CMARKET", registry: "CREGISTRY" }, grid_tariff: 8,
   feeders: [{ id: 0, capacity_wh: 5000 }],
   market: { slot_secs: 15, gate_lead_secs: 5, delivery_deadline_secs: 600, horizon_slots: 100, price_floor: 1, price_cap: 1000, fee_bps: 100 },
-  payment: { symbol: "XLM", decimals: 7 },
+  payment: { symbol: "XLM", decimals: 7 }, time_zone: "Asia/Kolkata",
 };
 const meter = (id, status) => ({
   meter: id, owner: ME, feeder: 0, max_wh_per_minute: 100, status,
@@ -107,15 +107,16 @@ describe("donor view", () => {
     const choice = within(form).getByLabelText("Meter");
     expect(choice.value).toBe(M1);
     expect(within(choice).getAllByRole("option")).toHaveLength(1); // the suspended one is not offered
-    fireEvent.change(within(form).getByLabelText("Energy (Wh)"), { target: { value: "250" } });
+    fireEvent.change(within(form).getByLabelText("Energy (kWh)"), { target: { value: "0.25" } });
+    expect(within(form).getByLabelText("Lowest price (XLM/kWh)").value).toBe("0.0004");
     fireEvent.click(within(form).getByRole("button", { name: "Place offer" }));
     const confirm = await within(form).findByRole("group", { name: "confirm Place offer" });
     expect(prepareOrder).toHaveBeenCalledWith(CONFIG, expect.anything(), "sell", { slot: 102, wh: 250, price: 4, meter: M1 });
     expect(confirm.textContent).toMatch(/0\.002 XLM/);
-    expect(within(form).getByLabelText("Energy (Wh)").matches(":disabled")).toBe(true); // what is signed is what is shown
+    expect(within(form).getByLabelText("Energy (kWh)").matches(":disabled")).toBe(true); // what is signed is what is shown
     expect(p.sent).toBe(0);
     fireEvent.click(within(confirm).getByRole("button", { name: "Sign and send" }));
-    expect((await within(form).findByRole("status")).textContent).toBe("Offer 5 placed for slot 102.");
+    expect((await within(form).findByRole("status")).textContent).toBe("Offer 5 placed for 05:55:30–05:55:45.");
   });
 
   it("tells a donor without any meter to ask the operator", async () => {
@@ -132,6 +133,26 @@ describe("donor view", () => {
     fireEvent.click(await screen.findByRole("button", { name: "Back" }));
     await waitFor(() => expect(screen.queryByRole("group", { name: /confirm/ })).toBeNull());
     expect(p.sent).toBe(0);
+  });
+});
+
+describe("receiver view", () => {
+  it("takes a bid in kWh and XLM/kWh, shows its escrow, and refuses a price finer than the chain's step", async () => {
+    routes[`/api/accounts/${ME}`] = account({ member: { role: "receiver", feeder: 0, active: true } });
+    prepareOrder.mockResolvedValue(prepared(20000n, 6n));
+    await openTab("Buy");
+    const form = await screen.findByRole("form", { name: "place bid" });
+    fireEvent.change(within(form).getByLabelText("Energy (kWh)"), { target: { value: "1.5" } });
+    fireEvent.change(within(form).getByLabelText("Highest price (XLM/kWh)"), { target: { value: "0.00075" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Place bid" }));
+    expect((await within(form).findByRole("alert")).textContent).toMatch(/"0\.00075" is not a whole number of steps of 0\.0001 XLM\/kWh/);
+    expect(prepareOrder).not.toHaveBeenCalled();
+    fireEvent.change(within(form).getByLabelText("Highest price (XLM/kWh)"), { target: { value: "0.0008" } });
+    // 1,500 Wh at 8 stroops per Wh.
+    expect(within(form).getByTestId("escrow").textContent).toMatch(/Locks 0\.0012 XLM in escrow/);
+    fireEvent.click(within(form).getByRole("button", { name: "Place bid" }));
+    await within(form).findByRole("group", { name: "confirm Place bid" });
+    expect(prepareOrder).toHaveBeenCalledWith(CONFIG, expect.anything(), "buy", expect.objectContaining({ wh: 1500, price: 8 }));
   });
 });
 
