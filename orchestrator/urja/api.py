@@ -18,8 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from stellar_sdk import StrKey
 
 from . import events
+from .agent.units import DEFAULT_TZ, XLM
 from .chain import Chain, ChainError, ChainUnavailable, addr
-from .agent.units import DEFAULT_TZ
 from .deploy import Deployment
 from .indexer.store import Index, IndexSchemaError
 from .monitor import grid_status
@@ -207,7 +207,7 @@ def _market_routes(app: FastAPI, r: _Reads) -> None:
             "dev_wallet": dep.network == "local",
             "contracts": dep.contracts,
             "market": dep.market,
-            "payment": {"symbol": "XLM", "decimals": 7},
+            "payment": {"symbol": XLM.symbol, "decimals": XLM.decimals},
             "grid_tariff": ctx.grid_tariff,
             "feeders": dep.feeders,
             "time_zone": ctx.time_zone,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .agent.units import XLM
 from .slots import SlotClock
 
 MIN_LEAD_SECS = 60
@@ -28,8 +29,9 @@ def check_price(market: dict, price: int) -> None:
     floor, cap = int(market["price_floor"]), int(market["price_cap"])
     if not floor <= price <= cap:
         raise ValueError(
-            f"{price} is outside the market's range {floor}..{cap} per Wh "
-            f"(price_floor {floor}, price_cap {cap})"
+            f"{XLM.price_text(price)} is outside the market's range "
+            f"{XLM.price_text(floor)} to {XLM.price_text(cap)} "
+            f"(price_floor {floor}, price_cap {cap} stroops per Wh)"
         )
 
 

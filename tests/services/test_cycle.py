@@ -11,11 +11,19 @@ import time
 from nacl.signing import SigningKey
 
 from urja import localnet
+from urja.agent.units import XLM, kwh_text
 from urja.domain import market_domain
 from urja.fleet import publish, sign_slot
 from urja.relayer.message import encode
 
 from .conftest import SLOT_SECS, Community
+
+
+def order(c: Community, key: str, side: str, slot: int, wh: int, price: int) -> None:
+    """`urja offer`/`bid` as a household types it: kWh and XLM per kWh (the index then
+    holds the chain's Wh and stroops per Wh these stand for)."""
+    kwh, per_kwh = kwh_text(wh).split(" ")[0], XLM.price_text(price).split(" ")[0]
+    c.urja(side, "--key", key, "--slot", str(slot), "--kwh", kwh, "--price", per_kwh)
 
 
 def place(c: Community, slot: int) -> None:
@@ -26,7 +34,7 @@ def place(c: Community, slot: int) -> None:
         ("r1", "bid", 250, 8),
         ("r2", "bid", 200, 6),
     ):
-        c.urja(side, "--key", key, "--slot", str(slot), "--wh", str(wh), "--price", str(price))
+        order(c, key, side, slot, wh, price)
 
 
 def report(c: Community, slot: int, d1_wh: int, d2_wh: int) -> None:
@@ -207,7 +215,7 @@ def test_matcher_splits_a_settlement_to_fit_the_transaction_limits(community):
             ("r2", "bid", 100, 6),
             ("r2", "bid", 90, 6),
         ):
-            c.urja(side, "--key", key, "--slot", str(slot), "--wh", str(wh), "--price", str(price))
+            order(c, key, side, slot, wh, price)
         c.wait_time(c.stack.clock.gate(slot))
         c.wait(lambda: c.index().synced()[1] >= c.stack.clock.gate(slot), timeout=30)
         m = Matcher(

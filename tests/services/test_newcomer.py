@@ -170,7 +170,7 @@ def test_help_imports_no_heavy_module(argv):
 
 def test_orders_offer_and_keys_list_need_no_pvlib_pandas_matplotlib_or_fastapi(tmp_path):
     _deployment(tmp_path / "d", "local")  # offer gets as far as the keystore (no "nobody")
-    offer = ["offer", "--key", "nobody", "--slot", "5", "--wh", "1", "--price", "1"]
+    offer = ["offer", "--key", "nobody", "--slot", "5", "--kwh", "0.001", "--price", "0.0001"]
     code = (
         "import sys\nfrom urja.cli import main\n"
         f"for argv in (['keys', 'list'], ['orders'], {offer!r}):\n"
@@ -349,5 +349,23 @@ def test_an_out_of_range_price_names_floor_and_cap():
 
     market = {"price_floor": 1, "price_cap": 100_000}
     check_price(market, 100_000)
-    with pytest.raises(ValueError, match=r"range 1\.\.100000 per Wh .*price_cap 100000"):
+    match = (
+        r"10\.0001 XLM/kWh is outside the market's range 0\.0001 XLM/kWh to 10 XLM/kWh"
+        r" .*cap 100000"
+    )
+    with pytest.raises(ValueError, match=match):
         check_price(market, 100_001)
+
+
+def test_an_order_in_finer_units_than_the_chain_keeps_is_refused_naming_the_step(tmp_path):
+    """`urja offer`/`bid` take kWh and XLM per kWh; what the chain cannot hold exactly (below
+    1 Wh, between two stroop-per-Wh steps) is refused before anything is signed."""
+    _deployment(tmp_path / "d", "local")
+    base = ["--data-dir", str(tmp_path / "d"), "offer", "--key", "alice", "--slot", "5"]
+    r = run(*base, "--kwh", "0.0005", "--price", "0.0006")
+    assert r.exit_code == 2 and "energy '0.0005' is not an amount of kWh" in r.output, r.output
+    r = run(*base, "--kwh", "0.5", "--price", "0.00045")
+    assert r.exit_code == 2, r.output
+    assert "'0.00045' is not a whole number of 0.0001 XLM/kWh steps" in r.output, r.output
+    r = run(*base, "--wh", "500", "--price", "6")  # the chain's units are not what people type
+    assert r.exit_code == 2 and "Did you mean one of: '--help', '--kwh'" in r.output, r.output

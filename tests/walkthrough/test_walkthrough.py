@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from urja import localnet
+from urja.agent.units import XLM
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 BLOCK = re.compile(r"^```(sh(?:[ \t]+[^\n]*)?)\n(.*?)^```", re.M | re.S)
@@ -145,17 +146,20 @@ def test_operations_walkthrough_runs_as_written(workdir):
     trades = table(said["urja trades --slot $SLOT"])
     assert len(trades) == 1 and trades[0]["state"] == "delivered", trades
     t = trades[0]
-    assert (t["wh"], t["delivered_wh"]) == ("400", "400")
+    # Household units: kWh, XLM per kWh, XLM (docs/operations.md, step 3).
+    assert (t["kwh"], t["delivered_kwh"]) == ("0.4", "0.4")
+    price = XLM.parse_price_per_kwh(t["xlm_per_kwh"])  # stroops per Wh
     orders = {o["side"]: o for o in table(said["urja orders --slot $SLOT"])}
     assert orders["buy"]["state"] == orders["sell"]["state"] == "delivered"
-    assert (orders["sell"]["filled"], orders["sell"]["wh"]) == ("400", "500")
-    assert orders["buy"]["refund"] == t["refund"] == str(400 * 8 - 400 * int(t["price"]))
+    assert (orders["sell"]["filled_kwh"], orders["sell"]["kwh"]) == ("0.4", "0.5")
+    refund = XLM.units_text(400 * 8 - 400 * price).split(" ")[0]
+    assert orders["buy"]["refund_xlm"] == t["refund_xlm"] == refund
     assert (
         "delivery proven on-chain"
         in said["urja meter report --key-file .urja/alice-meter.key --slot $SLOT --wh 450"]
     )
     assert "AUDIT PASSED" in said["urja audit"]
     # The network fee of an action is shown before it is signed.
-    offer = said["urja offer --key alice --slot $SLOT --wh 500 --price 6"]
+    offer = said["urja offer --key alice --slot $SLOT --kwh 0.5 --price 0.0006"]
     assert re.search(r"network fee for market\.offer: at most \d+ stroops", offer), offer
     assert "local network: stopped" in said["urja quickstart --stop"]

@@ -220,6 +220,10 @@ if (!csv.startsWith("slot,trade_id,side") || !csv.includes(",bought,") || !csv.i
 await shoot(receiver, "history-375");
 await donor.page.getByRole("button", { name: "History" }).click();
 await shoot(donor, "history-desktop");
+// No agent runs in this community: the Community view says where its KPIs come from.
+await donor.page.getByRole("button", { name: "Community" }).click();
+await donor.page.getByRole("note").filter({ hasText: "urja agent run" }).waitFor({ timeout: 30000 });
+await shoot(donor, "community-desktop");
 log("CSV export and every view captured");
 await browser.close();
 log("full-stack browser test passed");

@@ -1,10 +1,11 @@
 // The dashboard shell: network config from the orchestrator, the wallet, live status polling
-// and the four views.
+// and the five views.
 import { useCallback, useEffect, useState } from "react";
 
 import { api } from "./api.js";
 import { explain } from "./errors.js";
 import { clock, short } from "./format.js";
+import { CommunityView } from "./kpi.jsx";
 import { DonorView, HistoryView, MarketView, ReceiverView } from "./views.jsx";
 import { DevWallet, FreighterWallet } from "./wallet.js";
 
@@ -13,6 +14,7 @@ const TABS = [
   ["sell", "Sell"],
   ["buy", "Buy"],
   ["history", "History"],
+  ["community", "Community"],
 ];
 
 function WalletBar({ config, wallet, address, setWallet }) {
@@ -128,6 +130,7 @@ export default function App() {
       {tab === "sell" && (member && status ? <DonorView {...props} /> : needsMember)}
       {tab === "buy" && (member && status ? <ReceiverView {...props} /> : needsMember)}
       {tab === "history" && (account ? <HistoryView {...props} /> : needsMember)}
+      {tab === "community" && <CommunityView {...props} />}
     </main>
   );
 }

@@ -22,4 +22,5 @@ export const api = {
   account: (address) => get(`/api/accounts/${address}`),
   credit: (address) => get(`/api/accounts/${address}/credit`),
   grid: (limit = 20) => get(`/api/grid?limit=${limit}`),
+  kpi: () => get("/api/kpi"),
 };

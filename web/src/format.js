@@ -1,7 +1,8 @@
 // Numbers as households read and type them: energy in kWh, money in the payment asset's own
 // unit (prices per kWh), slots as clock times in the community's time zone. The chain and the
 // matcher count Wh and the asset's smallest unit per Wh; the conversions live here only
-// (the Python side's are in orchestrator/urja/agent/units.py).
+// (the Python side's, in orchestrator/urja/agent/units.py, follow the same rules: both are
+// checked against docs/vectors/units.json).
 
 const XLM = { symbol: "XLM", decimals: 7 };
 
@@ -27,7 +28,7 @@ export function power(whPerMinute) {
 /** A chain price (base units per Wh) as the asset's unit per kWh: "0.0004 XLM/kWh". */
 export function price(unitsPerWh, payment = XLM) {
   if (unitsPerWh === null || unitsPerWh === undefined) return "–";
-  return `${money(Number(unitsPerWh) * 1000, payment)}/kWh`;
+  return `${perKwhText(unitsPerWh, payment)} ${payment.symbol}/kWh`;
 }
 
 /** Shortens an address or hash for display: GABC…WXYZ. */

@@ -9,6 +9,7 @@ import { HISTORY_COLUMNS, heldEscrow, historyRows, toCsv } from "./csv.js";
 import { curve, forecast } from "./curves.js";
 import table from "../../orchestrator/urja/data/contract_errors.json";
 import { contractError, explain } from "./errors.js";
+import units from "../../docs/vectors/units.json";
 import { energy, money, parseKwh, parsePerKwh, perKwhText, power, price, short, slotTime } from "./format.js";
 import { acceptMeterArgs, bidArgs, cancelArgs, meterArg, offerArgs, ownerArgs } from "./market.js";
 import { openSlots, orderProblem, times } from "./slots.js";
@@ -151,6 +152,19 @@ describe("formatting and encoding", () => {
     expect(parsePerKwh("0").error).toMatch(/more than zero/);
     // What is shown is what is parsed back.
     for (const p of [1, 4, 37, 1000]) expect(parsePerKwh(perKwhText(p))).toEqual({ unitsPerWh: p });
+  });
+  it("agrees with the shared unit vectors (docs/vectors/units.json) that the Python side checks", () => {
+    for (const v of units.energy) {
+      const got = parseKwh(v.kwh);
+      if (v.refused) expect(got.error, v.kwh).toBeTruthy();
+      else expect([got, energy(v.wh)]).toEqual([{ wh: v.wh }, v.text]);
+    }
+    for (const v of units.price) {
+      const payment = { symbol: v.symbol, decimals: v.decimals };
+      const got = parsePerKwh(v.per_kwh, payment);
+      if (v.refused) expect(got.error, v.per_kwh).toBeTruthy();
+      else expect([got, price(v.units_per_wh, payment)]).toEqual([{ unitsPerWh: v.units_per_wh }, v.text]);
+    }
   });
   it("names slots by the clock times they cover in the community's time zone", () => {
     const m = { slot_secs: 900, gate_lead_secs: 300 };

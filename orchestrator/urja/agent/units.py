@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 DEFAULT_TZ = "Asia/Kolkata"
@@ -42,10 +43,72 @@ class Money:
         """`12.34 ₹`."""
         return f"{amount:.2f} {self.symbol}"
 
+    def units_text(self, units: int) -> str:
+        """Smallest units as the exact amount of currency: `0.00032 XLM`."""
+        return f"{_plain(Decimal(int(units)).scaleb(-self.decimals))} {self.symbol}"
+
+    def price_text(self, units_per_wh: int) -> str:
+        """A chain price (smallest units per Wh) exactly, per kWh: `0.0006 XLM/kWh`."""
+        per_kwh = Decimal(int(units_per_wh) * 1000).scaleb(-self.decimals)
+        return f"{_plain(per_kwh)} {self.symbol}/kWh"
+
+    def parse_price_per_kwh(self, text: str) -> int:
+        """A price a household typed in currency per kWh (`0.0006`) as the chain's whole
+        smallest units per Wh; ValueError naming the step when it falls between two (it is
+        refused, never rounded: what is signed is what was typed). The web app's
+        `parsePerKwh` follows the same rule (shared vectors docs/vectors/units.json)."""
+        step = self.price_text(1)
+        v = _decimal(text)
+        if v is None or v.scaleb(self.decimals - 3) != v.scaleb(self.decimals - 3).to_integral():
+            raise ValueError(
+                f"price {text!r} is not a whole number of {step} steps (1 smallest unit per Wh)"
+            )
+        if v <= 0:
+            raise ValueError(f"price {text!r} must be more than zero")
+        return int(v.scaleb(self.decimals - 3))
+
+
+XLM = Money("XLM", 7)
+"""The payment asset deployments pay in (`urja deploy`'s default, native XLM: 7 decimals)."""
+
 
 def fmt_kwh(wh: float) -> str:
     """Energy for people: `1.234 kWh`."""
     return f"{wh / 1000:.3f} kWh"
+
+
+def kwh_text(wh: int) -> str:
+    """Whole Wh exactly as kWh, trailing zeros dropped: `0.45 kWh`."""
+    return f"{_plain(Decimal(int(wh)).scaleb(-3))} kWh"
+
+
+def parse_kwh(text: str) -> int:
+    """Energy a household typed in kWh (`0.45`) as whole Wh; ValueError when it is not an
+    amount of kWh or is finer than 1 Wh (refused, never rounded). Same rule as the web app's
+    `parseKwh` (docs/vectors/units.json)."""
+    v = _decimal(text)
+    if v is None or v.scaleb(3) != v.scaleb(3).to_integral():
+        raise ValueError(f"energy {text!r} is not an amount of kWh (3 decimals at most: 1 Wh)")
+    if v <= 0:
+        raise ValueError(f"energy {text!r} must be more than zero")
+    return int(v.scaleb(3))
+
+
+def _decimal(text: str) -> Decimal | None:
+    """A plain non-negative decimal as typed (digits, at most one point), or None."""
+    t = str(text).strip()
+    if not t or t.count(".") > 1 or not t.replace(".", "").isdigit() or t == ".":
+        return None
+    try:
+        return Decimal(t)
+    except InvalidOperation:
+        return None
+
+
+def _plain(d: Decimal) -> str:
+    """A Decimal in plain notation without trailing zeros (`0.0006`, `12`)."""
+    t = format(d, "f")
+    return t.rstrip("0").rstrip(".") if "." in t else t
 
 
 def local_time(unix: float, tz: str = DEFAULT_TZ) -> datetime:

@@ -10,10 +10,12 @@ import json
 import sys
 import time
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import click
 
 from .. import orders as orders_rules
+from ..agent.units import XLM, kwh_text, parse_kwh
 from ..orders import MIN_LEAD_SECS, check_price, default_slot, order_state, parse_meter
 from ..slots import SlotClock
 from .common import config, friendly
@@ -21,19 +23,18 @@ from .common import config, friendly
 KEY = click.option("--key", "key_name", required=True, help="Keystore name of your key.")
 
 
-def clock_time(t: int) -> str:
-    """A unix time as this machine's local clock time (households think in clock times)."""
-    return datetime.fromtimestamp(t).astimezone().strftime("%H:%M:%S %Z")
+def clock_time(t: int, tz: str | None = None) -> str:
+    """A unix time as a clock time in the community's time zone (`[market].timezone`;
+    households think in clock times)."""
+    return datetime.fromtimestamp(t, ZoneInfo(tz or config().timezone)).strftime("%H:%M:%S %Z")
 
 
-def describe_slot(clock: SlotClock, slot: int, now: int) -> str:
-    """`slot 123 (delivery 14:30:00–14:45:00 UTC; gate closes 14:25:00 UTC, in 95 s)`."""
+def describe_slot(clock: SlotClock, slot: int, now: int, tz: str | None = None) -> str:
+    """`slot 123 (delivery 14:30:00–14:45:00 IST; gate closes 14:25:00 IST, in 95 s)`."""
     gate = clock.gate(slot)
     when = f"in {gate - now} s" if gate > now else "closed"
-    return (
-        f"slot {slot} (delivery {clock_time(clock.start(slot))}–{clock_time(clock.end(slot))};"
-        f" gate closes {clock_time(gate)}, {when})"
-    )
+    start, end = clock_time(clock.start(slot), tz), clock_time(clock.end(slot), tz)
+    return f"slot {slot} (delivery {start}–{end}; gate closes {clock_time(gate, tz)}, {when})"
 
 
 def show_fee(what: str, fee: int) -> None:
@@ -64,6 +65,22 @@ def offer_meter(s, owner: str, meter: str | None) -> bytes:
         raise click.UsageError(str(e)) from None
 
 
+def _kwh(ctx, param, value: str | None) -> int | None:
+    """`--kwh` as whole Wh, or a usage error naming what is wrong."""
+    try:
+        return None if value is None else parse_kwh(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def _per_kwh(ctx, param, value: str | None) -> int | None:
+    """`--price` (payment asset per kWh) as whole smallest units per Wh."""
+    try:
+        return None if value is None else XLM.parse_price_per_kwh(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
 def _place(
     side: str, key_name: str, slot: int | None, wh: int, price: int, meter: str | None = None
 ) -> None:
@@ -81,8 +98,9 @@ def _place(
     mid = offer_meter(s, kp.public_key, meter) if side == "sell" else None
     oid = s.market().order(kp, side, slot, wh, price, mid)
     what = "offer" if side == "sell" else "bid"
-    extra = f", {wh * price} payment-token units locked in escrow" if side == "buy" else ""
-    click.echo(f"{what} {oid}: {describe_slot(clock, slot, now)}, {wh} Wh at {price}/Wh{extra}")
+    extra = f", {XLM.units_text(wh * price)} locked in escrow" if side == "buy" else ""
+    at = f"{kwh_text(wh)} at {XLM.price_text(price)}"
+    click.echo(f"{what} {oid}: {describe_slot(clock, slot, now, s.cfg.timezone)}, {at}{extra}")
 
 
 def _order_command(name: str, side: str, what: str, limit_help: str, doc: str):
@@ -97,8 +115,10 @@ def _order_command(name: str, side: str, what: str, limit_help: str, doc: str):
         help=f"Delivery slot (default: the first whose gate is {MIN_LEAD_SECS} s or more away;"
         " see `urja slots`).",
     )
-    @click.option("--wh", type=click.IntRange(min=1), required=True, help=f"Energy to {what}, Wh.")
-    @click.option("--price", type=click.IntRange(min=1), required=True, help=limit_help)
+    @click.option(
+        "--kwh", "wh", required=True, callback=_kwh, help=f"Energy to {what}, kWh (e.g. 0.5)."
+    )
+    @click.option("--price", required=True, callback=_per_kwh, help=limit_help)
     @friendly
     def command(key_name, slot, wh, price, **extra) -> None:
         _place(side, key_name, slot, wh, price, extra.get("meter"))
@@ -136,14 +156,14 @@ offer = _order_command(
     "offer",
     "sell",
     "sell",
-    "Lowest acceptable price per Wh (payment-token units).",
+    "Lowest acceptable price, XLM per kWh (e.g. 0.0006; steps of 0.0001 = 1 stroop per Wh).",
     "Offer surplus energy for a slot (donors).",
 )
 bid = _order_command(
     "bid",
     "buy",
     "buy",
-    "Highest acceptable price per Wh; wh*price is locked in escrow.",
+    "Highest acceptable price, XLM per kWh (steps of 0.0001); energy x price is locked in escrow.",
     "Bid for energy in a slot (receivers).",
 )
 
@@ -241,13 +261,40 @@ def current_index(wait_secs: float = 15.0):
     return ix, clock, latest[1]
 
 
-def _print(rows: list[dict], cols: list[str], as_json: bool) -> None:
+SHOWN = {
+    "wh": ("kwh", kwh_text),
+    "filled": ("filled_kwh", kwh_text),
+    "delivered_wh": ("delivered_kwh", kwh_text),
+    "price": ("xlm_per_kwh", XLM.price_text),
+    "escrow": ("escrow_xlm", XLM.units_text),
+    "refund": ("refund_xlm", XLM.units_text),
+    "paid": ("paid_xlm", XLM.units_text),
+    "fee": ("fee_xlm", XLM.units_text),
+}
+"""Columns households read in other units than the chain's: (header, formatter). The table
+shows kWh and XLM (units in the header, numbers alone in the cells); `--json` keeps the
+chain's Wh and stroops for scripts."""
+
+
+def _print(rows: list[dict], cols: list[str], as_json: bool, clock: SlotClock) -> None:
+    """Rows as JSON (chain units) or as a tab-separated table in household units, each
+    slot followed by its start as a clock time in the community's time zone."""
     if as_json:
         click.echo(json.dumps(rows, indent=1))
         return
-    click.echo("\t".join(cols))
+    tz = config().timezone
+    shown = [x for c in cols for x in ([c, "time"] if c == "slot" else [c])]
+
+    def cell(r: dict, c: str) -> str:
+        if c == "time":
+            return clock_time(clock.start(int(r["slot"])), tz)
+        if c in SHOWN and r[c] is not None:
+            return SHOWN[c][1](int(r[c])).split(" ")[0]
+        return str(r[c])
+
+    click.echo("\t".join(SHOWN[c][0] if c in SHOWN else c for c in shown))
     for r in rows:
-        click.echo("\t".join(str(r[c]) for c in cols))
+        click.echo("\t".join(cell(r, c) for c in shown))
 
 
 @click.command("orders")
@@ -259,9 +306,9 @@ def orders(slot, account, as_json) -> None:
     """List orders from the index.
 
     An order's state agrees with its trades and the slot's clock (open, unmatched, matched,
-    part-matched, delivered, part-delivered, expired, cancelled); escrow and refund are in
-    payment-token units (stroops for XLM). Waits briefly for the index to reach the chain's
-    latest ledger, so an order just placed shows."""
+    part-matched, delivered, part-delivered, expired, cancelled). Energy in kWh, prices in XLM
+    per kWh, escrow and refund in XLM (`--json`: the chain's Wh and stroops). Waits briefly
+    for the index to reach the chain's latest ledger, so an order just placed shows."""
     ix, clock, now = current_index()
     rows = ix.orders(slot, account or None)
     trades = ix.trades(slot)
@@ -269,7 +316,7 @@ def orders(slot, account, as_json) -> None:
     trades = [t for t in trades if t["buy"] in ids or t["sell"] in ids]
     rows = [order_state(r, trades, clock, now) for r in rows]
     cols = ["id", "slot", "side", "wh", "price", "filled", "state", "escrow", "refund", "owner"]
-    _print(rows, cols, as_json)
+    _print(rows, cols, as_json, clock)
 
 
 @click.command("trades")
@@ -280,9 +327,10 @@ def orders(slot, account, as_json) -> None:
 def trades(slot, account, as_json) -> None:
     """List settled trades from the index.
 
-    Paid, fee and refund are in payment-token units (stroops for XLM)."""
-    ix, _, _ = current_index()
+    Energy in kWh, prices in XLM per kWh, paid, fee and refund in XLM (`--json`: the chain's
+    Wh and stroops)."""
+    ix, clock, _ = current_index()
     rows = ix.trades(slot, account or None)
     cols = ["trade_id", "slot", "buy", "sell", "wh", "price", "state", "delivered_wh"]
     cols += ["paid", "fee", "refund"]
-    _print(rows, cols, as_json)
+    _print(rows, cols, as_json, clock)
