@@ -2,10 +2,12 @@
 baseline market measured in the same run.
 
 For each community size N (households; about half have meters) the demo community trades
-for a few slots twice on a fresh local network: once with the market built from BASELINE
-(the design before issue 14: every order, trade and nullifier a persistent entry; with
-issue 13's per-reading limit patched in, BASELINE_PATCH) and once
-with the current build; every other contract is the current build. Every transaction from
+for a few slots three times on a fresh local network: once with the market built from
+BASELINE (the design before issue 14: every order, trade and nullifier a persistent entry;
+with issue 13's per-reading limit patched in, BASELINE_PATCH), once with the current build
+and one order per household and slot, and once with the current build and standing orders
+(after the first slot each household places one order for all the remaining slots); every
+other contract is the current build. Every transaction from
 the first order on is read back through `getTransactions` (`urja.fees`): charged fee,
 declared instructions, footprint reads and writes, write and event bytes, grouped by the
 market function it invoked. Printed per design: the table, fees per delivered kWh and as a
@@ -104,7 +106,9 @@ def wasm_dir(market: Path) -> Path:
     return d
 
 
-def measure(households: int, wasms: Path | None) -> FeeReport:
+def measure(households: int, wasms: Path | None, standing: bool = False) -> FeeReport:
+    """The fees of the slots after the first of one demo run (`standing`: each household
+    trades them through one standing order)."""
     data = Path(tempfile.mkdtemp(prefix="urja-scale-"))
     result = demo.run(
         households,
@@ -117,6 +121,7 @@ def measure(households: int, wasms: Path | None) -> FeeReport:
         api_port=free_port(),
         keep_running=False,
         wasm_dir=wasms,
+        standing=standing,
     )
     if not result.ok:
         raise SystemExit(f"the {households}-household run's audit failed")
@@ -143,17 +148,24 @@ def main() -> None:
         print(f"\n=== {n} households, {SLOTS} slots", flush=True)
         before = measure(n, base)
         after = measure(n, None)
+        standing = measure(n, None, standing=True)
         print(f"\n--- baseline market ({BASELINE})\n{before.text()}")
-        print(f"\n--- current market\n{after.text()}")
+        print(f"\n--- current market, one order per slot\n{after.text()}")
+        print(f"\n--- current market, standing orders\n{standing.text()}")
         print()
         print(summary("baseline", before))
         print(summary("current", after))
+        print(summary("standing", standing))
+        for name, rep in (("current", after), ("standing", standing)):
+            print(
+                f"ratio {name}/baseline: fee per kWh {rep.per_kwh / before.per_kwh:.3f}, "
+                f"transactions {rep.total.count / before.total.count:.2f}, "
+                f"writes {rep.total.writes / max(before.total.writes, 1):.2f}"
+            )
+        target = 0.10 if n < 1000 else 0.01
         print(
-            f"ratio current/baseline: fee per kWh {after.per_kwh / before.per_kwh:.3f}, "
-            f"transactions {after.total.count / before.total.count:.2f}, "
-            f"writes {after.total.writes / max(before.total.writes, 1):.2f}; targets: "
-            f"{0.10 if n < 1000 else 0.01:.0%} of value = "
-            f"{(0.10 if n < 1000 else 0.01) * REFERENCE_STROOPS_PER_KWH / 1e7:.4f} XLM/kWh"
+            f"target: {target:.0%} of value = "
+            f"{target * REFERENCE_STROOPS_PER_KWH / 1e7:.4f} XLM/kWh"
         )
 
 

@@ -40,9 +40,10 @@ def test_demo_runs_a_small_community_end_to_end(tmp_path):
     assert "AUDIT PASSED" in r.output
     # The fees the households, the operator and the relayer paid, read from the ledger.
     assert "network fees (charged, read back from the ledger)" in r.output
-    fee_rows = re.findall(r"^(offer|bid|settle|deliver)\s+(\d+)\s+([\d.]+)", r.output, re.M)
+    fee_rows = re.findall(r"^(offer|bid|settle|deliver)\s+(\d+)\s+(\d+)\s+([\d.]+)", r.output, re.M)
     assert {row[0] for row in fee_rows} == {"offer", "bid", "settle", "deliver"}, r.output
-    assert all(int(n) > 0 and float(fee) > 0 for _, n, fee in fee_rows)
+    # Failed transactions (charged, without effect) are counted among them, never more.
+    assert all(int(n) > 0 and int(n) >= int(bad) and float(fee) > 0 for _, n, bad, fee in fee_rows)
     assert re.search(r"XLM per kWh, [\d.]+ % of its value", r.output)
     report = data / "report.html"
     assert report.exists() and "data:image/png;base64," in report.read_text()

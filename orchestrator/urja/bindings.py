@@ -107,18 +107,31 @@ class Market(Contract):
         super().__init__(chain, id, "market")
 
     def order(
-        self, kp: Keypair, side: str, slot: int, wh: int, price: int, meter: bytes | None = None
+        self,
+        kp: Keypair,
+        side: str,
+        slot: int,
+        wh: int,
+        price: int,
+        meter: bytes | None = None,
+        slots: int = 1,
     ) -> int:
-        """Places an offer (side "sell", from one of the owner's meters) or a bid ("buy");
-        returns the order id."""
-        tail = [scval.to_uint64(slot), scval.to_int128(wh), scval.to_int128(price)]
+        """Places an offer (side "sell", from one of the owner's meters) or a bid ("buy")
+        for `wh` in each of `slots` slots from `slot` (a standing order when more than one:
+        one transaction instead of one per slot); returns the order id."""
+        if slots < 1:
+            raise ValueError(f"slots {slots}: an order covers at least one slot")
+        amounts = [scval.to_int128(wh), scval.to_int128(price)]
+        first = [scval.to_uint64(slot)] + ([scval.to_uint32(slots)] if slots > 1 else [])
+        suffix = "_slots" if slots > 1 else ""
         if side == "sell":
             if meter is None:
                 raise ValueError("an offer names the meter it delivers from")
-            return self.call("offer", [addr(kp), scval.to_bytes(meter), *tail], kp)
+            args = [addr(kp), scval.to_bytes(meter), *first, *amounts]
+            return self.call("offer" + suffix, args, kp)
         if side != "buy":
             raise ValueError(f"side {side!r}: expected 'sell' or 'buy'")
-        return self.call("bid", [addr(kp), *tail], kp)
+        return self.call("bid" + suffix, [addr(kp), *first, *amounts], kp)
 
     def withdraw(self, kp: Keypair) -> int:
         """Withdraws the household's whole credit of the payment token; returns it."""

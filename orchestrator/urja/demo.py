@@ -75,15 +75,20 @@ class Community:
 
     def orders(self, slot: int) -> list[tuple[SimHousehold, str, int, int]]:
         """Each household's order for `slot` from its forecast (actual +-15% error)."""
+        return self.standing_orders(range(slot, slot + 1))
+
+    def standing_orders(self, slots: range) -> list[tuple[SimHousehold, str, int, int]]:
+        """Each household's order standing for every slot of `slots`: the same Wh in each,
+        its forecast of the mean over them (actual +-15% error), at one price."""
         out = []
         for h in self.homes:
-            export, imp = self.read(h, slot)
+            export, imp = zip(*(map(sum, self.read(h, s)) for s in slots), strict=True)
             if h.role == "donor":
-                wh = round(sum(export) * self.rng.uniform(0.85, 1.15))
+                wh = round(sum(export) / len(slots) * self.rng.uniform(0.85, 1.15))
                 if wh > 0:
                     out.append((h, "sell", wh, self.rng.randint(2, 6)))
             else:
-                wh = round(sum(imp) * self.rng.uniform(0.5, 1.0))
+                wh = round(sum(imp) / len(slots) * self.rng.uniform(0.5, 1.0))
                 if wh > 0:
                     out.append((h, "buy", wh, self.rng.randint(5, 10)))
         return out
@@ -217,9 +222,12 @@ def run(
     api_port: int,
     keep_running: bool,
     wasm_dir: Path | None = None,
+    standing: bool = False,
 ) -> DemoResult:
     """Runs the demo; returns whether the closing audit passed and the fees it paid.
-    `wasm_dir` deploys other contract builds (the cost benchmark's baseline)."""
+    `wasm_dir` deploys other contract builds (the cost benchmark's baseline). With
+    `standing`, households trade the first slot with one-slot orders and every later slot
+    through one standing order each, placed once (`offer_slots`/`bid_slots`)."""
     say = click.echo
     rng = random.Random(seed)
     if data_dir.exists():
@@ -303,21 +311,24 @@ def run(
             now = chain.ledger_time()
             for s in range(first, last + 1):
                 if s not in placed and now >= clock.start(s) - 3 * SLOT_SECS:
-                    orders = community.orders(s)
+                    covers = range(s, last + 1 if standing and s > first else s + 1)
+                    orders = community.standing_orders(covers)
+                    n = len(covers)
                     list(
                         pool.map(
-                            lambda o, s=s: market.order(
+                            lambda o, s=s, n=n: market.order(
                                 keys[o[0].name],
                                 o[1],
                                 s,
                                 o[2],
                                 o[3],
                                 o[0].meter_id if o[1] == "sell" else None,
+                                n,
                             ),
                             orders,
                         )
                     )
-                    placed.add(s)
+                    placed.update(covers)
                 if s not in published and now >= clock.end(s):
                     msgs = [
                         sign_slot(h.meter, s, *community.read(h, s), None, domain=domain)
@@ -437,9 +448,18 @@ def serve_api(stack: Stack, web: Path | None, port: int) -> str:
     help="Built dashboard to serve.",
 )
 @click.option("--keep-running", is_flag=True, help="Keep the services up after the run.")
-def demo_cmd(households, slots, feeders, port, api_port, data_dir, seed, web, keep_running):
+@click.option(
+    "--standing",
+    is_flag=True,
+    help="After the first slot, each household places one standing order for all the"
+    " remaining slots instead of one order per slot (docs/cost-model.md).",
+)
+def demo_cmd(
+    households, slots, feeders, port, api_port, data_dir, seed, web, keep_running, standing
+):
     """Run a simulated community on the embedded local network."""
     if households < 2:
         raise click.ClickException("--households must be at least 2 (a donor and a receiver)")
-    if not run(households, slots, feeders, port, data_dir, seed, web, api_port, keep_running).ok:
+    args = (households, slots, feeders, port, data_dir, seed, web, api_port, keep_running)
+    if not run(*args, standing=standing).ok:
         raise SystemExit(1)

@@ -226,3 +226,10 @@ def fields(record: tuple) -> dict:
         v for v in variants(record.contract, record.event) if v["struct"] == type(record).__name__
     )
     return {p["name"]: plain(v) for p, v in zip(spec["params"], record, strict=True)}
+
+
+def order_slots(record: tuple) -> int:
+    """How many slots a market `order` event's order stands for: its `slots` in the standing
+    layout (`StandingOrderPlaced`), 1 in the one-slot layout (`OrderPlaced`, the one every
+    market version emits). The indexer and the auditor read it here, alike."""
+    return getattr(record, "slots", 1)

@@ -115,6 +115,9 @@ class Line:
     """Totals of one group of transactions."""
 
     count: int = 0
+    failed: int = 0
+    """Transactions that failed on-chain: charged, without effect (e.g. re-sent after
+    another transaction changed the state they were simulated against)."""
     fee: int = 0
     instructions: int = 0
     reads: int = 0
@@ -124,6 +127,7 @@ class Line:
 
     def add(self, c: TxCost) -> None:
         self.count += 1
+        self.failed += not c.success
         self.fee += c.fee
         self.instructions += c.instructions
         self.reads += c.reads
@@ -157,12 +161,12 @@ class FeeReport:
     def text(self) -> str:
         """The report as a table a household or operator can read."""
         rows = [
-            f"{'function':<16}{'txs':>6}{'mean fee (XLM)':>16}{'total (XLM)':>13}"
+            f"{'function':<16}{'txs':>6}{'failed':>8}{'mean fee (XLM)':>16}{'total (XLM)':>13}"
             f"{'mean M instr':>14}{'mean writes':>13}{'mean events B':>15}"
         ]
         for name, ln in sorted(self.by_function.items(), key=lambda kv: -kv[1].fee):
             rows.append(
-                f"{name:<16}{ln.count:>6}{ln.mean('fee') / STROOPS_PER_XLM:>16.4f}"
+                f"{name:<16}{ln.count:>6}{ln.failed:>8}{ln.mean('fee') / STROOPS_PER_XLM:>16.4f}"
                 f"{ln.fee / STROOPS_PER_XLM:>13.3f}{ln.mean('instructions') / 1e6:>14.1f}"
                 f"{ln.mean('writes'):>13.1f}{ln.mean('events_bytes'):>15.0f}"
             )
@@ -173,6 +177,7 @@ class FeeReport:
         rows.append(f"paid by: {payers}")
         rows.append(
             f"total {self.total.fee / STROOPS_PER_XLM:.3f} XLM in {self.total.count} transactions"
+            f" ({self.total.failed} failed)"
             f" for {self.delivered_wh / 1000:.2f} kWh delivered: "
             f"{self.per_kwh / STROOPS_PER_XLM:.4f} XLM per kWh, "
             f"{100 * self.share_of_value:.1f} % of its value at 0.2 XLM/kWh"
@@ -198,8 +203,16 @@ def report(
     return rep
 
 
-MARKET_SLOT_ARG = {"offer": 2, "bid": 1, "settle": 0, "deliver": 1}
-"""Position of the slot argument of the market functions that name one."""
+MARKET_SLOT_ARG = {
+    "offer": 2,
+    "bid": 1,
+    "offer_slots": 2,
+    "bid_slots": 1,
+    "settle": 0,
+    "deliver": 1,
+}
+"""Position of the slot argument of the market functions that name one (a standing order's
+first slot)."""
 
 
 def market_slot(c: TxCost) -> int | None:

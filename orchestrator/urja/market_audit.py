@@ -13,8 +13,12 @@ fetched afresh from the RPC) it rebuilds orders, trades, deliveries and token mi
   credits owed = paid + refunded - withdrawn, the market's payment-token balance equals
   locked - withdrawn, and each household's credit (the market's `credit` view) equals what
   events credited it less what it withdrew, against the market's `totals()`;
-- checks every trade against its orders: same slot, sides, price limits, uniform price per
-  slot, no overfill, no self-trade;
+- checks every trade against its orders: a slot both orders stand for (a standing order
+  stands for `slots` consecutive slots from its first), sides, price limits, uniform price
+  per slot, no overfill of any slot (`wh` each) or of the order (`wh * slots`), slots
+  traded in order, a pair at most once per slot, no self-trade, no trade of a closed order;
+  each bid locked `wh * price * slots`, and a cancel or release refunded exactly the
+  unmatched escrow;
 - checks the index's derived tables agree with the rebuild (a doctored database fails).
 Proofs are verified in parallel processes: py_ecc takes most of a second per proof.
 """
@@ -213,19 +217,27 @@ def _replay_market(m: Rebuild, ev, ledger: int) -> None:
             "price": ev.price,
             "escrow": ev.escrow,
             "meter": ev.meter.hex() if ev.meter is not None else None,
+            "slots": events.order_slots(ev),
             "filled": 0,
             "status": "open",
+            "refund": None,
         }
     elif n in ("cancel", "release"):
         o = m.orders.get(ev.id)
         if o is not None:
             o["status"] = "cancelled" if n == "cancel" else "closed"
+            o["refund"] = ev.refund
         m.refunds += ev.refund
         if n == "cancel":  # transferred to the owner directly
             m.cancelled_refunds += ev.refund
         else:
             m.credited[o["owner"] if o else None] += ev.refund
     elif n == "trade":
+        closed = [
+            oid
+            for oid in (ev.buy, ev.sell)
+            if m.orders.get(oid, {}).get("status", "open") != "open"
+        ]
         m.trades[ev.trade_id] = {
             "slot": ev.slot,
             "buy": ev.buy,
@@ -235,6 +247,7 @@ def _replay_market(m: Rebuild, ev, ledger: int) -> None:
             "wh": ev.wh,
             "price": ev.price,
             "fee_recipient": m.fee_to,
+            "closed_orders": closed,
         }
     elif n == "settle":
         m.settle_price[ev.slot].add(ev.clearing_price)
@@ -323,10 +336,21 @@ def run(
     return rep
 
 
+def covers(order: dict, slot: int) -> bool:
+    """Whether `order` (a rebuilt order) stands for `slot`: the market lets a trade of slot
+    `slot` use only orders standing for it (`slot`, its first, to `slot + slots - 1`)."""
+    return order["slot"] <= slot < order["slot"] + order["slots"]
+
+
 def _check_trades(rep: Report, m: Rebuild) -> dict[tuple[str, int], list[int]]:
     """Every trade against its orders, and the per-meter cap; returns (meter, slot) -> the
     ids of the trades of offers bound to that meter."""
     bad = []
+    in_slot: dict[tuple[int, int], int] = defaultdict(int)
+    """(order, slot) -> Wh its trades of that slot matched"""
+    last_slot: dict[int, int] = {}
+    """order -> the slot of its latest trade (slots settle in order)"""
+    pairs: set[tuple[int, int, int]] = set()
     for tid, tr in m.trades.items():
         b, s = m.orders.get(tr["buy"]), m.orders.get(tr["sell"])
         if b is None or s is None:
@@ -338,8 +362,24 @@ def _check_trades(rep: Report, m: Rebuild) -> dict[tuple[str, int], list[int]]:
             bad.append(f"trade {tid}: wrong sides")
         if s["meter"] is None:
             bad.append(f"trade {tid}: its offer names no meter")
-        if not b["slot"] == s["slot"] == tr["slot"]:
-            bad.append(f"trade {tid}: orders of another slot")
+        if not (covers(b, tr["slot"]) and covers(s, tr["slot"])):
+            bad.append(f"trade {tid}: an order that does not stand for slot {tr['slot']}")
+        if tr.get("closed_orders"):
+            bad.append(f"trade {tid}: orders {tr['closed_orders']} no longer open")
+        pair = (tr["buy"], tr["sell"], tr["slot"])
+        if pair in pairs:
+            bad.append(f"trade {tid}: orders {pair[:2]} already traded in slot {pair[2]}")
+        pairs.add(pair)
+        for oid, o in ((tr["buy"], b), (tr["sell"], s)):
+            if tr["slot"] < last_slot.get(oid, tr["slot"]):
+                bad.append(f"trade {tid}: order {oid} already traded in slot {last_slot[oid]}")
+            last_slot[oid] = max(last_slot.get(oid, tr["slot"]), tr["slot"])
+            in_slot[(oid, tr["slot"])] += tr["wh"]
+            if in_slot[(oid, tr["slot"])] > o["wh"]:
+                bad.append(
+                    f"trade {tid}: order {oid} filled {in_slot[(oid, tr['slot'])]} of "
+                    f"{o['wh']} Wh in slot {tr['slot']}"
+                )
         if not s["price"] <= tr["price"] <= b["price"]:
             bad.append(f"trade {tid}: price {tr['price']} outside [{s['price']}, {b['price']}]")
         if b["owner"] == s["owner"] or tr["buyer"] != b["owner"] or tr["seller"] != s["owner"]:
@@ -348,9 +388,10 @@ def _check_trades(rep: Report, m: Rebuild) -> dict[tuple[str, int], list[int]]:
         if prices and prices != {tr["price"]}:
             bad.append(f"trade {tid}: not at the slot's uniform price {sorted(prices)}")
     for oid, o in m.orders.items():
-        if o["filled"] > o["wh"]:
-            bad.append(f"order {oid}: filled {o['filled']} of {o['wh']} Wh")
+        if o["filled"] > o["wh"] * o["slots"]:
+            bad.append(f"order {oid}: filled {o['filled']} of {o['wh']} Wh x {o['slots']} slots")
     rep.check("trades obey their orders", not bad, "; ".join(bad[:5]))
+    _check_order_escrow(rep, m)
     per_meter: dict[tuple[str, int], list[int]] = defaultdict(list)
     for tid, tr in m.trades.items():
         s = m.orders.get(tr["sell"])
@@ -367,6 +408,23 @@ def _check_trades(rep: Report, m: Rebuild) -> dict[tuple[str, int], list[int]]:
         "; ".join(crowded[:5]),
     )
     return per_meter
+
+
+def _check_order_escrow(rep: Report, m: Rebuild) -> None:
+    """Each bid locked `wh * price * slots` (offers nothing), and a cancel or release
+    refunded exactly the unmatched part, `(wh * slots - filled) * price` for a bid (run
+    after `_check_trades` has summed the fills)."""
+    bad = []
+    for oid, o in m.orders.items():
+        bid = o["side"] == "buy"
+        want = o["wh"] * o["price"] * o["slots"] if bid else 0
+        if o["escrow"] != want:
+            bad.append(f"order {oid}: escrow {o['escrow']}, wh x price x slots is {want}")
+        if o["refund"] is not None:
+            unmatched = (o["wh"] * o["slots"] - o["filled"]) * o["price"] if bid else 0
+            if o["refund"] != unmatched:
+                bad.append(f"order {oid}: refunded {o['refund']}, unmatched escrow {unmatched}")
+    rep.check("orders lock and refund their escrow exactly", not bad, "; ".join(bad[:5]))
 
 
 def _check_proofs(
@@ -595,7 +653,8 @@ def _check_index(
     for r in index.orders():
         o = m.orders.get(r["id"])
         if o is None or any(
-            r[k] != o[k] for k in ("slot", "owner", "side", "wh", "price", "escrow", "meter")
+            r[k] != o[k]
+            for k in ("slot", "slots", "owner", "side", "wh", "price", "escrow", "meter")
         ):
             doctored.append(f"orders row {r['id']}")
     for a, b in balances.items():

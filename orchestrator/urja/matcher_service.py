@@ -51,8 +51,10 @@ class SlotReport:
 
 
 def book(index: Index, slot: int) -> list[dict]:
-    """The slot's orders for the engine: every order not cancelled, at its full size
-    (`meter`: the meter an offer delivers from, hex; None for bids)."""
+    """The slot's orders for the engine: every order standing for it not cancelled, at its
+    full per-slot size (`meter`: the meter an offer delivers from, hex; None for bids). A
+    standing order enters each slot it covers fresh with its `wh`: the market fills it up to
+    `wh` per slot, and what it matched in earlier slots does not count here."""
     return [
         {
             "id": str(r["id"]),

@@ -35,6 +35,21 @@ def check_price(market: dict, price: int) -> None:
         )
 
 
+def check_slots(market: dict, now: int, slot: int, slots: int) -> None:
+    """Refuses (ValueError) a standing order that covers no slot or runs past the market's
+    horizon (`horizon_slots` ahead of the current slot), naming the last slot it may cover;
+    the contract refuses the same with `InvalidSlots`."""
+    if slots < 1:
+        raise ValueError(f"--slots {slots}: an order covers at least one slot")
+    last = now // int(market["slot_secs"]) + int(market["horizon_slots"])
+    if slot + slots - 1 > last:
+        raise ValueError(
+            f"--slots {slots} from slot {slot} ends at slot {slot + slots - 1}, past the"
+            f" market's horizon (slot {last}, horizon_slots {market['horizon_slots']}):"
+            f" at most {max(last - slot + 1, 0)} slots from slot {slot}"
+        )
+
+
 def parse_meter(meter: str) -> bytes:
     """A meter id given as 64 hex digits; ValueError otherwise."""
     try:
@@ -70,23 +85,26 @@ def offer_meter(index_path: Path, owner: str) -> bytes:
 
 def order_state(order: dict, trades: list[dict], clock: SlotClock, now: int) -> dict:
     """An order as its owner sees it, agreeing with its trades and the slot's clock:
-    `state` is cancelled, open (book still open), unmatched, matched or part-matched (gate
-    closed), then delivered (every matched Wh), part-delivered (a shortfall) or expired once
-    its trades are; `filled` says how much of it was matched; `refund` adds
+    `state` is cancelled, open (the book of its last slot still open: a standing order
+    covers `slots` slots from `slot`), unmatched, matched or part-matched (that gate
+    closed; matched means `wh` in every slot), then delivered (every matched Wh),
+    part-delivered (a shortfall) or expired once its trades are; `filled` says how much of
+    it was matched; `refund` adds
     the refunds of its trades (a buyer's escrow above the price paid or not delivered) to the
     order's own released escrow. Amounts are in payment-token units (stroops for XLM)."""
     mine = [t for t in trades if order["id"] in (t["buy"], t["sell"])]
     refund = int(order["refund"]) + sum(int(t["refund"]) for t in mine if t["buy"] == order["id"])
     if order["status"] == "cancelled":
         state = "cancelled"
-    elif now < clock.gate(order["slot"]):
+    elif now < clock.gate(order["slot"] + order["slots"] - 1):
         state = "open"
     elif not mine:
         state = "unmatched"
     else:
         states = {t["state"] for t in mine}
         if states == {"matched"}:
-            state = "matched" if order["filled"] == order["wh"] else "part-matched"
+            whole = order["wh"] * order["slots"]
+            state = "matched" if order["filled"] == whole else "part-matched"
         elif states == {"expired"}:
             state = "expired"
         elif "matched" in states:

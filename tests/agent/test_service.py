@@ -205,6 +205,15 @@ def test_index_ports_read_the_households_rows_and_prices(tmp_path):
     open_orders, trades, prices = index_ports(tmp_path / "index.sqlite", "GME")
     assert [o.id for o in open_orders(50)] == [1]
     assert [t["delivered_wh"] for t in trades(50)] == [380]
+    # A standing offer placed for slots 51..53 is the household's in each of them.
+    with ix.db:
+        ix.db.execute(
+            "INSERT INTO orders(id, slot, owner, side, wh, price, escrow, ledger, slots) "
+            "VALUES (5, 51, 'GME', 'sell', 200, 40000, 0, 1, 3)"
+        )
+    assert [(o.id, o.slots) for o in open_orders(53)] == [(5, 3)]
+    assert [(o.id, o.slots) for o in open_orders(51)] == [(4, 1), (5, 3)]
+    assert open_orders(54) == []
     assert prices(48) == [(49, None), (50, 45000)] and prices(50) == []
     # fed to the agent, a clearing price becomes what its surplus is expected to earn
     svc = service(tmp_path, FixedLimits(4.0, 5.0), Book())

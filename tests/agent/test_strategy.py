@@ -55,3 +55,16 @@ def test_reconcile_keeps_cancels_and_places():
     assert acts.place == (Want("buy", 300, 55),)
     assert reconcile([], book).cancel == (1, 2, 3)
     assert reconcile(want, []).place == tuple(want)
+
+
+def test_reconcile_counts_a_standing_order_and_never_cancels_it():
+    # Order 7 stands for several slots: cancelling it would withdraw them all (and past its
+    # first slot's gate the market refuses), so it stays and its Wh count first.
+    book = [Open(7, "buy", 200, 45, slots=4), Open(8, "buy", 100, 55)]
+    acts = reconcile([Want("buy", 300, 55), Want("sell", 50, 40)], book)
+    assert acts.cancel == () and acts.place == (Want("sell", 50, 40),)  # 8 is the rest
+    acts = reconcile([Want("buy", 500, 55)], book)
+    assert acts.cancel == (8,) and acts.place == (Want("buy", 300, 55),)
+    acts = reconcile([Want("buy", 150, 55)], book)  # the standing order covers it all
+    assert acts.cancel == (8,) and acts.place == ()
+    assert reconcile([], book).cancel == (8,)

@@ -32,6 +32,7 @@ def test_fees_are_the_charged_fees_of_the_applied_transactions(localnet):
     assert mine[0].events_bytes > 0 and mine[0].write_bytes > 0
     rep = fees.report(costs, {a.public_key: "operator"}, delivered_wh=2_000, contracts={sac})
     assert rep.by_function["transfer"].count == 2
+    assert rep.by_function["transfer"].failed == 0 and rep.total.failed == 0
     assert rep.by_payer["operator"].fee == charged
     assert rep.by_payer["households"].fee == mine[1].fee
     assert rep.per_kwh == (charged + mine[1].fee) / 2

@@ -97,8 +97,8 @@ def market_with_rotation(tmp_path, keys, second_key_for_slot_2=1):
         (100, 20, old, [10] * 15),  # 150 Wh proven under the first key
         (101, 40, (old, new)[second_key_for_slot_2], [20] * 15),  # 300 Wh, second key
     ):
-        h.emit("market", "order", [slot], [oid, BUYER, 1, 200, 5, 1000, None], ledger - 4)
-        h.emit("market", "order", [slot], [oid + 1, DONOR, 0, 200, 3, 0, mid], ledger - 4)
+        h.emit("market", "order", [slot], [oid, BUYER, 1, 200, 5, 1000, None, 1], ledger - 4)
+        h.emit("market", "order", [slot], [oid + 1, DONOR, 0, 200, 3, 0, mid, 1], ledger - 4)
         h.emit("market", "trade", [slot], [tid, oid, oid + 1, BUYER, DONOR, 200, 4], ledger - 3)
         h.emit("market", "settle", [slot], [1, 4], ledger - 3)
         if slot == 101:
@@ -272,8 +272,8 @@ def test_fee_credits_follow_the_fee_recipient_fixed_in_each_trade(tmp_path):
     the chain, the constructor emits no `params` event), then what governance set."""
     h = History(tmp_path / "index.sqlite")
     for tid in (0, 1):
-        h.emit("market", "order", [7], [2 * tid, BUYER, 1, 100, 5, 500, None], 10 + tid)
-        h.emit("market", "order", [7], [2 * tid + 1, DONOR, 0, 100, 4, 0, b"\1" * 32], 10 + tid)
+        h.emit("market", "order", [7], [2 * tid, BUYER, 1, 100, 5, 500, None, 1], 10 + tid)
+        h.emit("market", "order", [7], [2 * tid + 1, DONOR, 0, 100, 4, 0, b"\1" * 32, 1], 10 + tid)
     h.emit("market", "trade", [7], [0, 0, 1, BUYER, DONOR, 100, 4], 12)
     h.emit("market", "params", [], market_params(fee_recipient="GNEW"), 13)
     h.emit("market", "trade", [7], [1, 2, 3, BUYER, DONOR, 100, 4], 14)
@@ -290,3 +290,123 @@ def test_fee_credits_follow_the_fee_recipient_fixed_in_each_trade(tmp_path):
         "credits owed equal the households' credits",
         "index tables agree with the events",
     } <= passed
+
+
+# -- standing orders: one order for several consecutive slots, up to `wh` in each ---------
+
+OFFER_METER = b"\2" * 32
+
+
+def standing_history(tmp_path, *extra):
+    """A standing bid for slots 10..12 (100 Wh each at up to 5, 1500 locked), a one-slot
+    offer of 60 Wh in slot 10 and a standing offer for slots 11..12; trades of 60 Wh in slot
+    10 and 100 Wh in slot 11 at 4. `extra` events (name, topics, data) follow."""
+    h = History(tmp_path / "index.sqlite")
+    h.emit("registry", "member", [DONOR], [1, 3, True, 40], 6)
+    h.emit("registry", "member", [BUYER], [2, 3, True, 40], 6)
+    h.emit("market", "order", [10], [0, BUYER, 1, 100, 5, 1500, None, 3], 10)
+    h.emit("market", "order", [10], [1, DONOR, 0, 60, 3, 0, OFFER_METER, 1], 10)
+    h.emit("market", "order", [11], [2, DONOR, 0, 100, 4, 0, OFFER_METER, 2], 10)
+    h.emit("market", "trade", [10], [0, 0, 1, BUYER, DONOR, 60, 4], 20)
+    h.emit("market", "settle", [10], [1, 4], 20)
+    h.emit("market", "trade", [11], [1, 0, 2, BUYER, DONOR, 100, 4], 30)
+    h.emit("market", "settle", [11], [1, 4], 30)
+    for n, (name, topics, data) in enumerate(extra):
+        h.emit("market", name, topics, data, 40 + n)
+    return h
+
+
+def checks(rep) -> dict[str, str | None]:
+    """Check name -> None when it passed, else its detail."""
+    return {name: None if ok else detail for name, ok, detail in rep.checks}
+
+
+def test_a_standing_order_is_in_the_book_of_every_slot_it_covers(tmp_path):
+    from urja import matcher_service
+
+    ix = standing_history(tmp_path).index
+    ids = lambda rows: [r["id"] for r in rows]  # noqa: E731
+    assert ids(ix.book(10)) == [0, 1]
+    assert ids(ix.book(11)) == ids(ix.book(12)) == [0, 2]
+    assert ids(ix.book(9)) == ids(ix.book(13)) == []
+    assert ids(ix.open_orders(12, BUYER)) == [0] and ids(ix.open_orders(13, BUYER)) == []
+    assert ids(ix.open_orders(12, DONOR)) == [2]
+    assert [(r["id"], r["slots"]) for r in ix.orders(slot=12)] == [(0, 3), (2, 2)]
+    assert ix.orders(slot=11, owner=BUYER)[0]["filled"] == 160  # over all its slots
+    summary = ix.slot_summary(11)
+    assert (summary["offers"], summary["bids"]) == (1, 1)
+    assert (summary["offered_wh"], summary["bid_wh"]) == (100, 100)  # per slot, not total
+    assert ix.slot_summary(13)["bids"] == 0
+    assert ix.slots(10) == [12, 11, 10] and ix.slots(2) == [12, 11]
+    # Each slot is matched fresh: slot 12 sees the bid at its full 100 Wh.
+    assert {o["id"]: o["wh"] for o in matcher_service.book(ix, 12)} == {"0": 100, "2": 100}
+    assert ix.settled_pairs(11) == {(0, 2)} and ix.settled_pairs(12) == set()
+
+
+def test_a_standing_bid_is_releasable_only_after_its_last_slot(tmp_path):
+    ix = standing_history(tmp_path).index
+    assert ix.releasable_bids(0, 11, 10) == []  # slot 12 still to come
+    assert ix.releasable_bids(0, 12, 10) == [0]  # 160 of 300 Wh matched: 700 to return
+    assert ix.releasable_bids(13, 20, 10) == []  # its last slot is older: the owner sweeps
+    released = standing_history(tmp_path / "r", ("release", [10], [0, (300 - 160) * 5])).index
+    assert released.releasable_bids(0, 12, 10) == []
+    assert released.credit_of(BUYER) == 700
+
+
+def test_the_audit_accepts_a_standing_order_traded_in_two_slots(tmp_path):
+    h = standing_history(tmp_path, ("release", [10], [0, 700]))
+    got = checks(market_audit.run(h.index, None, workers=1, domain=DOMAIN, slot_secs=SLOT_SECS))
+    for name in (
+        "trades obey their orders",
+        "orders lock and refund their escrow exactly",
+        "index tables agree with the events",
+        "credits owed equal the households' credits",
+    ):
+        assert got[name] is None, (name, got[name])
+
+
+@pytest.mark.parametrize(
+    ("extra", "finding"),
+    [
+        ([("trade", [13], [2, 0, 2, BUYER, DONOR, 10, 4])], "does not stand for slot 13"),
+        ([("trade", [10], [2, 0, 1, BUYER, DONOR, 50, 4])], "filled 110 of 100 Wh in slot 10"),
+        (
+            [
+                ("order", [12], [3, DONOR, 0, 50, 3, 0, OFFER_METER, 1]),
+                ("trade", [12], [2, 0, 2, BUYER, DONOR, 100, 4]),
+                ("trade", [12], [3, 0, 3, BUYER, DONOR, 1, 4]),
+            ],
+            "order 0 filled 101 of 100 Wh in slot 12",
+        ),
+        ([("trade", [11], [2, 0, 2, BUYER, DONOR, 0, 4])], "already traded in slot 11"),
+        (
+            [
+                ("trade", [12], [2, 0, 2, BUYER, DONOR, 10, 4]),
+                ("trade", [11], [3, 0, 2, BUYER, DONOR, 0, 4]),
+            ],
+            "order 0 already traded in slot 12",
+        ),
+    ],
+)
+def test_the_audit_flags_a_standing_order_traded_outside_its_slots_or_beyond_a_slot(
+    tmp_path, extra, finding
+):
+    h = standing_history(tmp_path, *extra)
+    got = checks(market_audit.run(h.index, None, workers=1, domain=DOMAIN, slot_secs=SLOT_SECS))
+    assert finding in (got["trades obey their orders"] or ""), got
+
+
+def test_the_audit_flags_a_standing_bid_locking_or_refunding_a_one_slot_amount(tmp_path):
+    h = standing_history(tmp_path, ("release", [10], [0, (100 - 160) * 5 + 800]))
+    got = checks(market_audit.run(h.index, None, workers=1, domain=DOMAIN, slot_secs=SLOT_SECS))
+    assert (
+        "order 0: refunded 500, unmatched escrow 700"
+        in got["orders lock and refund their escrow exactly"]
+    )
+    h = History(tmp_path / "one-slot-escrow.sqlite")
+    h.emit("market", "order", [10], [0, BUYER, 1, 100, 5, 500, None, 3], 10)
+    got = checks(market_audit.run(h.index, None, workers=1, domain=DOMAIN, slot_secs=SLOT_SECS))
+    assert (
+        "escrow 500, wh x price x slots is 1500"
+        in got["orders lock and refund their escrow exactly"]
+    )

@@ -93,6 +93,38 @@ def test_full_cycle_settles_pro_rata_refunds_and_mints_surplus(community: Commun
     assert "AUDIT PASSED" in c.urja("audit")
 
 
+def test_standing_orders_trade_and_deliver_in_every_slot_they_cover(community: Community):
+    """One `urja offer --slots 2` and one `urja bid --slots 2` (a transaction each) trade
+    and settle in both slots; a standing order past the horizon is refused naming --slots."""
+    import json
+
+    c = community
+    clock = c.stack.clock
+    slot = c.next_slot(lead=8)
+    args = ["--slot", str(slot), "--slots", "2", "--price"]
+    out = c.urja("offer", "--key", "d1", *args, "0.0004", "--kwh", "0.2")
+    assert "in each of 2 slots, to slot " + str(slot + 1) in out, out
+    out = c.urja("bid", "--key", "r1", *args, "0.0008", "--kwh", "0.15")
+    # 150 Wh x 8 stroops per Wh in each of two slots is locked at once.
+    assert XLM.units_text(2400) + " locked in escrow (" + XLM.units_text(1200) in out, out
+    far = c.urja_fails("bid", "--key", "r2", "--slot", str(slot), "--slots", "100000",
+                       "--price", "0.0008", "--kwh", "0.1")  # fmt: skip
+    assert "--slots" in far and "horizon" in far, far
+    for s in (slot, slot + 1):
+        c.wait(lambda s=s: len(trades(c, s)) == 1, timeout=clock.end(s) - c.now() + 30)
+        c.wait_time(clock.end(s))
+        c.urja("meter", "report", "--key-file", str(c.root / "d1.meter"), "--slot", str(s),
+               "--wh", "150", "--wait", "0")  # fmt: skip
+        c.wait(lambda s=s: [t["state"] for t in trades(c, s)] == ["delivered"], timeout=120)
+        [t] = trades(c, s)
+        assert (t["wh"], t["delivered_wh"], t["seller"]) == (150, 150, c.addr("d1"))
+    rows = json.loads(c.urja("orders", "--account", c.addr("r1"), "--json"))
+    [bid] = [r for r in rows if r["slot"] == slot and r["slots"] == 2]
+    assert (bid["wh"], bid["filled"], bid["state"]) == (150, 300, "delivered")
+    assert bid["escrow"] == 2400
+    assert "AUDIT PASSED" in c.urja("audit")
+
+
 def test_bad_meter_messages_are_refused_with_reasons_and_change_nothing(community: Community):
     c = community
     now_slot = c.stack.clock.current(c.now())

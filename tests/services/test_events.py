@@ -93,8 +93,9 @@ def test_events_decode_to_records_with_the_contracts_field_names():
     t = events.decode("market", ["trade", 7], [3, 1, 2, "GBUY", "GSELL", 500, 9])
     assert type(t).__name__ == "TradeSettled" and (t.contract, t.event) == ("market", "trade")
     assert (t.slot, t.trade_id, t.buyer, t.price) == (7, 3, "GBUY", 9)
-    o = events.decode("market", ["order", 7], [4, "GSELL", 0, 500, 5, 0, "ab" * 32])
+    o = events.decode("market", ["order", 7], [4, "GSELL", 0, 500, 5, 0, "ab" * 32, 3])
     assert o.side.name == "sell" and o.side == 0 and o.meter == b"\xab" * 32
+    assert o.slot == 7 and o.slots == 3  # a standing order: its first slot and how many
     m = events.decode("registry", ["member", "GA"], [3, 0, True, 40])
     assert m.role.name == "both" and m.addr == "GA"
     # A token event in map form and in CAP-67's bare-amount form decode alike.
@@ -119,7 +120,7 @@ def test_events_decode_to_records_with_the_contracts_field_names():
         (["trade", 7], [3, 1, 2, "GB", "GS", 500], "not a vec of its 7 fields"),
         (["trade"], [3, 1, 2, "GB", "GS", 500, 9], "0 topics after its name, the spec has 1"),
         (["trade", 7], [3, 1, 2, "GB", "GS", "500", 9], "field 'wh': expected i128"),
-        (["order", 7], [4, "GS", 2, 500, 5, 0, None], "field 'side': expected a Side case"),
+        (["order", 7], [4, "GS", 2, 500, 5, 0, None, 1], "field 'side': expected a Side case"),
         (["proof", "ab", 7], ["GD", "cd" * 32, 1, "ef" * 64, "00"], "expected 32 bytes"),
     ],
 )

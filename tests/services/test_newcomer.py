@@ -302,8 +302,8 @@ def test_order_state_agrees_with_its_trades_and_the_clock():
 
     clock = SlotClock(30, 10, 600)
     slot = 100
-    bid = {"id": 2, "slot": slot, "side": "buy", "wh": 400, "price": 8, "escrow": 3200,
-           "filled": 400, "status": "open", "refund": 0}  # fmt: skip
+    bid = {"id": 2, "slot": slot, "slots": 1, "side": "buy", "wh": 400, "price": 8,
+           "escrow": 3200, "filled": 400, "status": "open", "refund": 0}  # fmt: skip
     offer = {**bid, "id": 1, "side": "sell", "wh": 500, "price": 6, "escrow": 0}
     trade = {"buy": 2, "sell": 1, "wh": 400, "price": 7, "state": "delivered",
              "delivered_wh": 400, "refund": 400}  # fmt: skip
@@ -328,6 +328,13 @@ def test_order_state_agrees_with_its_trades_and_the_clock():
         "state": "expired",
         "refund": 3200,
     }
+    # A standing bid for three slots stays open until its last slot's gate, and is matched
+    # only when every one of its slots is.
+    standing = {**bid, "slots": 3, "escrow": 9600}
+    assert order_state(standing, [matched], clock, clock.gate(slot + 2) - 1)["state"] == "open"
+    last = clock.end(slot + 2) + 5
+    assert order_state(standing, [matched], clock, last)["state"] == "part-matched"
+    assert order_state({**standing, "filled": 1200}, [matched], clock, last)["state"] == "matched"
 
 
 def test_a_slot_without_trades_is_done_once_it_ends():

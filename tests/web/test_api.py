@@ -91,8 +91,8 @@ def api(tmp_path):
     ev.add("registry", "meter", [bytes.fromhex(M2)], [DONOR, 0, 50, False, True], 14)
     # An offer from M1 and a bid; settled at 6, delivered in full: the donor is credited
     # 1200 less the 1 % fee, the buyer the 1600 it locked less the 1200 paid.
-    ev.add("market", "order", [40], [1, DONOR, 0, 300, 4, 0, bytes.fromhex(M1)], 15)
-    ev.add("market", "order", [40], [2, OTHER, 1, 200, 8, 1600, None], 15)
+    ev.add("market", "order", [40], [1, DONOR, 0, 300, 4, 0, bytes.fromhex(M1), 1], 15)
+    ev.add("market", "order", [40], [2, OTHER, 1, 200, 8, 1600, None, 1], 15)
     ev.add("market", "trade", [40], [1, 2, 1, OTHER, DONOR, 200, 6], 16)
     ev.add("market", "delivered", [40], [1, 200, 1188, 12, 400], 17)
     ev.add("market", "release", [40], [1, 0], 18)
@@ -138,6 +138,18 @@ def test_meters_of_a_household_follow_their_latest_registry_event(api):
     theirs = api.get(f"/api/accounts/{OTHER}/meters").json()
     assert [(m["meter"], m["status"]) for m in theirs] == [(M3, "pending")]
     assert api.get("/api/accounts/GBAD/meters").status_code == 422
+
+
+def test_a_standing_order_is_in_the_book_of_each_slot_it_covers(api, tmp_path):
+    ix = Index(tmp_path / "index.sqlite")
+    Events(ix).add("market", "order", [41], [3, OTHER, 1, 50, 7, 50 * 7 * 3, None, 3], 22)
+    ix.db.close()
+    for slot in (41, 43):
+        book = api.get(f"/api/slots/{slot}/book").json()
+        assert [(b["id"], b["slot"], b["slots"], b["wh"]) for b in book["bids"]] == [(3, 41, 3, 50)]
+        assert book["demand"] == [{"price": 7, "cum_wh": 50}]  # per slot, not 150
+    assert api.get("/api/slots/44/book").json()["bids"] == []
+    assert [b["slots"] for b in api.get("/api/slots/40/book").json()["bids"]] == [1]
 
 
 def test_config_names_the_communitys_time_zone(api, tmp_path):

@@ -90,4 +90,8 @@ pub enum MarketError {
     EscrowSwept = 40,
     /// The accounts would go negative: refused, nothing is written.
     AccountUnderflow = 41,
+    /// A standing order's slot count is zero or reaches past the market's horizon.
+    InvalidSlots = 42,
+    /// A standing order already has trades in a later slot: slots settle in order.
+    SlotOutOfOrder = 43,
 }

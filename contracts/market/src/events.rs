@@ -3,7 +3,8 @@ use soroban_sdk::{contractevent, Address, Bytes, BytesN};
 
 use crate::types::{Params, Side};
 
-/// A new order: `["order", slot]`.
+/// A new order for one slot: `["order", slot]`. The layout every market version emits, so
+/// an indexer reads one-slot orders from before standing orders existed the same way.
 #[contractevent(topics = ["order"], data_format = "vec")]
 pub struct OrderPlaced {
     #[topic]
@@ -17,6 +18,25 @@ pub struct OrderPlaced {
     pub escrow: i128,
     /// The meter an offer delivers from; `None` for bids.
     pub meter: Option<BytesN<32>>,
+}
+
+/// A new standing order: `["order", first slot]`, the fields of `OrderPlaced` and `slots`.
+#[contractevent(topics = ["order"], data_format = "vec")]
+pub struct StandingOrderPlaced {
+    #[topic]
+    pub slot: u64,
+    pub id: u64,
+    pub owner: Address,
+    pub side: Side,
+    /// Energy in each slot.
+    pub wh: i128,
+    pub price: i128,
+    /// Payment token locked for all its slots (bids) — zero for offers.
+    pub escrow: i128,
+    /// The meter an offer delivers from; `None` for bids.
+    pub meter: Option<BytesN<32>>,
+    /// How many consecutive slots from `slot` the order stands for (more than one).
+    pub slots: u32,
 }
 
 /// An order withdrawn by its owner: `["cancel", slot]`.

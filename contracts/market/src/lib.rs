@@ -143,16 +143,29 @@ fn check_member(env: &Env, p: &Params, who: &Address, side: Side) -> Result<(), 
     Ok(())
 }
 
+/// What an order asks for: its first slot, how many slots it stands for, Wh per slot and
+/// its limit price.
+struct Ask {
+    slot: u64,
+    slots: u32,
+    wh: i128,
+    price: i128,
+}
+
 fn place(
     env: &Env,
     owner: Address,
     side: Side,
     meter: Option<BytesN<32>>,
-    slot: u64,
-    wh: i128,
-    price: i128,
+    ask: Ask,
 ) -> Result<u64, MarketError> {
     owner.require_auth();
+    let Ask {
+        slot,
+        slots,
+        wh,
+        price,
+    } = ask;
     let p = storage::params(env);
     if wh <= 0 {
         return Err(MarketError::InvalidAmount);
@@ -162,18 +175,25 @@ fn place(
     if now >= clock::gate(&p, slot)? {
         return Err(MarketError::SlotClosed);
     }
-    if slot > (now / p.slot_secs).saturating_add(p.horizon_slots) {
+    let horizon = (now / p.slot_secs).saturating_add(p.horizon_slots);
+    if slot > horizon {
         return Err(MarketError::SlotTooFar);
+    }
+    if slots == 0 || slot.saturating_add(slots as u64 - 1) > horizon {
+        return Err(MarketError::InvalidSlots);
     }
     check_member(env, &p, &owner, side)?;
     if let Some(m) = &meter {
         owned_meter(env, &p, m, &owner)?;
     }
     let escrow = match side {
-        Side::Buy => wh.checked_mul(price).ok_or(MarketError::Overflow)?,
+        Side::Buy => wh
+            .checked_mul(price)
+            .and_then(|e| e.checked_mul(slots as i128))
+            .ok_or(MarketError::Overflow)?,
         Side::Sell => 0,
     };
-    let deadline = clock::deadline(&p, slot)?;
+    let deadline = clock::deadline(&p, slot + slots as u64 - 1)?;
     if escrow > 0 {
         let mut t = storage::totals(env);
         t.locked = t.locked.checked_add(escrow).ok_or(MarketError::Overflow)?;
@@ -193,25 +213,43 @@ fn place(
         side,
         meter: meter.clone(),
         slot,
+        slots,
         wh,
         price,
         filled: 0,
+        fill_slot: slot,
+        slot_filled: 0,
         status: OrderStatus::Open,
         deadline,
     };
     storage::set_order(env, id, &order);
     storage::bump_instance(env);
-    OrderPlaced {
-        slot,
-        id,
-        owner,
-        side,
-        wh,
-        price,
-        escrow,
-        meter,
+    if slots == 1 {
+        OrderPlaced {
+            slot,
+            id,
+            owner,
+            side,
+            wh,
+            price,
+            escrow,
+            meter,
+        }
+        .publish(env);
+    } else {
+        StandingOrderPlaced {
+            slot,
+            id,
+            owner,
+            side,
+            wh,
+            price,
+            escrow,
+            meter,
+            slots,
+        }
+        .publish(env);
     }
-    .publish(env);
     Ok(id)
 }
 
@@ -251,12 +289,34 @@ fn sweep(env: &Env, owner: &Address) -> Account {
     a
 }
 
-/// The unmatched part of an order's escrow (zero for offers).
+/// The unmatched part of an order's escrow over all its slots (zero for offers).
 fn unmatched_escrow(o: &Order) -> i128 {
     match o.side {
-        Side::Buy => (o.wh - o.filled) * o.price,
+        Side::Buy => (o.wh * o.slots as i128 - o.filled) * o.price,
         Side::Sell => 0,
     }
+}
+
+/// Adds `wh` matched in `slot` to an order (which must stand for that slot), refusing a
+/// slot before one it already traded in and any overfill of the slot.
+fn fill(o: &mut Order, slot: u64, wh: i128) -> Result<(), MarketError> {
+    if !o.covers(slot) {
+        return Err(MarketError::WrongSlot);
+    }
+    if slot < o.fill_slot {
+        return Err(MarketError::SlotOutOfOrder);
+    }
+    let in_slot = o
+        .filled_in(slot)
+        .checked_add(wh)
+        .ok_or(MarketError::Overflow)?;
+    if in_slot > o.wh {
+        return Err(MarketError::Overfill);
+    }
+    o.fill_slot = slot;
+    o.slot_filled = in_slot;
+    o.filled = o.filled.checked_add(wh).ok_or(MarketError::Overflow)?;
+    Ok(())
 }
 
 #[contractimpl]
@@ -297,7 +357,34 @@ impl Market {
         wh: i128,
         min_price: i128,
     ) -> Result<u64, MarketError> {
-        place(&env, donor, Side::Sell, Some(meter), slot, wh, min_price)
+        let ask = Ask {
+            slot,
+            slots: 1,
+            wh,
+            price: min_price,
+        };
+        place(&env, donor, Side::Sell, Some(meter), ask)
+    }
+
+    /// A standing offer: up to `wh` Wh from `meter` in each of `slots` consecutive slots
+    /// from `first_slot` (all within the horizon), at no less than `min_price` per Wh.
+    /// One transaction for many slots. Returns the order id.
+    pub fn offer_slots(
+        env: Env,
+        donor: Address,
+        meter: BytesN<32>,
+        first_slot: u64,
+        slots: u32,
+        wh: i128,
+        min_price: i128,
+    ) -> Result<u64, MarketError> {
+        let ask = Ask {
+            slot: first_slot,
+            slots,
+            wh,
+            price: min_price,
+        };
+        place(&env, donor, Side::Sell, Some(meter), ask)
     }
 
     /// A receiver bids for `wh` Wh in `slot` at no more than `max_price` per Wh, locking
@@ -309,10 +396,38 @@ impl Market {
         wh: i128,
         max_price: i128,
     ) -> Result<u64, MarketError> {
-        place(&env, receiver, Side::Buy, None, slot, wh, max_price)
+        let ask = Ask {
+            slot,
+            slots: 1,
+            wh,
+            price: max_price,
+        };
+        place(&env, receiver, Side::Buy, None, ask)
     }
 
-    /// The owner withdraws an order before its slot's gate closes; a bid's escrow returns.
+    /// A standing bid: up to `wh` Wh in each of `slots` consecutive slots from
+    /// `first_slot`, at no more than `max_price` per Wh, locking `wh * max_price * slots`;
+    /// what its slots leave unmatched returns once the last slot ends (`release`).
+    /// Returns the order id.
+    pub fn bid_slots(
+        env: Env,
+        receiver: Address,
+        first_slot: u64,
+        slots: u32,
+        wh: i128,
+        max_price: i128,
+    ) -> Result<u64, MarketError> {
+        let ask = Ask {
+            slot: first_slot,
+            slots,
+            wh,
+            price: max_price,
+        };
+        place(&env, receiver, Side::Buy, None, ask)
+    }
+
+    /// The owner withdraws an order before its (first) slot's gate closes; a bid's escrow
+    /// returns.
     pub fn cancel(env: Env, owner: Address, order_id: u64) -> Result<(), MarketError> {
         owner.require_auth();
         let p = storage::params(&env);
@@ -399,7 +514,7 @@ impl Market {
             if buy.side != Side::Buy || sell.side != Side::Sell {
                 return Err(MarketError::WrongSide);
             }
-            if buy.slot != slot || sell.slot != slot {
+            if !buy.covers(slot) || !sell.covers(slot) {
                 return Err(MarketError::WrongSlot);
             }
             if buy.status != OrderStatus::Open || sell.status != OrderStatus::Open {
@@ -432,16 +547,16 @@ impl Market {
                 }
             }
             if pairs.contains_key((t.buy, t.sell))
-                || env.storage().temporary().has(&Key::Pair(t.buy, t.sell))
+                || env
+                    .storage()
+                    .temporary()
+                    .has(&Key::Pair(t.buy, t.sell, slot))
             {
                 return Err(MarketError::DuplicateTrade);
             }
             pairs.set((t.buy, t.sell), ());
-            buy.filled = buy.filled.checked_add(t.wh).ok_or(MarketError::Overflow)?;
-            sell.filled = sell.filled.checked_add(t.wh).ok_or(MarketError::Overflow)?;
-            if buy.filled > buy.wh || sell.filled > sell.wh {
-                return Err(MarketError::Overfill);
-            }
+            fill(&mut buy, slot, t.wh)?;
+            fill(&mut sell, slot, t.wh)?;
             orders.set(t.buy, buy.clone());
             orders.set(t.sell, sell.clone());
             staged.push_back((t, buy, sell));
@@ -468,11 +583,12 @@ impl Market {
                 delivered_wh: 0,
                 fee_bps: p.fee_bps,
                 fee_recipient: p.fee_recipient.clone(),
-                // The bid's deadline: its owner's escrow accounting counts on it.
-                deadline: buy.deadline,
+                // The bid's deadline for this slot: its owner's escrow accounting counts
+                // on it.
+                deadline: buy.deadline_of(slot, p.slot_secs),
             };
             storage::set_trade(&env, trade_id, &trade);
-            storage::store_temp(&env, &Key::Pair(t.buy, t.sell), &trade_id, end);
+            storage::store_temp(&env, &Key::Pair(t.buy, t.sell, slot), &trade_id, end);
             let mut list = match lists.get(meter.clone()) {
                 Some(l) => l,
                 None => storage::meter_trades(&env, &meter, slot),
@@ -507,15 +623,15 @@ impl Market {
         Ok(())
     }
 
-    /// After its slot ended, anyone closes an open order; a bid's unmatched escrow returns
-    /// to its owner.
+    /// After its (last) slot ended, anyone closes an open order; a bid's unmatched escrow
+    /// returns to its owner.
     pub fn release(env: Env, order_id: u64) -> Result<(), MarketError> {
         let p = storage::params(&env);
         let mut o = storage::order(&env, order_id).ok_or(MarketError::UnknownOrder)?;
         if o.status != OrderStatus::Open {
             return Err(MarketError::OrderNotOpen);
         }
-        if env.ledger().timestamp() < clock::end(&p, o.slot)? {
+        if env.ledger().timestamp() < clock::end(&p, o.last_slot())? {
             return Err(MarketError::TooEarly);
         }
         let refund = unmatched_escrow(&o);

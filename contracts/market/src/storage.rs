@@ -30,8 +30,9 @@ pub enum Key {
     Order(u64),
     /// Temporary, until a day past the trade's delivery deadline.
     Trade(u64),
-    /// (buy id, sell id) -> trade id: a pair settles once. Temporary, until the slot ends.
-    Pair(u64, u64),
+    /// (buy id, sell id, slot) -> trade id: a pair settles once per slot. Temporary, until
+    /// the slot ends.
+    Pair(u64, u64, u64),
     /// The uniform clearing price of a slot, once its first batch set it. Temporary, until
     /// the slot ends.
     SlotPrice(u64),

@@ -26,6 +26,10 @@ pub enum OrderStatus {
 }
 
 /// An order as stored: quantities in Wh, prices in payment-token units per Wh.
+///
+/// A standing order stands for `slots` consecutive slots from `slot`, for up to `wh` in
+/// each, so a household that trades every slot places (and pays for) one transaction, not
+/// one per slot (`docs/cost-model.md`).
 #[contracttype]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct Order {
@@ -34,16 +38,53 @@ pub struct Order {
     /// The meter an offer is delivered from (its trades settle on that meter's proof);
     /// `None` for bids.
     pub meter: Option<BytesN<32>>,
+    /// The first slot the order stands for.
     pub slot: u64,
+    /// How many consecutive slots it stands for (1 for a one-slot order).
+    pub slots: u32,
+    /// Most Wh per slot.
     pub wh: i128,
     /// Minimum price (sell) or maximum price (buy).
     pub price: i128,
-    /// Wh already matched by settled trades.
+    /// Wh matched by settled trades, over all its slots.
     pub filled: i128,
+    /// The slot the latest settled trade of this order belongs to, and the Wh matched in
+    /// it: slots settle in order, so this is all the per-slot state an order needs.
+    pub fill_slot: u64,
+    pub slot_filled: i128,
     pub status: OrderStatus,
-    /// The delivery deadline (unix seconds, exclusive) of the order's slot under the terms
-    /// in force when it was placed; its trades keep it, and the order lives until then.
+    /// The delivery deadline (unix seconds, exclusive) of the order's last slot under the
+    /// terms in force when it was placed; its trades keep their slot's share of it, and
+    /// the order lives until then.
     pub deadline: u64,
+}
+
+impl Order {
+    /// The order's last slot.
+    pub fn last_slot(&self) -> u64 {
+        self.slot + self.slots as u64 - 1
+    }
+
+    /// Whether the order stands for `slot`.
+    pub fn covers(&self, slot: u64) -> bool {
+        slot >= self.slot && slot <= self.last_slot()
+    }
+
+    /// The Wh already matched in `slot`.
+    pub fn filled_in(&self, slot: u64) -> i128 {
+        if self.fill_slot == slot {
+            self.slot_filled
+        } else {
+            0
+        }
+    }
+
+    /// The delivery deadline of `slot` under the order's terms (slot length is fixed for
+    /// the market's life, so each slot's deadline is the last one's less whole slots).
+    pub fn deadline_of(&self, slot: u64, slot_secs: u64) -> u64 {
+        self.deadline
+            .saturating_sub((self.last_slot() - slot).saturating_mul(slot_secs))
+    }
 }
 
 /// Lifecycle of a matched trade.

@@ -54,7 +54,8 @@ class AgentService:
     keypair: object
     clock: SlotClock
     open_orders: Callable[[int], list[Open]]
-    """The household's open orders for a slot (from the index)."""
+    """The household's open orders standing for a slot (from the index), standing orders
+    placed for earlier slots included."""
     trades: Callable[[int], list[dict]] = lambda slot: []
     """The household's trades of a slot (index rows: buyer, seller, delivered_wh, price)."""
     prices: Callable[[int], list[tuple[int, int | None]]] = lambda after: []
@@ -257,7 +258,7 @@ def index_ports(index_path: Path, address: str):
 
     def open_orders(slot: int) -> list[Open]:
         got = read(lambda ix: ix.open_orders(slot, address))
-        return [Open(r["id"], r["side"], r["wh"], r["price"]) for r in got]
+        return [Open(r["id"], r["side"], r["wh"], r["price"], r["slots"]) for r in got]
 
     def trades(slot: int) -> list[dict]:
         return read(lambda ix: ix.trades(slot, address))

@@ -11,6 +11,8 @@ in currency per kWh as a function of time before the slot's gate:
 
 `reconcile` turns wanted orders into the actions (cancel, place) that get the book there:
 the market has no amend, so a change of price or quantity is a cancel and a new order.
+A standing order (one placed for several slots) is never cancelled by it: that would
+withdraw its other slots too, and past its first slot's gate the market refuses it.
 """
 
 from __future__ import annotations
@@ -33,12 +35,14 @@ class Want:
 
 @dataclass(frozen=True)
 class Open:
-    """An order of the household's already on the book."""
+    """An order of the household's already on the book: `wh` per slot, standing for `slots`
+    consecutive slots (1: a one-slot order, the kind the agent places)."""
 
     id: int
     side: str
     wh: int
     price: int
+    slots: int = 1
 
 
 class Strategy(Protocol):
@@ -126,10 +130,26 @@ class Actions:
 
 def reconcile(wanted: list[Want], open_orders: list[Open], tolerance_wh: int = 20) -> Actions:
     """Keeps an open order that matches a wanted one (same side and price, quantity within
-    `tolerance_wh`), cancels the rest and places what is missing."""
+    `tolerance_wh`), cancels the rest and places what is missing.
+
+    Standing orders (`slots > 1`) stay as they are and count first: their Wh in this slot
+    comes off what is wanted on their side, so the household does not trade twice."""
+    standing: dict[str, int] = {}
+    for o in open_orders:
+        if o.slots > 1:
+            standing[o.side] = standing.get(o.side, 0) + o.wh
+    rest = []
+    for w in wanted:
+        covered = min(standing.get(w.side, 0), w.wh)
+        standing[w.side] = standing.get(w.side, 0) - covered
+        if not covered:
+            rest.append(w)
+        elif w.wh - covered > tolerance_wh:
+            rest.append(Want(w.side, w.wh - covered, w.price))
+    open_orders = [o for o in open_orders if o.slots <= 1]
     keep: set[int] = set()
     place = []
-    for w in wanted:
+    for w in rest:
         match = next(
             (
                 o

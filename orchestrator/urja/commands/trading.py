@@ -16,7 +16,14 @@ import click
 
 from .. import orders as orders_rules
 from ..agent.units import XLM, kwh_text, parse_kwh
-from ..orders import MIN_LEAD_SECS, check_price, default_slot, order_state, parse_meter
+from ..orders import (
+    MIN_LEAD_SECS,
+    check_price,
+    check_slots,
+    default_slot,
+    order_state,
+    parse_meter,
+)
 from ..slots import SlotClock
 from .common import config, friendly
 
@@ -82,7 +89,13 @@ def _per_kwh(ctx, param, value: str | None) -> int | None:
 
 
 def _place(
-    side: str, key_name: str, slot: int | None, wh: int, price: int, meter: str | None = None
+    side: str,
+    key_name: str,
+    slot: int | None,
+    wh: int,
+    price: int,
+    meter: str | None = None,
+    slots: int = 1,
 ) -> None:
     from ..keystore import Keystore
 
@@ -95,12 +108,24 @@ def _place(
     now = s.chain.ledger_time()
     clock = s.clock
     slot = default_slot(clock, now) if slot is None else slot
+    try:
+        check_slots(s.dep.market, now, slot, slots)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--slots") from None
     mid = offer_meter(s, kp.public_key, meter) if side == "sell" else None
-    oid = s.market().order(kp, side, slot, wh, price, mid)
+    oid = s.market().order(kp, side, slot, wh, price, mid, slots)
     what = "offer" if side == "sell" else "bid"
-    extra = f", {XLM.units_text(wh * price)} locked in escrow" if side == "buy" else ""
     at = f"{kwh_text(wh)} at {XLM.price_text(price)}"
-    click.echo(f"{what} {oid}: {describe_slot(clock, slot, now, s.cfg.timezone)}, {at}{extra}")
+    where = describe_slot(clock, slot, now, s.cfg.timezone)
+    if slots > 1:
+        last = slot + slots - 1
+        ends = clock_time(clock.end(last), s.cfg.timezone)
+        at += f" in each of {slots} slots, to slot {last} ending {ends}"
+    extra = ""
+    if side == "buy":
+        each = f" ({XLM.units_text(wh * price)} per slot)" if slots > 1 else ""
+        extra = f", {XLM.units_text(wh * price * slots)} locked in escrow{each}"
+    click.echo(f"{what} {oid}: {where}, {at}{extra}")
 
 
 def _order_command(name: str, side: str, what: str, limit_help: str, doc: str):
@@ -119,9 +144,17 @@ def _order_command(name: str, side: str, what: str, limit_help: str, doc: str):
         "--kwh", "wh", required=True, callback=_kwh, help=f"Energy to {what}, kWh (e.g. 0.5)."
     )
     @click.option("--price", required=True, callback=_per_kwh, help=limit_help)
+    @click.option(
+        "--slots",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help="Consecutive slots from --slot the order stands for, the same kWh and price in"
+        " each: one transaction (and one fee) instead of one per slot.",
+    )
     @friendly
-    def command(key_name, slot, wh, price, **extra) -> None:
-        _place(side, key_name, slot, wh, price, extra.get("meter"))
+    def command(key_name, slot, wh, price, slots, **extra) -> None:
+        _place(side, key_name, slot, wh, price, extra.get("meter"), slots)
 
     if side == "sell":
         command = click.option(
@@ -306,16 +339,19 @@ def orders(slot, account, as_json) -> None:
     """List orders from the index.
 
     An order's state agrees with its trades and the slot's clock (open, unmatched, matched,
-    part-matched, delivered, part-delivered, expired, cancelled). Energy in kWh, prices in XLM
-    per kWh, escrow and refund in XLM (`--json`: the chain's Wh and stroops). Waits briefly
-    for the index to reach the chain's latest ledger, so an order just placed shows."""
+    part-matched, delivered, part-delivered, expired, cancelled); a standing order lists its
+    first slot and how many it covers (`--slot` finds it in any of them), kWh per slot.
+    Energy in kWh, prices in XLM per kWh, escrow and refund in XLM (`--json`: the chain's Wh
+    and stroops). Waits briefly for the index to reach the chain's latest ledger, so an
+    order just placed shows."""
     ix, clock, now = current_index()
     rows = ix.orders(slot, account or None)
     trades = ix.trades(slot)
     ids = {r["id"] for r in rows}
     trades = [t for t in trades if t["buy"] in ids or t["sell"] in ids]
     rows = [order_state(r, trades, clock, now) for r in rows]
-    cols = ["id", "slot", "side", "wh", "price", "filled", "state", "escrow", "refund", "owner"]
+    cols = ["id", "slot", "slots", "side", "wh", "price", "filled", "state", "escrow", "refund"]
+    cols += ["owner"]
     _print(rows, cols, as_json, clock)
 
 

@@ -141,8 +141,8 @@ def _apply_market(db, ev, ev_id: str, ledger: int, tx: str, fee_recipient_of) ->
     name = ev.event
     if name == "order":
         x(
-            "INSERT INTO orders(id, slot, owner, side, wh, price, escrow, ledger, meter) "
-            "VALUES(?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO orders(id, slot, owner, side, wh, price, escrow, ledger, meter, slots) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?)",
             (
                 ev.id,
                 ev.slot,
@@ -153,6 +153,7 @@ def _apply_market(db, ev, ev_id: str, ledger: int, tx: str, fee_recipient_of) ->
                 ev.escrow,
                 ledger,
                 ev.meter.hex() if ev.meter is not None else None,
+                events.order_slots(ev),
             ),
         )
     elif name in ("cancel", "release"):

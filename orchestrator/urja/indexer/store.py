@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS orders(
   id INTEGER PRIMARY KEY, slot INTEGER NOT NULL, owner TEXT NOT NULL, side TEXT NOT NULL,
   wh INTEGER NOT NULL, price INTEGER NOT NULL, escrow INTEGER NOT NULL,
   filled INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'open',
-  refund INTEGER NOT NULL DEFAULT 0, ledger INTEGER NOT NULL, meter TEXT);
+  refund INTEGER NOT NULL DEFAULT 0, ledger INTEGER NOT NULL, meter TEXT,
+  slots INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX IF NOT EXISTS orders_slot ON orders(slot);
 CREATE INDEX IF NOT EXISTS orders_owner ON orders(owner);
 CREATE TABLE IF NOT EXISTS trades(
@@ -65,9 +66,13 @@ CREATE TABLE IF NOT EXISTS keys(circuit_id INTEGER NOT NULL, vk TEXT NOT NULL,
   ledger INTEGER NOT NULL);
 """
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped whenever a table changes shape; an index of another version is refused by name
-(the indexer rebuilds a fresh one from the chain)."""
+(the indexer rebuilds a fresh one from the chain). 3: `orders.slots` (standing orders)."""
+
+COVERS = "slot <= ? AND ? < slot + slots"
+"""SQL of "the order stands for slot `?`" (both `?` the slot): an order's `slot` is its
+first slot and it stands for `slots` consecutive ones, for up to `wh` in each."""
 
 
 def _jsonable(v):
@@ -185,9 +190,13 @@ class Index:
     ) -> list[dict]:
         """Rows of `table`, of `slot` if given, where any of the columns `who` is `account`
         if given, and `where` (SQL of the caller with `?` for `where_args`): the one
-        slot-and-account filter."""
+        slot-and-account filter. For `orders`, "of `slot`" means standing for it (a
+        standing order is of every slot it covers)."""
         sql, args = f"SELECT {columns} FROM {table} WHERE 1=1", []
-        if slot is not None:
+        if slot is not None and table == "orders":
+            sql += f" AND {COVERS}"
+            args.extend([slot, slot])
+        elif slot is not None:
             sql += " AND slot = ?"
             args.append(slot)
         if account is not None:
@@ -210,7 +219,9 @@ class Index:
         newest_first: bool = False,
         with_cancelled: bool = True,
     ) -> list[dict]:
-        """Orders of `slot` and/or `owner` (every order when both are None), by id."""
+        """Orders standing for `slot` (a standing order is of each slot it covers) and/or
+        of `owner` (every order when both are None), by id. `wh` is per slot, `filled` over
+        all the order's slots."""
         return self._select(
             "orders",
             slot=slot,
@@ -221,8 +232,8 @@ class Index:
         )
 
     def open_orders(self, slot: int, owner: str | None = None) -> list[dict]:
-        """Orders of `slot` (and `owner`, if given) still open, oldest first (the matcher's
-        book, a household's agent)."""
+        """Orders standing for `slot` (and of `owner`, if given) still open, oldest first
+        (a household's agent); standing orders placed for earlier slots included."""
         return self._select(
             "orders",
             slot=slot,
@@ -233,20 +244,24 @@ class Index:
         )
 
     def book(self, slot: int) -> list[dict]:
-        """Orders of `slot` not cancelled, oldest first, each with its owner's `feeder`
-        (None for an owner the registry never named): what the matching engine sees."""
+        """Orders standing for `slot` not cancelled, oldest first, each with its owner's
+        `feeder` (None for an owner the registry never named): what the matching engine
+        sees. A standing order is in the book of every slot it covers, for its per-slot
+        `wh`."""
         return self.rows(
             "SELECT o.*, m.feeder AS feeder FROM orders o LEFT JOIN members m"
-            " ON m.address = o.owner WHERE o.slot = ? AND o.status != 'cancelled' ORDER BY o.id",
-            (slot,),
+            " ON m.address = o.owner WHERE o.slot <= ? AND ? < o.slot + o.slots"
+            " AND o.status != 'cancelled' ORDER BY o.id",
+            (slot, slot),
         )
 
     def releasable_bids(self, first_slot: int, last_ended_slot: int, limit: int) -> list[int]:
-        """Ids of open bids with an unmatched part in slots `first_slot..=last_ended_slot`
-        (their escrow may be released; older ones are their owners' to sweep)."""
+        """Ids of open bids with an unmatched part whose last slot is in `first_slot..=
+        last_ended_slot` (the market releases an order only after its last slot ended, so
+        their escrow may be released now; older ones are their owners' to sweep)."""
         rows = self.rows(
-            "SELECT id FROM orders WHERE status = 'open' AND side = 'buy' AND filled < wh "
-            "AND slot BETWEEN ? AND ? ORDER BY id LIMIT ?",
+            "SELECT id FROM orders WHERE status = 'open' AND side = 'buy' "
+            "AND filled < wh * slots AND slot + slots - 1 BETWEEN ? AND ? ORDER BY id LIMIT ?",
             (first_slot, last_ended_slot, limit),
         )
         return [r["id"] for r in rows]
@@ -283,7 +298,8 @@ class Index:
         return [r["trade_id"] for r in rows]
 
     def settled_pairs(self, slot: int) -> set[tuple[int, int]]:
-        """(buy, sell) order pairs already settled in `slot`."""
+        """(buy, sell) order pairs already settled in `slot` (the market settles a pair at
+        most once per slot: two standing orders may trade again in each slot they share)."""
         return {(r["buy"], r["sell"]) for r in self.trades(slot)}
 
     def deliveries(
@@ -313,8 +329,15 @@ class Index:
         ).fetchone()[0]
 
     def slots(self, limit: int) -> list[int]:
-        """The newest `limit` slots that have orders, newest first."""
-        rows = self.rows("SELECT DISTINCT slot FROM orders ORDER BY slot DESC LIMIT ?", (limit,))
+        """The newest `limit` slots some order stands for, newest first (a standing order
+        puts each slot it covers in the list)."""
+        rows = self.rows(
+            "WITH RECURSIVE covered(slot, last) AS ("
+            " SELECT slot, slot + slots - 1 FROM orders"
+            " UNION SELECT slot + 1, last FROM covered WHERE slot < last)"
+            " SELECT DISTINCT slot FROM covered ORDER BY slot DESC LIMIT ?",
+            (limit,),
+        )
         return [r["slot"] for r in rows]
 
     def clearing_prices(self, after: int | None = None) -> dict[int, int | None]:
@@ -368,13 +391,14 @@ class Index:
 
     def slot_summary(self, slot: int) -> dict:
         """One slot's figures: orders, trades, cleared and delivered energy, shortfalls,
-        clearing price and proofs (the API's slot list and the demo's table)."""
+        clearing price and proofs (the API's slot list and the demo's table). Orders are
+        those standing for the slot, each with its per-slot `wh`."""
         o = self.rows(
             "SELECT coalesce(sum(side='sell'),0) offers, coalesce(sum(side='buy'),0) bids,"
             " coalesce(sum(CASE WHEN side='sell' THEN wh ELSE 0 END),0) offered_wh,"
             " coalesce(sum(CASE WHEN side='buy' THEN wh ELSE 0 END),0) bid_wh"
-            " FROM orders WHERE slot = ? AND status != 'cancelled'",
-            (slot,),
+            f" FROM orders WHERE {COVERS} AND status != 'cancelled'",
+            (slot, slot),
         )[0]
         t = self.rows(
             "SELECT count(*) trades, coalesce(sum(wh),0) cleared_wh,"

@@ -51,6 +51,15 @@ fn order_cancel_settle_release_expired_withdraw_and_params_events_are_pinned() {
         market_events(&w),
         vec![e, event(&w, "order", &[slot], val(&w, data))]
     );
+    // A standing bid (the second `order` layout) names its slot count and locks its
+    // escrow for every slot.
+    let sb = w.market.bid_slots(r2, &SLOT, &3, &10, &9);
+    let data = vals!(e; sb, r2, Side::Buy, 10i128, 9i128, 270i128, (), 3u32);
+    assert_eq!(
+        market_events(&w),
+        vec![e, event(&w, "order", &[slot], val(&w, data))]
+    );
+    w.market.cancel(r2, &sb);
     let b2 = w.market.bid(r2, &SLOT, &10, &9);
     w.market.cancel(r2, &b2);
     let data = vals!(e; b2, 90i128);

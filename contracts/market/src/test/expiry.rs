@@ -147,7 +147,7 @@ fn short_lived_records_are_temporary_and_live_past_their_last_use() {
         let refunds_until = end + 3_600 + crate::storage::REFUND_WINDOW_SECS;
         assert!(ttl(&Key::Order(b)) >= refunds_until - now);
         assert!(ttl(&Key::Trade(0)) >= refunds_until - now);
-        assert!(ttl(&Key::Pair(b, 0)) >= end - now);
+        assert!(ttl(&Key::Pair(b, 0, SLOT)) >= end - now);
         assert!(
             ttl(&Key::MeterTrades(w.meters[0].clone(), SLOT))
                 >= end + MAX_DELIVERY_DEADLINE_SECS - now

@@ -608,6 +608,7 @@ mod deliver;
 mod events;
 mod expiry;
 mod props;
+mod standing;
 mod wasm_costs;
 
 /// The per-call load cost of the WASM build: one `get_owner` (a single instance read), whose
