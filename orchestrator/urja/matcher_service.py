@@ -62,7 +62,7 @@ def book(index: Index, slot: int) -> list[dict]:
             "wh": r["wh"],
             "price": r["price"],
             "feeder": str(r["feeder"] if r["feeder"] is not None else 0),
-            "ts": r["id"],
+            "ts": r["ledger"],  # time priority: order ids are per household, not in time
             "meter": r["meter"],
         }
         for r in index.book(slot)

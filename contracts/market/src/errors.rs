@@ -94,4 +94,7 @@ pub enum MarketError {
     InvalidSlots = 42,
     /// A standing order already has trades in a later slot: slots settle in order.
     SlotOutOfOrder = 43,
+    /// A household placed `2^ORDER_SEQ_BITS` orders, or the market numbered
+    /// `MAX_HOUSEHOLDS` households: no order id is left for it.
+    TooManyOrders = 44,
 }

@@ -207,7 +207,7 @@ fn place(
             &escrow,
         );
     }
-    let id = storage::next_id(env, &Key::NextOrder);
+    let id = storage::next_order_id(env, &owner)?;
     let order = Order {
         owner: owner.clone(),
         side,
@@ -357,13 +357,7 @@ impl Market {
         wh: i128,
         min_price: i128,
     ) -> Result<u64, MarketError> {
-        let ask = Ask {
-            slot,
-            slots: 1,
-            wh,
-            price: min_price,
-        };
-        place(&env, donor, Side::Sell, Some(meter), ask)
+        Self::offer_slots(env, donor, meter, slot, 1, wh, min_price)
     }
 
     /// A standing offer: up to `wh` Wh from `meter` in each of `slots` consecutive slots
@@ -396,13 +390,7 @@ impl Market {
         wh: i128,
         max_price: i128,
     ) -> Result<u64, MarketError> {
-        let ask = Ask {
-            slot,
-            slots: 1,
-            wh,
-            price: max_price,
-        };
-        place(&env, receiver, Side::Buy, None, ask)
+        Self::bid_slots(env, receiver, slot, 1, wh, max_price)
     }
 
     /// A standing bid: up to `wh` Wh in each of `slots` consecutive slots from

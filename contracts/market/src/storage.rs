@@ -1,8 +1,9 @@
 //! Storage layout and lifetimes.
 //!
-//! - Instance: parameters, id counters, totals, the domain.
-//! - Persistent: one `Account` per household (its credit and the escrow it has in flight),
-//!   kept for the market's life because it holds money.
+//! - Instance: parameters, the trade id and household number counters, totals, the domain.
+//! - Persistent: one `Account` per household (its credit, the escrow it has in flight, its
+//!   household number and order count, from which its order ids come), kept for the
+//!   market's life because it holds money.
 //! - Temporary: everything whose business ends with its slot (orders, trades, the pair and
 //!   per-meter trade indexes, the clearing price, delivery nullifiers), each kept just past
 //!   the last moment the market reads it (orders and trades a day past their deadline, for
@@ -23,7 +24,8 @@ use crate::types::{Account, Order, Params, Totals, Trade};
 #[derive(Clone)]
 pub enum Key {
     Params,
-    NextOrder,
+    /// The number the next household placing its first order gets (instance).
+    NextHousehold,
     NextTrade,
     Totals,
     /// Temporary, until a day past the order's delivery deadline.
@@ -97,6 +99,44 @@ pub fn next_id(env: &Env, key: &Key) -> u64 {
     let id: u64 = env.storage().instance().get(key).unwrap_or(0);
     env.storage().instance().set(key, &(id + 1));
     id
+}
+
+/// Bits of an order id that count its owner's orders; the bits above hold the owner's
+/// household number.
+pub const ORDER_SEQ_BITS: u32 = 24;
+
+/// Household numbers stay below this, so order ids stay below 2^53 and are exact as JSON
+/// numbers (the read API, the web app).
+pub const MAX_HOUSEHOLDS: u32 = 1 << 29;
+
+/// The id of `owner`'s next order: its household number and how many orders it placed,
+/// both kept in its own `Account`. No shared counter: two households' orders simulated
+/// against the same state and applied in one ledger name different order entries, so
+/// neither fails (a shared counter made the second fail on chain, charged, and be sent
+/// again; `docs/cost-model.md`). Only a household's first order draws its number from
+/// the instance.
+pub fn next_order_id(env: &Env, owner: &Address) -> Result<u64, MarketError> {
+    let key = Key::Account(owner.clone());
+    let mut a = account(env, owner);
+    if a.number == 0 {
+        let n: u32 = env
+            .storage()
+            .instance()
+            .get(&Key::NextHousehold)
+            .unwrap_or(1);
+        if n >= MAX_HOUSEHOLDS {
+            return Err(MarketError::TooManyOrders);
+        }
+        env.storage().instance().set(&Key::NextHousehold, &(n + 1));
+        a.number = n;
+    }
+    if a.orders >= 1 << ORDER_SEQ_BITS {
+        return Err(MarketError::TooManyOrders);
+    }
+    let id = ((a.number as u64) << ORDER_SEQ_BITS) | a.orders as u64;
+    a.orders += 1;
+    store(env, &key, &a);
+    Ok(id)
 }
 
 /// The market's domain, fixed at construction.

@@ -196,4 +196,9 @@ pub struct Account {
     /// The `held_until` of the last sweep: records with a deadline at or before it were
     /// refunded by the sweep, so their own refunds are refused.
     pub swept_until: u64,
+    /// The household's number in this market (from 1, given with its first order; 0 before),
+    /// the high part of its order ids.
+    pub number: u32,
+    /// Orders the household placed: the low part of its next order id.
+    pub orders: u32,
 }

@@ -220,15 +220,16 @@ class Index:
         with_cancelled: bool = True,
     ) -> list[dict]:
         """Orders standing for `slot` (a standing order is of each slot it covers) and/or
-        of `owner` (every order when both are None), by id. `wh` is per slot, `filled` over
-        all the order's slots."""
+        of `owner` (every order when both are None), oldest first (by ledger, then id: ids are
+        per household, not in time). `wh` is per slot, `filled` over all the order's
+        slots."""
         return self._select(
             "orders",
             slot=slot,
             who=("owner",),
             account=owner,
             where="" if with_cancelled else "status != 'cancelled'",
-            order="id DESC" if newest_first else "id",
+            order="ledger DESC, id DESC" if newest_first else "ledger, id",
         )
 
     def open_orders(self, slot: int, owner: str | None = None) -> list[dict]:
@@ -240,7 +241,7 @@ class Index:
             who=("owner",),
             account=owner,
             where="status = 'open'",
-            order="id",
+            order="ledger, id",
         )
 
     def book(self, slot: int) -> list[dict]:
@@ -251,7 +252,7 @@ class Index:
         return self.rows(
             "SELECT o.*, m.feeder AS feeder FROM orders o LEFT JOIN members m"
             " ON m.address = o.owner WHERE o.slot <= ? AND ? < o.slot + o.slots"
-            " AND o.status != 'cancelled' ORDER BY o.id",
+            " AND o.status != 'cancelled' ORDER BY o.ledger, o.id",
             (slot, slot),
         )
 

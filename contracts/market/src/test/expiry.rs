@@ -137,6 +137,7 @@ fn a_deadline_beyond_one_day_is_refused() {
 fn short_lived_records_are_temporary_and_live_past_their_last_use() {
     let w = world(Build::Native, 1, 1);
     let b = matched(&w);
+    let sell = w.market.trade(&0).unwrap().sell;
     let now = w.env.ledger().timestamp();
     let end = (SLOT + 1) * SLOT_SECS;
     w.env.as_contract(&w.market.address, || {
@@ -147,7 +148,7 @@ fn short_lived_records_are_temporary_and_live_past_their_last_use() {
         let refunds_until = end + 3_600 + crate::storage::REFUND_WINDOW_SECS;
         assert!(ttl(&Key::Order(b)) >= refunds_until - now);
         assert!(ttl(&Key::Trade(0)) >= refunds_until - now);
-        assert!(ttl(&Key::Pair(b, 0, SLOT)) >= end - now);
+        assert!(ttl(&Key::Pair(b, sell, SLOT)) >= end - now);
         assert!(
             ttl(&Key::MeterTrades(w.meters[0].clone(), SLOT))
                 >= end + MAX_DELIVERY_DEADLINE_SECS - now

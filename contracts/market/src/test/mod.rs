@@ -607,6 +607,7 @@ mod attacks;
 mod deliver;
 mod events;
 mod expiry;
+mod ids;
 mod props;
 mod standing;
 mod wasm_costs;

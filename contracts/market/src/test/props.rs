@@ -54,7 +54,8 @@ fn batch() -> impl Strategy<Value = Batch> {
         .prop_map(|(trades, uniform)| Batch { trades, uniform })
 }
 
-fn check_invariants(w: &World, locked: i128) {
+/// `ids`: every order placed so far (order ids are per household, not 0, 1, 2, ...).
+fn check_invariants(w: &World, locked: i128, ids: &[u64]) {
     let t = w.market.totals();
     assert_eq!(t.locked, locked, "locked total tracks every accepted bid");
     assert_eq!(
@@ -93,8 +94,10 @@ fn check_invariants(w: &World, locked: i128) {
         );
         n += 1;
     }
-    let mut id = 0u64;
-    while let Some(o) = w.market.order(&id) {
+    for &id in ids {
+        let Some(o) = w.market.order(&id) else {
+            continue;
+        };
         let mut sum = 0;
         for k in 0..n {
             let tr = w.market.trade(&k).unwrap();
@@ -104,8 +107,13 @@ fn check_invariants(w: &World, locked: i128) {
         }
         assert!(o.filled <= o.wh, "order {id} over-filled");
         assert_eq!(o.filled, sum, "order {id} fill equals its trades");
-        id += 1;
     }
+}
+
+/// The id an index drawn by the strategy stands for: the `i`-th order placed, or (past
+/// them) an id no order has, so that unknown orders are exercised too.
+fn nth(ids: &[u64], i: u64) -> u64 {
+    ids.get(i as usize).copied().unwrap_or(i)
 }
 
 proptest! {
@@ -118,30 +126,35 @@ proptest! {
     ) {
         let w = world(Build::Native, 3, 3);
         let mut locked = 0i128;
+        let mut ids = std::vec::Vec::new();
         for o in &ops {
             match *o {
                 Op::Offer { who, slot, wh, price } => {
-                    let _ = w.market.try_offer(&w.donors[who], &w.meters[who], &(SLOT + slot), &wh, &price);
+                    if let Ok(Ok(id)) = w.market.try_offer(&w.donors[who], &w.meters[who], &(SLOT + slot), &wh, &price) {
+                        ids.push(id);
+                    }
                 }
                 Op::Bid { who, slot, wh, price } => {
-                    if w.market.try_bid(&w.receivers[who], &(SLOT + slot), &wh, &price).is_ok() {
+                    if let Ok(Ok(id)) = w.market.try_bid(&w.receivers[who], &(SLOT + slot), &wh, &price) {
                         locked += wh * price;
+                        ids.push(id);
                     }
                 }
                 Op::Cancel { order } => {
+                    let order = nth(&ids, order);
                     if let Some(o) = w.market.order(&order) {
                         let _ = w.market.try_cancel(&o.owner, &order);
                     }
                 }
             }
-            check_invariants(&w, locked);
+            check_invariants(&w, locked, &ids);
         }
         at_gate(&w, SLOT + 1);
         for b in &batches {
             for slot in [SLOT, SLOT + 1] {
                 let trades: soroban_sdk::Vec<TradeIn> = soroban_sdk::Vec::from_iter(
                     &w.env,
-                    b.trades.iter().map(|&(buy, sell, wh, price)| trade(buy, sell, wh, price)),
+                    b.trades.iter().map(|&(buy, sell, wh, price)| trade(nth(&ids, buy), nth(&ids, sell), wh, price)),
                 );
                 let price = if b.uniform { Some(b.trades[0].3) } else { None };
                 if slot == SLOT {
@@ -149,22 +162,20 @@ proptest! {
                     continue;
                 }
                 let _ = w.market.try_settle(&slot, &trades, &price);
-                check_invariants(&w, locked);
+                check_invariants(&w, locked, &ids);
             }
         }
         at(&w, (SLOT + 2) * SLOT_SECS);
         for &(who, slot, wh) in &deliveries {
             let (donor, meter) = (w.donors[who].clone(), w.meters[who].clone());
             let _ = w.env.as_contract(&w.market.address, || settle_delivery(&w.env, &meter, &donor, SLOT + slot, wh));
-            check_invariants(&w, locked);
+            check_invariants(&w, locked, &ids);
             // Households withdraw at random moments; nothing else changes.
             let _ = w.market.try_withdraw(&w.donors[who]);
-            check_invariants(&w, locked);
+            check_invariants(&w, locked, &ids);
         }
-        let mut id = 0;
-        while w.market.order(&id).is_some() {
-            let _ = w.market.try_release(&id);
-            id += 1;
+        for id in &ids {
+            let _ = w.market.try_release(id);
         }
         at(&w, (SLOT + 2) * SLOT_SECS + 3_600);
         let mut n = 0;
@@ -173,11 +184,11 @@ proptest! {
             prop_assert_eq!(r.is_ok(), tr.state == TradeState::Matched);
             n += 1;
         }
-        check_invariants(&w, locked);
+        check_invariants(&w, locked, &ids);
         for a in w.donors.iter().chain(w.receivers.iter()).chain(core::iter::once(&w.fee_to)) {
             let _ = w.market.try_withdraw(a);
         }
-        check_invariants(&w, locked);
+        check_invariants(&w, locked, &ids);
         prop_assert_eq!(w.pay.balance(&w.market.address), 0, "all escrow returned or paid in the end");
     }
 }
