@@ -129,35 +129,40 @@ def test_orders_placed_at_the_same_moment_do_not_fail_on_chain(community: Commun
     """Four households order at once, three rounds: every order transaction succeeds the
     first time. Order ids come from each household's own account; with the shared counter
     they replaced, orders applied in one ledger named the same order entry and all but one
-    failed on chain, charged, and were sent again (docs/cost-model.md)."""
+    failed on chain, charged, and were sent again (docs/cost-model.md). The orders are
+    cancelled before their gate, so the test leaves nothing that later changes the chain
+    (a release after the slot) while the next tests run."""
     from concurrent.futures import ThreadPoolExecutor
 
     from urja import fees
 
     c = community
-    slot = c.next_slot(lead=10)
+    slot = c.next_slot(lead=90)  # the gate far enough away to place and cancel everything
     meter = {n: k.verify_key.encode() for n, k in c.meters.items()}
     # Offers above the bids: nothing trades, the book just fills.
     who = [("d1", "sell", 9), ("d2", "sell", 9), ("r1", "buy", 2), ("r2", "buy", 2)]
 
-    def place(o: tuple[str, str, int]) -> int:
+    def place(o: tuple[str, str, int]) -> tuple[str, int]:
         name, side, price = o
-        return c.market.order(c.key(name), side, slot, 10, price, meter.get(name))
+        return name, c.market.order(c.key(name), side, slot, 10, price, meter.get(name))
 
-    for o in who:  # a household's first order draws its number: one at a time
-        place(o)
+    placed = [place(o) for o in who]  # a household's first order draws its number: one at a time
     start = c.stack.chain.latest_ledger() + 1
     with ThreadPoolExecutor(len(who)) as pool:
-        ids = [i for _ in range(3) for i in pool.map(place, who)]
-    assert len(set(ids)) == 12
+        for _ in range(3):
+            placed += pool.map(place, who)
     sent = [
         t
         for t in fees.transactions(c.stack.chain.rpc_url, start)
         if t.contract == c.stack.dep.contracts["market"] and t.function in ("offer", "bid")
     ]
+    with ThreadPoolExecutor(len(who)) as pool:
+        list(pool.map(lambda p: c.market.cancel(c.key(p[0]), p[1]), placed))
+    assert len({oid for _, oid in placed}) == 16
     assert len(sent) == 12 and all(t.success for t in sent), [t.success for t in sent]
     # The ledgers they landed in: several orders shared one (otherwise nothing was shown).
     assert len({t.ledger for t in sent}) < len(sent)
+    assert c.stack.chain.ledger_time() < c.stack.clock.gate(slot)
 
 
 def test_bad_meter_messages_are_refused_with_reasons_and_change_nothing(community: Community):
