@@ -73,13 +73,10 @@ class Community:
             self.readings[k] = h.readings(self.site, self.weather, slot, self.rng)
         return self.readings[k]
 
-    def orders(self, slot: int) -> list[tuple[SimHousehold, str, int, int]]:
-        """Each household's order for `slot` from its forecast (actual +-15% error)."""
-        return self.standing_orders(range(slot, slot + 1))
-
     def standing_orders(self, slots: range) -> list[tuple[SimHousehold, str, int, int]]:
-        """Each household's order standing for every slot of `slots`: the same Wh in each,
-        its forecast of the mean over them (actual +-15% error), at one price."""
+        """Each household's order standing for every slot of `slots` (one slot: an order
+        for that slot): the same Wh in each, its forecast of the mean over them (actual
+        +-15% error), at one price."""
         out = []
         for h in self.homes:
             export, imp = zip(*(map(sum, self.read(h, s)) for s in slots), strict=True)

@@ -35,13 +35,13 @@ def check_price(market: dict, price: int) -> None:
         )
 
 
-def check_slots(market: dict, now: int, slot: int, slots: int) -> None:
+def check_slots(market: dict, clock: SlotClock, now: int, slot: int, slots: int) -> None:
     """Refuses (ValueError) a standing order that covers no slot or runs past the market's
     horizon (`horizon_slots` ahead of the current slot), naming the last slot it may cover;
     the contract refuses the same with `InvalidSlots`."""
     if slots < 1:
         raise ValueError(f"--slots {slots}: an order covers at least one slot")
-    last = now // int(market["slot_secs"]) + int(market["horizon_slots"])
+    last = clock.current(now) + int(market["horizon_slots"])
     if slot + slots - 1 > last:
         raise ValueError(
             f"--slots {slots} from slot {slot} ends at slot {slot + slots - 1}, past the"

@@ -109,7 +109,7 @@ def _place(
     clock = s.clock
     slot = default_slot(clock, now) if slot is None else slot
     try:
-        check_slots(s.dep.market, now, slot, slots)
+        check_slots(s.dep.market, clock, now, slot, slots)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--slots") from None
     mid = offer_meter(s, kp.public_key, meter) if side == "sell" else None
