@@ -39,6 +39,11 @@ class Contract:
         """A read-only call (simulation); the decoded result."""
         return native(self.chain.read(self.id, fn, args or []))
 
+    def view_at(self, fn: str, args: list[sx.SCVal] | None = None) -> tuple[object, int]:
+        """A read-only call's decoded result and the ledger it read (`Chain.read_at`)."""
+        v, ledger = self.chain.read_at(self.id, fn, args or [])
+        return native(v), ledger
+
 
 class Token(Contract):
     """The kWh token (SEP-41) or any SEP-41 token such as the payment asset's SAC."""

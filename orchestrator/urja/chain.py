@@ -290,8 +290,16 @@ class Chain:
 
     def read(self, contract: str, fn: str, args: list[sx.SCVal], source: str = _READER):
         """Simulates a read-only call and returns its result value."""
+        return self.read_at(contract, fn, args, source)[0]
+
+    def read_at(
+        self, contract: str, fn: str, args: list[sx.SCVal], source: str = _READER
+    ) -> tuple[sx.SCVal, int]:
+        """A read-only call's result and the ledger whose state it read (the simulation's
+        `latestLedger`): lets an auditor compare values read at different moments with the
+        events up to each one's ledger."""
         sim = self.simulate(contract, fn, args, source)
-        return sx.SCVal.from_xdr(sim.results[0].xdr)
+        return sx.SCVal.from_xdr(sim.results[0].xdr), int(sim.latest_ledger)
 
     def ledger_time(self) -> int:
         """Close time of the latest ledger (the chain's clock)."""

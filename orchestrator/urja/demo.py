@@ -352,12 +352,7 @@ def run(
             "(py_ecc re-verifies every proof) ..."
         )
         wait_until(chain, chain.ledger_time() + 2)
-        rep = market_audit.run(
-            Index(stack.index_path, readonly=True),
-            market_audit.chain_state(stack),
-            domain=domain,
-            slot_secs=SLOT_SECS,
-        )
+        rep = market_audit.audit_deployment(stack)
         say(rep.text())
         paid, steady = fees_paid(
             fees.transactions(node.url, trading_from),

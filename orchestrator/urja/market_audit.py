@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -107,36 +108,97 @@ def check_transcript(
     return a and b
 
 
-def chain_state(s: Stack) -> dict:
+INDEX_WAIT_SECS = 60.0
+"""How long an audit waits for the index to follow the chain to the ledgers it read."""
+
+
+class AuditError(RuntimeError):
+    """The audit could not gather a consistent view (the index is not following the chain)."""
+
+
+def chain_state(s: Stack, owners: list[str]) -> dict:
     """What the chain says now: kWh supply, the market's totals and parameters, the escrow it
-    holds, and each household's credit (asked per address by the audit)."""
-    from .bindings import Market, Token
+    holds and the credit of each of `owners`, each with the ledger it was read at
+    (`"ledgers"`): the audit compares every value with the events up to its own ledger, so a
+    market that moves while the audit reads it is not mistaken for a wrong one."""
+    from .bindings import Market, Token, addr
 
     ids = s.dep.contracts
     market = Market(s.chain, ids["market"])
+    supply, supply_at = Token(s.chain, ids["token"]).view_at("total_supply")
+    totals, totals_at = market.view_at("totals")
+    params, _ = market.view_at("params")
+    held, held_at = Token(s.chain, ids["payment"], "token").view_at("balance", [addr(market.id)])
+    credit, credit_at = {}, {}
+    for a in owners:
+        credit[a], credit_at[a] = market.view_at("credit", [addr(a)])
     return {
-        "total_supply": Token(s.chain, ids["token"]).total_supply(),
-        "totals": market.totals(),
-        "params": market.params(),
-        "credit": market.credit,
-        "escrow_balance": Token(s.chain, ids["payment"], "token").balance(ids["market"]),
+        "total_supply": supply,
+        "totals": totals,
+        "params": params,
+        "credit": credit,
+        "escrow_balance": held,
+        "ledgers": {
+            "total_supply": supply_at,
+            "totals": totals_at,
+            "escrow_balance": held_at,
+            "credit": credit_at,
+        },
     }
 
 
-def audit_deployment(s: Stack, from_chain: bool = False, offline: bool = False) -> Report:
+def _last_ledger_read(state: dict) -> int:
+    at = state["ledgers"]
+    return max([at["total_supply"], at["totals"], at["escrow_balance"], *at["credit"].values()])
+
+
+def _follow_to(s: Stack, index: Index, ledger: int, wait_secs: float) -> None:
+    """Returns once `index` holds every event of the deployment up to `ledger`: when it is
+    synced that far, or the chain emitted nothing since the ledger it is synced to. Raises
+    `AuditError` if the indexer does not get there within `wait_secs`."""
+    from .indexer.follow import events_between
+
+    deadline = time.monotonic() + wait_secs
+    while True:
+        at = index.synced()[0]
+        if at >= ledger or not events_between(s.chain, s.dep.contracts, at, ledger):
+            return
+        if time.monotonic() > deadline:
+            raise AuditError(
+                f"the index at {index.path} is synced to ledger {at} but the chain's state "
+                f"was read at ledger {ledger} with events between: start `urja indexer run`, "
+                "or audit with --from-chain or --offline"
+            )
+        time.sleep(0.25)
+
+
+def audit_deployment(
+    s: Stack, from_chain: bool = False, offline: bool = False, wait_secs: float = INDEX_WAIT_SECS
+) -> Report:
     """Audits a deployment from its index, or from every event fetched afresh from the RPC
     into a temporary index (`from_chain`); against the chain's current state unless
-    `offline`."""
+    `offline`. The chain is read first, then the index once it holds every event up to the
+    ledgers read, in one read transaction (`Index.snapshot`)."""
     from .domain import market_domain
     from .indexer.follow import Indexer
 
+    indexer = None
     if from_chain:
         tmp = Path(tempfile.mkdtemp(prefix="urja-audit-"))
         index = Index(tmp / "index.sqlite")
-        Indexer(s.chain, s.dep.contracts, index, s.dep.ledger).poll(limit=1000)
+        indexer = Indexer(s.chain, s.dep.contracts, index, s.dep.ledger)
+        indexer.poll(limit=1000)
     else:
         index = Index(s.index_path, readonly=True)
-    state = None if offline else chain_state(s)
+    state = None
+    if not offline:
+        with index.snapshot():
+            owners_at, owners = index.synced()[0], index.credit_owners()
+        state = chain_state(s, owners)
+        state["ledgers"]["owners_at"] = owners_at
+        if indexer is not None:
+            indexer.poll(limit=1000)
+        _follow_to(s, index, _last_ledger_read(state), wait_secs)
     domain = market_domain(s.dep.passphrase, s.dep.contracts["market"])
     return run(
         index, state, domain=domain, slot_secs=s.clock.slot_secs, circuit_id=s.dep.circuit_id
@@ -320,19 +382,21 @@ def run(
     now: {"total_supply", "totals", "escrow_balance", "params", "credit"} where `credit` is
     a function address -> the market's `credit(address)` view."""
     rep = Report()
-    rows = index.events()
-    params_seen = any(e["kind"] == "market" and e["name"] == "params" for e in rows)
-    fee_to = fee_recipient or index.meta("initial_fee_recipient")
-    if fee_to is None and not params_seen and chain_state:
-        fee_to = (chain_state.get("params") or {}).get("fee_recipient")
-    m = rebuild(rows, circuit_id, fee_to)
-    per_meter = _check_trades(rep, m)
-    _check_proofs(rep, m, domain, slot_secs, workers)
-    proven_at = _check_energy(rep, m, per_meter)
-    balances = _check_escrow(rep, m)
-    if chain_state is not None:
-        _check_chain(rep, m, chain_state, balances)
-    _check_index(rep, m, index, proven_at, balances)
+    with index.snapshot():  # events and derived tables as of one moment
+        rows = index.events()
+        params_seen = any(e["kind"] == "market" and e["name"] == "params" for e in rows)
+        fee_to = fee_recipient or index.meta("initial_fee_recipient")
+        if fee_to is None and not params_seen and chain_state:
+            fee_to = (chain_state.get("params") or {}).get("fee_recipient")
+        m = rebuild(rows, circuit_id, fee_to)
+        per_meter = _check_trades(rep, m)
+        _check_proofs(rep, m, domain, slot_secs, workers)
+        proven_at = _check_energy(rep, m, per_meter)
+        balances = _check_escrow(rep, m)
+        if chain_state is not None:
+            past = _Past(rows, circuit_id, fee_to, m, balances)
+            _check_chain(rep, past, chain_state)
+        _check_index(rep, m, index, proven_at, balances)
     return rep
 
 
@@ -558,6 +622,14 @@ def _escrow(m: Rebuild) -> dict[str, int]:
     }
 
 
+def _balances(m: Rebuild) -> dict[str, int]:
+    """Each household's credit by the events: what they credited it less what it withdrew."""
+    balances = {a: c - m.withdrawn.get(a, 0) for a, c in m.credited.items() if a is not None}
+    for a, w in m.withdrawn.items():
+        balances.setdefault(a, -w)
+    return balances
+
+
 def _check_escrow(rep: Report, m: Rebuild) -> dict[str, int]:
     """Escrow and credits (pull payments); returns each household's credit by the events."""
     e = _escrow(m)
@@ -570,9 +642,7 @@ def _check_escrow(rep: Report, m: Rebuild) -> dict[str, int]:
         withdrawn=e["withdrawn"],
     )
     rep.check("escrow never negative", e["held"] >= 0, f"held {e['held']}")
-    balances = {a: c - m.withdrawn.get(a, 0) for a, c in m.credited.items() if a is not None}
-    for a, w in m.withdrawn.items():
-        balances.setdefault(a, -w)
+    balances = _balances(m)
     over = [f"{a[:8]} {b}" for a, b in balances.items() if b < 0]
     rep.check("no household withdrew more than it was credited", not over, "; ".join(over[:5]))
     unknown = m.credited.get(None, 0)
@@ -589,21 +659,45 @@ def _check_escrow(rep: Report, m: Rebuild) -> dict[str, int]:
     return balances
 
 
-def _check_chain(rep: Report, m: Rebuild, chain_state: dict, balances: dict[str, int]) -> None:
-    """What the chain says now against the events: supply, totals, balance, credits."""
-    e = _escrow(m)
-    proven = sum(p["energy"] for p in m.proofs)
+class _Past:
+    """The market as the events left it at any ledger: the chain's values are each read at
+    their own ledger (`chain_state(...)["ledgers"]`), and each is compared with the events
+    up to it. Without ledgers, everything is compared with the whole history."""
+
+    def __init__(self, rows, circuit_id: int, fee_to, now: Rebuild, balances: dict[str, int]):
+        self.rows, self.circuit_id, self.fee_to = rows, circuit_id, fee_to
+        self.cache: dict[int | None, tuple[dict, int, dict[str, int]]] = {
+            None: (_escrow(now), sum(p["energy"] for p in now.proofs), balances)
+        }
+
+    def at(self, ledger: int | None) -> tuple[dict, int, dict[str, int]]:
+        """(escrow figures, proven Wh, households' credits) after `ledger` (None: now)."""
+        if ledger not in self.cache:
+            m = rebuild(
+                [r for r in self.rows if r["ledger"] <= ledger], self.circuit_id, self.fee_to
+            )
+            self.cache[ledger] = (_escrow(m), sum(p["energy"] for p in m.proofs), _balances(m))
+        return self.cache[ledger]
+
+
+def _check_chain(rep: Report, past: _Past, chain_state: dict) -> None:
+    """What the chain said against the events up to the ledger it said it at: supply,
+    totals, balance, credits."""
+    at = chain_state.get("ledgers") or {}
+    _, proven, _ = past.at(at.get("total_supply"))
     ts = chain_state.get("total_supply")
     rep.check(
         "token total_supply equals proven Wh",
         ts == proven,
         f"chain says {ts} Wh, events prove {proven} Wh",
     )
+    e, proven, _ = past.at(at.get("totals"))
     tot = chain_state.get("totals") or {}
     want = {k: e[k] for k in ("locked", "paid", "fees", "refunded", "withdrawn")}
     want["minted_wh"] = proven
     diff = {k: (tot.get(k), v) for k, v in want.items() if tot.get(k) != v}
     rep.check("market totals() match the events", not diff, f"(chain, events): {diff}")
+    e, _, _ = past.at(at.get("escrow_balance"))
     bal = chain_state.get("escrow_balance")
     rep.check(
         "payment token held by the market equals locked - withdrawn",
@@ -611,17 +705,26 @@ def _check_chain(rep: Report, m: Rebuild, chain_state: dict, balances: dict[str,
         f"market holds {bal}, events say {e['locked'] - e['withdrawn']}",
     )
     credit = chain_state.get("credit")
-    if credit is not None:
-        off = []
-        for a, b in sorted(balances.items()):
-            c = credit(a)
+    if credit is None:
+        return
+    off = []
+    if callable(credit):  # a view to ask now, of every household the events credited
+        for a, b in sorted(past.at(None)[2].items()):
+            if credit(a) != b:
+                off.append(f"{a[:8]}: chain {credit(a)}, events {b}")
+    else:  # values read at `at["credit"][a]`, of the households the index listed then
+        listed_at = at.get("owners_at")
+        for a, c in sorted(credit.items()):
+            b = past.at(at.get("credit", {}).get(a))[2].get(a, 0)
             if c != b:
                 off.append(f"{a[:8]}: chain {c}, events {b}")
-        rep.check(
-            "each household's credit on chain equals its credits less withdrawals",
-            not off,
-            "; ".join(off[:5]),
-        )
+        for a in sorted(set(past.at(listed_at)[2]) - set(credit)):
+            off.append(f"{a[:8]}: credited by ledger {listed_at}, not listed by the index")
+    rep.check(
+        "each household's credit on chain equals its credits less withdrawals",
+        not off,
+        "; ".join(off[:5]),
+    )
 
 
 def _check_index(

@@ -410,3 +410,59 @@ def test_the_audit_flags_a_standing_bid_locking_or_refunding_a_one_slot_amount(t
         "escrow 500, wh x price x slots is 1500"
         in got["orders lock and refund their escrow exactly"]
     )
+
+
+def test_each_chain_value_is_compared_with_the_events_up_to_the_ledger_it_was_read_at(
+    tmp_path, keys
+):
+    """The market moves while an auditor reads it: the donor's withdrawal (ledger 50) lands
+    between the chain reads and the index read. Each value the chain gave is compared with
+    the events up to the ledger it was read at, so a consistent market passes and stale
+    values claimed for a later ledger, or a household the index left out, still fail."""
+    h, _ = market_with_rotation(tmp_path, keys)
+    at = {"total_supply": 45, "totals": 45, "escrow_balance": 45, "owners_at": 45}
+    before_withdrawal = {
+        "total_supply": 450,
+        "totals": {
+            "locked": 2000,
+            "paid": 1400,
+            "fees": 14,
+            "refunded": 600,
+            "withdrawn": 0,
+            "minted_wh": 450,
+        },
+        "escrow_balance": 2000,
+        "credit": {DONOR: 1386, BUYER: 600, FEE: 14},
+        "ledgers": {**at, "credit": {DONOR: 45, BUYER: 45, FEE: 45}},
+    }
+
+    def audit(state):
+        return market_audit.run(h.index, state, workers=1, domain=DOMAIN, slot_secs=SLOT_SECS)
+
+    rep = audit(before_withdrawal)
+    assert rep.ok, rep.failures
+    # read at three moments: supply before the second delivery, the donor after withdrawing
+    mixed = {
+        **before_withdrawal,
+        "total_supply": 150,
+        "credit": {DONOR: 886, BUYER: 600, FEE: 14},
+        "ledgers": {**at, "total_supply": 25, "credit": {DONOR: 50, BUYER: 45, FEE: 45}},
+    }
+    rep = audit(mixed)
+    assert rep.ok, rep.failures
+    # the same values claimed for the latest ledger: the withdrawal is missing from them
+    stale = {**before_withdrawal, "ledgers": {**at, "totals": 50, "escrow_balance": 50}}
+    stale["ledgers"]["credit"] = {DONOR: 50, BUYER: 50, FEE: 50}
+    assert [f.split(":")[0] for f in audit(stale).failures] == [
+        "market totals() match the events",
+        "payment token held by the market equals locked - withdrawn",
+        "each household's credit on chain equals its credits less withdrawals",
+    ]
+    # a household credited by the ledger the index was asked, whose credit was not read
+    unlisted = {**before_withdrawal, "credit": {DONOR: 1386, BUYER: 600}}
+    unlisted["ledgers"] = {**at, "credit": {DONOR: 45, BUYER: 45}}
+    rep = audit(unlisted)
+    assert [f.split(":")[0] for f in rep.failures] == [
+        "each household's credit on chain equals its credits less withdrawals"
+    ]
+    assert "not listed by the index" in rep.failures[0]

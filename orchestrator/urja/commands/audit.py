@@ -40,6 +40,8 @@ def audit(from_chain: bool, offline: bool, ceremony_dir: Path | None, as_json: b
         rep = market_audit.audit_deployment(s, from_chain, offline)
     except ChainError as e:
         raise click.ClickException(f"audit could not read the chain: {e}") from e
+    except market_audit.AuditError as e:
+        raise click.ClickException(str(e)) from e
     if ceremony_dir is not None:
         from ..ceremony import CeremonyError, deploy_key_from_ceremony
 

@@ -278,6 +278,28 @@ def _apply_registry(db, ev, ledger_time: int) -> None:
         )
 
 
+def watched(contracts: dict[str, str]) -> EventFilter:
+    """The RPC event filter for the deployment's contracts the index follows."""
+    return EventFilter(
+        event_type=EventFilterType.CONTRACT,
+        contract_ids=[contracts[k] for k in WATCHED if k in contracts],
+    )
+
+
+def events_between(chain: Chain, contracts: dict[str, str], after: int, upto: int) -> bool:
+    """Whether the deployment's contracts emitted any event in ledgers `after` + 1 to `upto`
+    (asked of the RPC, not the index): an index synced to `after` then holds the state of
+    every ledger up to `upto`."""
+    if upto <= after:
+        return False
+    page = chain._net(
+        lambda: chain.server.get_events(
+            start_ledger=after + 1, filters=[watched(contracts)], limit=1
+        )
+    )
+    return any(ev.ledger <= upto for ev in page.events)
+
+
 class Indexer:
     """Pulls events for the deployment's contracts into an `Index`."""
 
@@ -286,9 +308,7 @@ class Indexer:
         self.index = index
         self.kinds = {contracts[k]: k for k in WATCHED if k in contracts}
         self.start_ledger = max(1, start_ledger)
-        self.filter = EventFilter(
-            event_type=EventFilterType.CONTRACT, contract_ids=list(self.kinds)
-        )
+        self.filter = watched(contracts)
         self.market_id = contracts.get("market")
 
     def fee_recipient_of(self, trade_id: int) -> str | None:

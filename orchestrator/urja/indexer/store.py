@@ -12,6 +12,8 @@ import json
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SCHEMA = """
@@ -135,6 +137,7 @@ class Index:
             self.db.executescript(SCHEMA)
             self.db.execute("PRAGMA synchronous=FULL")
         self.db.row_factory = sqlite3.Row
+        self._snapshots = 0
         if readonly:
             self._check_schema()
 
@@ -164,6 +167,23 @@ class Index:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, str(value)),
         )
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside sees the index at one moment (one SQLite read transaction; WAL
+        lets the indexer go on writing meanwhile): an auditor comparing events with derived
+        tables must not see a page the indexer wrote between two of its queries."""
+        if self._snapshots:
+            self._snapshots += 1
+        else:
+            self.db.execute("BEGIN")
+            self._snapshots = 1
+        try:
+            yield
+        finally:
+            self._snapshots -= 1
+            if not self._snapshots:
+                self.db.execute("COMMIT")
 
     def synced(self) -> tuple[int, int]:
         """(ledger, close time) up to which every event is in the index."""
@@ -433,6 +453,16 @@ class Index:
             "SELECT coalesce(sum(amount), 0) FROM withdrawals WHERE owner = ?", (addr,)
         ).fetchone()[0]
         return got - out
+
+    def credit_owners(self) -> list[str]:
+        """Every address the market ever credited or paid out to (whose `credit` view an
+        auditor compares), sorted."""
+        return [
+            r["owner"]
+            for r in self.rows(
+                "SELECT owner FROM credits UNION SELECT owner FROM withdrawals ORDER BY owner"
+            )
+        ]
 
     def credits(self, addr: str, limit: int = 100) -> list[dict]:
         """`addr`'s credits, newest first: kind ('paid' to a seller, 'fee' to the fee
