@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { Keypair, contract, scValToNative } from "@stellar/stellar-sdk";
+import { Keypair, contract } from "@stellar/stellar-sdk";
 import { describe, expect, it } from "vitest";
 
 import { HISTORY_COLUMNS, heldEscrow, historyRows, toCsv } from "./csv.js";
@@ -11,7 +13,9 @@ import table from "../../orchestrator/urja/data/contract_errors.json";
 import { contractError, explain } from "./errors.js";
 import units from "../../docs/vectors/units.json";
 import { energy, money, parseKwh, parsePerKwh, perKwhText, power, price, short, slotTime } from "./format.js";
-import { acceptMeterArgs, bidArgs, cancelArgs, meterArg, offerArgs, ownerArgs } from "./market.js";
+import { clientOptions, meterBytes, orderCall } from "./market.js";
+import { Client as MarketClient } from "./contracts/market/index.ts";
+import { Client as RegistryClient } from "./contracts/registry/index.ts";
 import { openSlots, orderProblem, times } from "./slots.js";
 import { DevWallet } from "./wallet.js";
 
@@ -173,50 +177,76 @@ describe("formatting and encoding", () => {
     expect(slotTime(m, 4, "UTC")).toBe("01:00–01:15");
     expect(slotTime({ slot_secs: 15 }, 102, "UTC")).toBe("00:25:30–00:25:45");
   });
-  it("encodes the market's and the registry's arguments with their SCVal types", () => {
+  it("orders name their arguments as the market's spec does", () => {
     const me = Keypair.random().publicKey();
     const meter = "ab".repeat(31) + "0f";
-    const offer = offerArgs(me, meter, 10, 300, 4);
-    expect(offer.map((a) => a.constructor.name)).toEqual(["ScValAddress", "ScValBytes", "ScValU64", "ScValI128", "ScValI128"]);
-    expect(offer[2].toXDR("base64")).toBe("AAAABQAAAAAAAAAK"); // u64 10
-    expect(Buffer.from(scValToNative(offer[1])).toString("hex")).toBe(meter);
-    expect(scValToNative(offer[0])).toBe(me);
-    expect(bidArgs(me, 10, 300, 8).map((a) => a.constructor.name)).toEqual(["ScValAddress", "ScValU64", "ScValI128", "ScValI128"]);
-    expect(cancelArgs(me, 7).map(scValToNative)).toEqual([me, 7n]);
-    expect(ownerArgs(me).map(scValToNative)).toEqual([me]);
-    expect(acceptMeterArgs(meter)[0].toXDR("hex")).toBe(meterArg(meter).toXDR("hex"));
+    const bytes = Uint8Array.from(Buffer.from(meter, "hex"));
+    expect(orderCall("sell", me, { slot: 10, wh: 300, price: 4, meter })).toEqual([
+      "offer", { donor: me, meter: bytes, slot: 10n, wh: 300n, min_price: 4n }]);
+    expect(orderCall("buy", me, { slot: 10, wh: 300, price: 8 })).toEqual([
+      "bid", { receiver: me, slot: 10n, wh: 300n, max_price: 8n }]);
+    expect(orderCall("buy", me, { slot: 10, wh: 300, price: 8, slots: 4 })).toEqual([
+      "bid_slots", { receiver: me, first_slot: 10n, slots: 4, wh: 300n, max_price: 8n }]);
+    expect(orderCall("sell", me, { slot: 10, wh: 300, price: 4, meter, slots: 4 })[0]).toBe("offer_slots");
+    expect(() => orderCall("hold", me, { slot: 10, wh: 1, price: 1 })).toThrow(/"sell" or "buy", not "hold"/);
   });
   it("refuses a meter id that is not 32 bytes of hex, naming it", () => {
-    expect(() => meterArg("ab".repeat(31))).toThrow(/64 hex digits.*"abab/);
-    expect(() => meterArg("zz".repeat(32))).toThrow(/64 hex digits/);
-    expect(() => meterArg(undefined)).toThrow(/64 hex digits/);
+    expect(() => meterBytes("ab".repeat(31))).toThrow(/64 hex digits.*"abab/);
+    expect(() => meterBytes("zz".repeat(32))).toThrow(/64 hex digits/);
+    expect(() => meterBytes(undefined)).toThrow(/64 hex digits/);
   });
 });
 
-// The contracts' own interface, read from the spec embedded in the built WASM (`make
-// contracts` builds target/wasm before the web tests run in `make test`): the hand-written
-// encodings must equal what the spec makes of the same arguments.
-const WASM = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "target", "wasm");
+// The generated clients (src/contracts/, `make web-bindings`) against the contracts built by
+// `make contracts` (target/wasm, before the web tests in `make test`): the committed bindings
+// are what the generator makes of today's WASM, and what the app asks of them encodes as
+// the WASM's own spec encodes it.
+const WEB = join(dirname(fileURLToPath(import.meta.url)), "..");
+const WASM = join(WEB, "..", "target", "wasm");
 const built = ["urja_market.wasm", "urja_registry.wasm"].every((f) => existsSync(join(WASM, f)));
-describe.skipIf(!built && !process.env.CI)("encodings match the contracts' specs (target/wasm)", () => {
+const bindings = (...args) => spawnSync(process.execPath, [join(WEB, "scripts", "bindings.mjs"), "--check", ...args], { encoding: "utf8" });
+describe.skipIf(!built && !process.env.CI)("generated clients match the contracts' specs (target/wasm)", () => {
   const spec = (name) => contract.Spec.fromWasm(readFileSync(join(WASM, `urja_${name}.wasm`)));
+  const wallet = { signTransaction: async (x) => x };
+  const config = { passphrase: "Test", rpc_url: "http://127.0.0.1:1" };
   const me = Keypair.random().publicKey();
-  const meter = "c0".repeat(32);
+  const market = new MarketClient(clientOptions(config, wallet, "CA" + "A".repeat(54), me));
+  const registry = new RegistryClient(clientOptions(config, wallet, "CA" + "A".repeat(54), me));
   const same = (a, b) => expect(a.map((v) => v.toXDR("base64"))).toEqual(b.map((v) => v.toXDR("base64")));
-  it("market.offer, bid, cancel, withdraw and credit", () => {
+  it("the committed bindings are the generator's output for today's contracts", () => {
+    const r = bindings();
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  }, 60000);
+  it("a contract whose interface changed fails the check, naming the stale files", () => {
+    // The registry's WASM in the market's place: every market binding is stale.
+    const dir = mkdtempSync(join(tmpdir(), "urja-wasm-"));
+    copyFileSync(join(WASM, "urja_registry.wasm"), join(dir, "urja_market.wasm"));
+    copyFileSync(join(WASM, "urja_registry.wasm"), join(dir, "urja_registry.wasm"));
+    const r = bindings("--wasm-dir", dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/src\/contracts\/market\/client\.ts.*differ.*make web-bindings/);
+    expect(r.stderr).not.toMatch(/registry/);
+  }, 60000);
+  it("orders, cancel, withdraw and accept_meter encode as the WASM's spec encodes them", () => {
     const m = spec("market");
-    const bytes = Uint8Array.from(Buffer.from(meter, "hex"));
-    same(offerArgs(me, meter, 12, 300, 4), m.funcArgsToScVals("offer", { donor: me, meter: bytes, slot: 12n, wh: 300n, min_price: 4n }));
-    same(bidArgs(me, 12, 200, 8), m.funcArgsToScVals("bid", { receiver: me, slot: 12n, wh: 200n, max_price: 8n }));
-    same(cancelArgs(me, 3), m.funcArgsToScVals("cancel", { owner: me, order_id: 3n }));
-    same(ownerArgs(me), m.funcArgsToScVals("withdraw", { owner: me }));
-    same(ownerArgs(me), m.funcArgsToScVals("credit", { owner: me }));
-  });
-  it("registry.accept_meter", () => {
-    same(acceptMeterArgs(meter), spec("registry").funcArgsToScVals("accept_meter", { meter_id: Uint8Array.from(Buffer.from(meter, "hex")) }));
+    const meter = "c0".repeat(32);
+    for (const [side, order] of [
+      ["sell", { slot: 12, wh: 300, price: 4, meter }],
+      ["buy", { slot: 12, wh: 200, price: 8 }],
+      ["sell", { slot: 12, wh: 300, price: 4, meter, slots: 3 }],
+      ["buy", { slot: 12, wh: 200, price: 8, slots: 3 }],
+    ]) {
+      const [fn, args] = orderCall(side, me, order);
+      same(market.spec.funcArgsToScVals(fn, args), m.funcArgsToScVals(fn, args));
+    }
+    same(market.spec.funcArgsToScVals("cancel", { owner: me, order_id: 3n }), m.funcArgsToScVals("cancel", { owner: me, order_id: 3n }));
+    same(market.spec.funcArgsToScVals("withdraw", { owner: me }), m.funcArgsToScVals("withdraw", { owner: me }));
+    const id = { meter_id: meterBytes(meter) };
+    same(registry.spec.funcArgsToScVals("accept_meter", id), spec("registry").funcArgsToScVals("accept_meter", id));
   });
   it("the order event's data ends with the offer's meter", () => {
-    const fields = spec("market").entries
+    const fields = market.spec.entries
       .filter((e) => e.type === "scSpecEntryEventV0")
       .map((e) => e.value)
       .find((e) => e.name.toString() === "OrderPlaced")
