@@ -16,7 +16,7 @@ import { energy, money, parseKwh, parsePerKwh, perKwhText, power, price, short, 
 import { clientOptions, meterBytes, orderCall } from "./market.js";
 import { Client as MarketClient } from "./contracts/market/index.ts";
 import { Client as RegistryClient } from "./contracts/registry/index.ts";
-import { openSlots, orderProblem, times } from "./slots.js";
+import { maxSlotsFrom, openSlots, orderProblem, repeatChoices, times } from "./slots.js";
 import { DevWallet } from "./wallet.js";
 
 const M = { slot_secs: 900, gate_lead_secs: 300, horizon_slots: 4, price_floor: 1, price_cap: 1000 };
@@ -55,6 +55,19 @@ describe("slot timing mirrors the market contract", () => {
     expect(orderProblem(M, 8700, 10)).toMatch(/closed/);
     expect(orderProblem(M, 8700, 99)).toMatch(/too far/);
     expect(orderProblem(M, 8700, 11)).toBeNull();
+  });
+});
+
+describe("standing orders stay within the horizon, as the contract requires", () => {
+  const m = { slot_secs: 15, gate_lead_secs: 5, horizon_slots: 8 };
+  it("stand for at most the slots up to the current slot plus the horizon", () => {
+    // now 1500 s: current slot 100, horizon ends at slot 108.
+    expect(maxSlotsFrom(m, 1500, 102)).toBe(7);
+    expect(maxSlotsFrom(m, 1500, 108)).toBe(1);
+    expect(maxSlotsFrom(m, 1500, 109)).toBe(0);
+    expect(repeatChoices(m, 1500, 102)).toEqual([1, 2, 4, 7]);
+    expect(repeatChoices(m, 1500, 101)).toEqual([1, 2, 4, 8]);
+    expect(repeatChoices(m, 1500, 109)).toEqual([]);
   });
 });
 

@@ -26,3 +26,21 @@ export function orderProblem(m, now, slot) {
     return "This slot is too far ahead to order yet.";
   return null;
 }
+
+/** How many consecutive slots an order from `slot` may stand for at chain time `now`: up
+ * to the market's horizon (`horizon_slots` past the current slot), as the contract allows
+ * (`InvalidSlots` past it). */
+export function maxSlotsFrom(m, now, slot) {
+  const last = Math.floor(now / m.slot_secs) + m.horizon_slots;
+  return Math.max(0, last - slot + 1);
+}
+
+/** The choices a household gets for "slots in a row" from `slot`: 1, 2, 4, 8, ... up to
+ * what the horizon allows (and the most it allows, if that is not a power of two). */
+export function repeatChoices(m, now, slot) {
+  const max = maxSlotsFrom(m, now, slot);
+  const out = [];
+  for (let n = 1; n <= max; n *= 2) out.push(n);
+  if (max > 0 && out.at(-1) !== max) out.push(max);
+  return out;
+}

@@ -8,7 +8,7 @@ import { forecast } from "./curves.js";
 import { explain } from "./errors.js";
 import { energy, gateTime, power, kwhText, money, parseKwh, parsePerKwh, perKwhText, price, short, slotTime } from "./format.js";
 import { prepareAcceptMeter, prepareCancel, prepareOrder, prepareWithdraw } from "./market.js";
-import { openSlots, orderProblem, times } from "./slots.js";
+import { openSlots, orderProblem, repeatChoices, times } from "./slots.js";
 
 /** Fetches `load()` again whenever `version` changes (live updates). */
 export function useLive(load, deps) {
@@ -150,11 +150,12 @@ export function offerMeters(account) {
   return (account.meters || []).filter((m) => m.accepted && m.active);
 }
 
-/** What a bid of `kwh` at `perKwh` (as typed) locks, or what is wrong with them. */
-function escrowText(kwh, perKwh, payment) {
+/** What a bid of `kwh` at `perKwh` (as typed) in each of `slots` slots locks, or "–" when
+ * they do not parse. */
+function escrowText(kwh, perKwh, payment, slots = 1) {
   const a = parseKwh(kwh);
   const p = parsePerKwh(perKwh, payment);
-  return a.error || p.error ? "–" : money(a.wh * p.unitsPerWh, payment);
+  return a.error || p.error ? "–" : money(a.wh * p.unitsPerWh * slots, payment);
 }
 
 function OrderForm({ config, status, wallet, side, suggestion, meters, onDone }) {
@@ -164,7 +165,10 @@ function OrderForm({ config, status, wallet, side, suggestion, meters, onDone })
   const [kwh, setKwh] = useState(kwhText(suggestion ?? 300));
   const [limit, setLimit] = useState(perKwhText(Math.max(m.price_floor, side === "sell" ? 4 : 8), config.payment));
   const [meter, setMeter] = useState(null);
+  const [repeat, setRepeat] = useState(1);
   const signer = useSigner();
+  const choices = repeatChoices(m, status.ledger_time, Number(slot));
+  const slotsInARow = Math.min(repeat, choices.at(-1) ?? 1);
   const what = side === "sell" ? "offer" : "bid";
   const chosenMeter = meter ?? meters?.[0]?.meter;
   const submit = (e) => {
@@ -176,8 +180,11 @@ function OrderForm({ config, status, wallet, side, suggestion, meters, onDone })
     const perWh = parsePerKwh(limit, config.payment);
     if (perWh.error) return signer.setErr(perWh.error);
     if (side === "sell" && !chosenMeter) return signer.setErr("Choose the meter this offer delivers from.");
-    const order = { slot: Number(slot), wh: amount.wh, price: perWh.unitsPerWh, meter: chosenMeter };
-    const when = slotTime(m, order.slot, config.time_zone);
+    const order = { slot: Number(slot), wh: amount.wh, price: perWh.unitsPerWh, meter: chosenMeter, slots: slotsInARow };
+    const last = order.slot + slotsInARow - 1;
+    const when = slotsInARow > 1
+      ? `${slotsInARow} slots from ${slotTime(m, order.slot, config.time_zone)} to ${slotTime(m, last, config.time_zone)}`
+      : slotTime(m, order.slot, config.time_zone);
     return signer.start(
       `Place ${what}`,
       () => prepareOrder(config, wallet, side, order),
@@ -214,7 +221,17 @@ function OrderForm({ config, status, wallet, side, suggestion, meters, onDone })
         </select>
       </label>
       <label>
-        Energy (kWh)
+        Slots in a row
+        <select name="slots" value={slotsInARow} onChange={(e) => setRepeat(Number(e.target.value))}>
+          {choices.map((n) => (
+            <option key={n} value={n}>
+              {n === 1 ? "this slot only" : `${n} slots, until ${slotTime(m, Number(slot) + n - 1, config.time_zone).split("–")[1]}`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {slotsInARow > 1 ? "Energy in each slot (kWh)" : "Energy (kWh)"}
         <input name="kwh" inputMode="decimal" value={kwh} onChange={(e) => setKwh(e.target.value)} />
       </label>
       <label>
@@ -222,10 +239,13 @@ function OrderForm({ config, status, wallet, side, suggestion, meters, onDone })
         <input name="price" inputMode="decimal" value={limit} onChange={(e) => setLimit(e.target.value)} />
       </label>
       {side === "sell" && (
-        <p>Your offer is paid when this meter's delivery for the slot is proven.</p>
+        <p>Your offer is paid when this meter's delivery for {slotsInARow > 1 ? "each slot" : "the slot"} is proven.</p>
+      )}
+      {slotsInARow > 1 && (
+        <p>One transaction, one network fee, for all {slotsInARow} slots: the same amount and price stand in each.</p>
       )}
       {side === "buy" && (
-        <p data-testid="escrow">Locks {escrowText(kwh, limit, config.payment)} in escrow until the slot is delivered; the unused part is credited back to you.</p>
+        <p data-testid="escrow">Locks {escrowText(kwh, limit, config.payment, slotsInARow)} in escrow until {slotsInARow > 1 ? "its last slot is" : "the slot is"} delivered; the unused part is credited back to you.</p>
       )}
       <button type="submit">{`Place ${what}`}</button>
       </fieldset>
@@ -250,8 +270,13 @@ function Orders({ config, status, wallet, orders, onDone }) {
         <tbody>
           {orders.map((o) => (
             <tr key={o.id}>
-              <td>{o.id}</td><td title={`slot ${o.slot}`}>{slotTime(config.market, o.slot, config.time_zone)}</td>{sell && <td title={o.meter}>{short(o.meter, 6)}</td>}
-              <td>{energy(o.wh)}</td><td>{price(o.price, config.payment)}</td>
+              <td>{o.id}</td>
+              <td title={`slot ${o.slot}`}>
+                {slotTime(config.market, o.slot, config.time_zone)}
+                {(o.slots ?? 1) > 1 && ` and ${o.slots - 1} more, to ${slotTime(config.market, o.slot + o.slots - 1, config.time_zone)}`}
+              </td>
+              {sell && <td title={o.meter}>{short(o.meter, 6)}</td>}
+              <td>{(o.slots ?? 1) > 1 ? `${energy(o.wh)} each` : energy(o.wh)}</td><td>{price(o.price, config.payment)}</td>
               <td>{energy(o.filled)}</td><td>{o.status}</td>
               <td>
                 {o.status === "open" && times(config.market, o.slot).gate > status.ledger_time && (

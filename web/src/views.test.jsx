@@ -111,7 +111,7 @@ describe("donor view", () => {
     expect(within(form).getByLabelText("Lowest price (XLM/kWh)").value).toBe("0.0004");
     fireEvent.click(within(form).getByRole("button", { name: "Place offer" }));
     const confirm = await within(form).findByRole("group", { name: "confirm Place offer" });
-    expect(prepareOrder).toHaveBeenCalledWith(CONFIG, expect.anything(), "sell", { slot: 102, wh: 250, price: 4, meter: M1 });
+    expect(prepareOrder).toHaveBeenCalledWith(CONFIG, expect.anything(), "sell", { slot: 102, wh: 250, price: 4, meter: M1, slots: 1 });
     expect(confirm.textContent).toMatch(/0\.002 XLM/);
     expect(within(form).getByLabelText("Energy (kWh)").matches(":disabled")).toBe(true); // what is signed is what is shown
     expect(p.sent).toBe(0);
@@ -153,6 +153,39 @@ describe("receiver view", () => {
     fireEvent.click(within(form).getByRole("button", { name: "Place bid" }));
     await within(form).findByRole("group", { name: "confirm Place bid" });
     expect(prepareOrder).toHaveBeenCalledWith(CONFIG, expect.anything(), "buy", expect.objectContaining({ wh: 1500, price: 8 }));
+  });
+});
+
+describe("standing orders", () => {
+  it("a bid for several slots in a row locks escrow for each and is one transaction", async () => {
+    routes[`/api/accounts/${ME}`] = account({ member: { role: "receiver", feeder: 0, active: true } });
+    const p = prepared(20000n, 7n);
+    prepareOrder.mockResolvedValue(p);
+    await openTab("Buy");
+    const form = await screen.findByRole("form", { name: "place bid" });
+    const repeat = within(form).getByLabelText("Slots in a row");
+    // Slot 102 of a 100-slot horizon from slot 100: at most 99 slots, offered as 1, 2, 4, ... 64, 99.
+    expect(within(repeat).getAllByRole("option").map((o) => o.value)).toEqual(["1", "2", "4", "8", "16", "32", "64", "99"]);
+    fireEvent.change(repeat, { target: { value: "4" } });
+    expect(within(repeat).getByRole("option", { selected: true }).textContent).toBe("4 slots, until 05:56:30");
+    fireEvent.change(within(form).getByLabelText("Energy in each slot (kWh)"), { target: { value: "0.5" } });
+    fireEvent.change(within(form).getByLabelText("Highest price (XLM/kWh)"), { target: { value: "0.0008" } });
+    // 500 Wh at 8 stroops per Wh in each of 4 slots.
+    expect(within(form).getByTestId("escrow").textContent).toMatch(/Locks 0\.0016 XLM in escrow until its last slot is delivered/);
+    fireEvent.click(within(form).getByRole("button", { name: "Place bid" }));
+    const confirm = await within(form).findByRole("group", { name: "confirm Place bid" });
+    expect(prepareOrder).toHaveBeenCalledWith(CONFIG, expect.anything(), "buy", { slot: 102, wh: 500, price: 8, meter: undefined, slots: 4 });
+    fireEvent.click(within(confirm).getByRole("button", { name: "Sign and send" }));
+    expect((await within(form).findByRole("status")).textContent).toBe("Bid 7 placed for 4 slots from 05:55:30–05:55:45 to 05:56:15–05:56:30.");
+    expect(p.sent).toBe(1);
+  });
+  it("lists a standing order with the slots it stands for and its amount in each", async () => {
+    const order = { id: 7, side: "buy", slot: 102, slots: 4, wh: 500, price: 8, filled: 0, status: "open" };
+    routes[`/api/accounts/${ME}`] = account({ member: { role: "receiver", feeder: 0, active: true }, orders: [order] });
+    await openTab("Buy");
+    const row = (await screen.findByRole("button", { name: "Cancel order 7" })).closest("tr");
+    expect(row.textContent).toMatch(/05:55:30–05:55:45 and 3 more, to 05:56:15–05:56:30/);
+    expect(row.textContent).toMatch(/0\.5 kWh each/);
   });
 });
 
