@@ -208,6 +208,162 @@ def fees_paid(
     )
 
 
+def _config(rpc_url: str, passphrase: str, data_dir: Path, mqtt_port: int, api_port: int):
+    """The demo community's configuration on the local network it started."""
+    return Config(
+        network="local",
+        rpc_url=rpc_url,
+        passphrase=passphrase,
+        friendbot_url=f"{rpc_url}/friendbot",
+        data_dir=data_dir,
+        keystore=data_dir / "keystore.json",
+        mqtt_port=mqtt_port,
+        mqtt_community="demo",
+        api_port=api_port,
+        grid_tariff=GRID_TARIFF,
+    )
+
+
+SLOT_TABLE = [
+    "slot",
+    "offers",
+    "bids",
+    "trades",
+    "cleared_wh",
+    "price",
+    "proven",
+    "shortfalls",
+    "instructions_M",
+]
+"""The columns of the demo's slot table (printed as slots finish, and in the report)."""
+
+
+def _trade(
+    stack: Stack,
+    community: Community,
+    index: Index,
+    rotation: threading.Thread,
+    domain: bytes,
+    mqtt_port: int,
+    slots: range,
+    standing: bool,
+    say,
+) -> list[dict]:
+    """Trades `slots`: places each slot's orders three slots ahead (with `standing`, every
+    slot after the first through one standing order per household), publishes the meters'
+    signed readings when a slot ends, starts the key rotation vote once the first slot is
+    out, and prints each slot's row once its deliveries are in. Returns the rows."""
+    chain, clock = stack.chain, stack.clock
+    homes, keys = community.homes, community.keys
+    market = Market(chain, stack.dep.contracts["market"])
+    pool = ThreadPoolExecutor(4)
+    placed: set[int] = set()
+    published: set[int] = set()
+    printed: set[int] = set()
+    table: list[dict] = []
+    first, last = slots[0], slots[-1]
+    donors = sum(h.meter is not None for h in homes)
+    say("\n         " + "  ".join(f"{h:>10s}" for h in SLOT_TABLE))
+    while len(printed) < len(slots):
+        if not rotation.is_alive() and not rotation.ident and published:
+            rotation.start()  # after the first slot is out: deliveries on both sides
+        now = chain.ledger_time()
+        for s in slots:
+            if s not in placed and now >= clock.start(s) - 3 * SLOT_SECS:
+                covers = range(s, last + 1 if standing and s > first else s + 1)
+                n = len(covers)
+                list(
+                    pool.map(
+                        lambda o, s=s, n=n: market.order(
+                            keys[o[0].name],
+                            o[1],
+                            s,
+                            o[2],
+                            o[3],
+                            o[0].meter_id if o[1] == "sell" else None,
+                            n,
+                        ),
+                        community.standing_orders(covers),
+                    )
+                )
+                placed.update(covers)
+            if s not in published and now >= clock.end(s):
+                msgs = [
+                    sign_slot(h.meter, s, *community.read(h, s), None, domain=domain)
+                    for h in homes
+                    if h.meter is not None
+                ]
+                publish(msgs, "127.0.0.1", mqtt_port, "demo")
+                published.add(s)
+        for s in sorted(published - printed):
+            if index.delivery_count(s) >= donors or now >= clock.end(s) + 8 * SLOT_SECS:
+                row = slot_row(index, stack, s)
+                table.append(row)
+                printed.add(s)
+                bar = "#" * round(10 * len(printed) / len(slots))
+                say(f"[{bar:10s}] " + "  ".join(f"{str(row[h]):>10s}" for h in SLOT_TABLE))
+        time.sleep(0.3)
+    pool.shutdown()
+    rotation.join()
+    return table
+
+
+def _close(
+    stack: Stack,
+    rpc_url: str,
+    index: Index,
+    table: list[dict],
+    feeder_caps: list[dict],
+    trading_from: int,
+    slots: range,
+    say,
+):
+    """Audits the market from its events, reads back the network fees trading paid, and
+    writes the HTML report. Returns (audit report, fees of all trading, fees of the slots
+    after the first)."""
+    chain, dep, cfg = stack.chain, stack.dep, stack.cfg
+    say(
+        f"\nall {len(slots)} slots settled and delivered; auditing from events "
+        "(py_ecc re-verifies every proof) ..."
+    )
+    wait_until(chain, chain.ledger_time() + 2)
+    rep = market_audit.audit_deployment(stack)
+    say(rep.text())
+    paid, steady = fees_paid(
+        fees.transactions(rpc_url, trading_from),
+        dep.contracts["market"],
+        {
+            dep.operator: "operator",
+            Keystore(cfg.keystore).get(RELAYER_KEY).public_key: "relayer",
+        },
+        slots[0],
+    )
+    fee_text = (
+        "all trading (each household's first credit and kWh balance are new entries: a"
+        f" one-time cost of joining):\n{paid.text()}\n\nslots after the first:\n{steady.text()}"
+    )
+    say("\nnetwork fees (charged, read back from the ledger), " + fee_text)
+    grid = grid_status(
+        index,
+        stack.relayer_service.inbox,
+        stack.clock,
+        site_clock(dep),
+        {f["id"]: f["capacity_wh"] for f in feeder_caps},
+        chain.ledger_time(),
+        len(slots) + 2,
+    )
+    path = write_report(
+        cfg.data_dir / "report.html",
+        "Urja demo community",
+        table,
+        index,
+        [g for g in grid if slots[0] <= g.slot <= slots[-1]],
+        rep.text() + "\n\nNetwork fees of " + fee_text,
+    )
+    say(f"HTML report: {path.resolve()}")
+    return rep, paid, steady
+
+
 def run(
     households: int,
     slots: int,
@@ -238,18 +394,7 @@ def run(
         passphrase = localnet.status(node.url)["network"]["passphrase"]
         chain = Chain(node.url, passphrase)
         say(f"local network {node.url} ({passphrase}); MQTT broker 127.0.0.1:{mqtt_port}")
-        cfg = Config(
-            network="local",
-            rpc_url=node.url,
-            passphrase=passphrase,
-            friendbot_url=f"{node.url}/friendbot",
-            data_dir=data_dir,
-            keystore=data_dir / "keystore.json",
-            mqtt_port=mqtt_port,
-            mqtt_community="demo",
-            api_port=api_port,
-            grid_tariff=GRID_TARIFF,
-        )
+        cfg = _config(node.url, passphrase, data_dir, mqtt_port, api_port)
         dep, settings, feeder_caps, homes, keys, voters = _set_up_community(
             chain, cfg, households, feeders, rng, say, wasm_dir
         )
@@ -278,114 +423,32 @@ def run(
         say(f"dashboard and read API: {api_url}  (OpenAPI: {api_url}/docs)")
 
         community = Community(homes, keys, rng, site_clock(dep))
-        market = Market(chain, ids["market"])
         index = Index(stack.index_path, readonly=False)
-        pool = ThreadPoolExecutor(4)
-        placed: set[int] = set()
-        published: set[int] = set()
-        printed: set[int] = set()
-        table: list[dict] = []
-        header = [
-            "slot",
-            "offers",
-            "bids",
-            "trades",
-            "cleared_wh",
-            "price",
-            "proven",
-            "shortfalls",
-            "instructions_M",
-        ]
-        say("\n         " + "  ".join(f"{h:>10s}" for h in header))
-        last = first + slots - 1
         trading_from = chain.latest_ledger() + 1
         rotation = threading.Thread(
             target=rotate_key, args=(chain, dep, data_dir / "keys", voters, say), daemon=True
         )
-        while len(printed) < slots:
-            if not rotation.is_alive() and not rotation.ident and published:
-                rotation.start()  # after the first slot is out: deliveries on both sides
-            now = chain.ledger_time()
-            for s in range(first, last + 1):
-                if s not in placed and now >= clock.start(s) - 3 * SLOT_SECS:
-                    covers = range(s, last + 1 if standing and s > first else s + 1)
-                    orders = community.standing_orders(covers)
-                    n = len(covers)
-                    list(
-                        pool.map(
-                            lambda o, s=s, n=n: market.order(
-                                keys[o[0].name],
-                                o[1],
-                                s,
-                                o[2],
-                                o[3],
-                                o[0].meter_id if o[1] == "sell" else None,
-                                n,
-                            ),
-                            orders,
-                        )
-                    )
-                    placed.update(covers)
-                if s not in published and now >= clock.end(s):
-                    msgs = [
-                        sign_slot(h.meter, s, *community.read(h, s), None, domain=domain)
-                        for h in homes
-                        if h.meter is not None
-                    ]
-                    publish(msgs, "127.0.0.1", mqtt_port, "demo")
-                    published.add(s)
-            for s in sorted(published - printed):
-                donors = sum(h.meter is not None for h in homes)
-                n = index.delivery_count(s)
-                if n >= donors or now >= clock.end(s) + 8 * SLOT_SECS:
-                    row = slot_row(index, stack, s)
-                    table.append(row)
-                    printed.add(s)
-                    done = len(printed)
-                    bar = "#" * round(10 * done / slots)
-                    say(f"[{bar:10s}] " + "  ".join(f"{str(row[h]):>10s}" for h in header))
-            time.sleep(0.3)
-
-        rotation.join()
-        say(
-            f"\nall {slots} slots settled and delivered; auditing from events "
-            "(py_ecc re-verifies every proof) ..."
-        )
-        wait_until(chain, chain.ledger_time() + 2)
-        rep = market_audit.audit_deployment(stack)
-        say(rep.text())
-        paid, steady = fees_paid(
-            fees.transactions(node.url, trading_from),
-            ids["market"],
-            {
-                dep.operator: "operator",
-                Keystore(cfg.keystore).get(RELAYER_KEY).public_key: "relayer",
-            },
-            first,
-        )
-        fee_text = (
-            "all trading (each household's first credit and kWh balance are new entries: a"
-            f" one-time cost of joining):\n{paid.text()}\n\nslots after the first:\n{steady.text()}"
-        )
-        say("\nnetwork fees (charged, read back from the ledger), " + fee_text)
-        grid = grid_status(
+        table = _trade(
+            stack,
+            community,
             index,
-            stack.relayer_service.inbox,
-            clock,
-            site_clock(dep),
-            {f["id"]: f["capacity_wh"] for f in feeder_caps},
-            chain.ledger_time(),
-            slots + 2,
+            rotation,
+            domain,
+            mqtt_port,
+            range(first, first + slots),
+            standing,
+            say,
         )
-        path = write_report(
-            data_dir / "report.html",
-            "Urja demo community",
+        rep, paid, steady = _close(
+            stack,
+            node.url,
+            index,
             table,
-            index,
-            [g for g in grid if first <= g.slot <= last],
-            rep.text() + "\n\nNetwork fees of " + fee_text,
+            feeder_caps,
+            trading_from,
+            range(first, first + slots),
+            say,
         )
-        say(f"HTML report: {path.resolve()}")
         say(f"demo took {time.monotonic() - started:.0f} s")
         if keep_running:
             say(f"services keep running (dashboard {api_url}); press Ctrl-C to stop")
