@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export CARGO_TERM_COLOR := never
 
-.PHONY: help setup contracts web-bindings localnet stellar-cli web test test-rust test-python test-firmware test-web lint bench demo clean
+.PHONY: help setup contracts py-clients web-bindings localnet stellar-cli web test test-rust test-python test-firmware test-web lint bench demo clean
 
 help:
 	@echo "make demo   - run a simulated community on the embedded local network"
@@ -11,6 +11,7 @@ help:
 	@echo "make bench  - run the benchmarks (ratios against references measured in the same run)"
 	@echo "make contracts - build the Soroban contracts to wasm32v1-none"
 	@echo "make web-bindings - regenerate the web app's contract clients from the built WASM"
+	@echo "make py-clients - regenerate the Python contract clients from the built WASM"
 	@echo "make stellar-cli - build the official stellar CLI once into ~/.cache/urja (35-45 min)"
 
 ## Install every dependency (apt, pip, npm) — idempotent.
@@ -20,6 +21,12 @@ setup:
 ## Build all contracts to WASM and check their size.
 contracts:
 	scripts/build-contracts.sh
+
+## The Python contract clients, generated from the built contracts' specs by
+## stellar-contract-bindings into orchestrator/urja/clients/ (committed; a test fails while
+## they differ from target/wasm).
+py-clients: contracts
+	$(PY) tools/gen_py_clients.py
 
 ## The web app's contract clients, generated from the built contracts' specs by the
 ## @stellar/stellar-sdk generator into web/src/contracts/ (committed; the web tests fail

@@ -19,12 +19,12 @@ from stellar_sdk import StrKey
 
 from . import events
 from .agent.units import DEFAULT_TZ, XLM
-from .chain import Chain, ChainError, ChainUnavailable, addr
+from .bindings import Market
+from .chain import Chain, ChainError, ChainUnavailable
 from .deploy import Deployment
 from .indexer.store import Index, IndexSchemaError
 from .monitor import grid_status
 from .relayer.inbox import Inbox
-from .scval_codec import native
 from .slots import SlotClock
 from .solar import SiteClock
 
@@ -354,7 +354,7 @@ def _household_routes(app: FastAPI, r: _Reads) -> None:
         a = _account(address)
         seq, t = chain_now()
         try:
-            value = native(ctx.chain.read(dep.contracts["market"], "credit", [addr(a)]))
+            value = Market(ctx.chain, dep.contracts["market"]).credit(a)
         except ChainUnavailable as e:
             raise HTTPException(503, f"network unreachable: {e}") from None
         except ChainError as e:

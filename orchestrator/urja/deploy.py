@@ -28,8 +28,10 @@ from stellar_sdk import Asset, Keypair, scval
 from stellar_sdk import xdr as sx
 
 from . import ceremony, proof_check, zk
+from .bindings import Contract
 from .chain import Chain, addr
-from .scval_codec import native, struct
+from .clients import governance as gov_client
+from .clients import market as market_client
 
 REPO = Path(__file__).resolve().parents[2]
 CIRCUIT_ID = 1
@@ -105,16 +107,8 @@ class GovernanceSettings:
 
 
 def gov_params(p: dict) -> sx.SCVal:
-    """A `GovParams` argument."""
-    return struct(
-        {
-            "quorum_bps": scval.to_uint32(int(p["quorum_bps"])),
-            "voting_secs": scval.to_uint64(int(p["voting_secs"])),
-            "timelock_secs": scval.to_uint64(int(p["timelock_secs"])),
-            "grace_secs": scval.to_uint64(int(p["grace_secs"])),
-            "maturity_secs": scval.to_uint64(int(p["maturity_secs"])),
-        }
-    )
+    """A `GovParams` argument (the governance contract's generated type)."""
+    return gov_client.GovParams(**{k: int(v) for k, v in p.items()}).to_scval()
 
 
 @dataclass
@@ -188,11 +182,10 @@ def payment_asset(spec: str) -> Asset:
     return Asset(code, issuer)
 
 
-def action_call(target: str, fn: str, args: list) -> object:
-    """A governance `Action::Call(target, fn, args)`."""
-    return scval.to_vec(
-        [scval.to_symbol("Call"), addr(target), scval.to_symbol(fn), scval.to_vec(args)]
-    )
+def action_call(target: str, fn: str, args: list[sx.SCVal]) -> gov_client.Action:
+    """A governance `Action::Call(target, fn, args)`; `args` are the call's encoded arguments
+    (`Contract.encode` of the target's generated client)."""
+    return gov_client.Action(gov_client.ActionKind.Call, call=(target, fn, args))
 
 
 NAMES = ("token", "registry", "verifier", "market", "governance")
@@ -228,27 +221,25 @@ def deploy(
     up("verifier", [addr(g)])
     for t, table in sorted(proof_check.poseidon_sections().items()):
         if t in (3, 6):
-            chain.invoke(ids["verifier"], "set_poseidon", [scval.to_bytes(table)], op)
+            Contract(chain, ids["verifier"], "verifier").call("set_poseidon", table, signer=op)
     ids["payment"] = chain.deploy_asset(op, payment_asset(payment))
     chain.kinds[ids["payment"]] = "token"
-    params = struct(
-        {
-            "payment_token": addr(ids["payment"]),
-            "kwh_token": addr(ids["token"]),
-            "registry": addr(ids["registry"]),
-            "verifier": addr(ids["verifier"]),
-            "circuit_id": scval.to_uint32(CIRCUIT_ID),
-            "operator": addr(op),
-            "fee_recipient": addr(op),
-            "fee_bps": scval.to_uint32(market.fee_bps),
-            "slot_secs": scval.to_uint64(market.slot_secs),
-            "gate_lead_secs": scval.to_uint64(market.gate_lead_secs),
-            "delivery_deadline_secs": scval.to_uint64(market.delivery_deadline_secs),
-            "horizon_slots": scval.to_uint64(market.horizon_slots),
-            "price_floor": scval.to_int128(market.price_floor),
-            "price_cap": scval.to_int128(market.price_cap),
-        }
-    )
+    params = market_client.Params(
+        payment_token=ids["payment"],
+        kwh_token=ids["token"],
+        registry=ids["registry"],
+        verifier=ids["verifier"],
+        circuit_id=CIRCUIT_ID,
+        operator=op.public_key,
+        fee_recipient=op.public_key,
+        fee_bps=market.fee_bps,
+        slot_secs=market.slot_secs,
+        gate_lead_secs=market.gate_lead_secs,
+        delivery_deadline_secs=market.delivery_deadline_secs,
+        horizon_slots=market.horizon_slots,
+        price_floor=market.price_floor,
+        price_cap=market.price_cap,
+    ).to_scval()
     up("market", [addr(g), params])
     governed = scval.to_vec([addr(ids[n]) for n in ("token", "registry", "verifier", "market")])
     up(
@@ -287,35 +278,28 @@ def propose_key(chain: Chain, dep: Deployment, vk: bytes, proposer: Keypair) -> 
     """A member proposes installing `vk` as the delivery key; returns the proposal id. The
     description carries the key's SHA-256 and the ceremony transcript's."""
     digest = hashlib.sha256(vk).hexdigest()
-    action = action_call(
-        dep.contracts["verifier"], "set_key", [scval.to_uint32(dep.circuit_id), scval.to_bytes(vk)]
+    verifier = Contract(chain, dep.contracts["verifier"], "verifier")
+    action = action_call(verifier.id, "set_key", verifier.encode("set_key", dep.circuit_id, vk))
+    governance = Contract(chain, dep.contracts["governance"], "governance")
+    description = key_description(digest, dep.transcript_sha256)
+    return int(
+        governance.call("propose", proposer.public_key, action, description, signer=proposer)
     )
-    rv = chain.invoke(
-        dep.contracts["governance"],
-        "propose",
-        [addr(proposer), action, scval.to_string(key_description(digest, dep.transcript_sha256))],
-        proposer,
-    )
-    return int(native(rv))
 
 
 def vote(chain: Chain, dep: Deployment, voter: Keypair, proposal: int, support: bool) -> None:
     """`voter` votes on `proposal`."""
-    chain.invoke(
-        dep.contracts["governance"],
-        "vote",
-        [addr(voter), scval.to_uint64(proposal), scval.to_bool(support)],
-        voter,
-    )
+    governance = Contract(chain, dep.contracts["governance"], "governance")
+    governance.call("vote", voter.public_key, proposal, support, signer=voter)
 
 
 def execute_when_ready(chain: Chain, dep: Deployment, proposal: int, executor: Keypair) -> None:
     """Waits (on the chain's clock) for the end of voting and timelock, then executes."""
-    g = dep.contracts["governance"]
-    p = native(chain.read(g, "proposal", [scval.to_uint64(proposal)]))
+    governance = Contract(chain, dep.contracts["governance"], "governance")
+    p = governance.view("proposal", proposal)
     while chain.ledger_time() < int(p["executable_at"]):
         time.sleep(0.5)
-    chain.invoke(g, "execute", [scval.to_uint64(proposal)], executor)
+    governance.call("execute", proposal, signer=executor)
 
 
 def install_key_by_vote(

@@ -121,17 +121,17 @@ def chain_state(s: Stack, owners: list[str]) -> dict:
     holds and the credit of each of `owners`, each with the ledger it was read at
     (`"ledgers"`): the audit compares every value with the events up to its own ledger, so a
     market that moves while the audit reads it is not mistaken for a wrong one."""
-    from .bindings import Market, Token, addr
+    from .bindings import Market, Token
 
     ids = s.dep.contracts
     market = Market(s.chain, ids["market"])
     supply, supply_at = Token(s.chain, ids["token"]).view_at("total_supply")
     totals, totals_at = market.view_at("totals")
     params, _ = market.view_at("params")
-    held, held_at = Token(s.chain, ids["payment"], "token").view_at("balance", [addr(market.id)])
+    held, held_at = Token(s.chain, ids["payment"], "token").view_at("balance", market.id)
     credit, credit_at = {}, {}
     for a in owners:
-        credit[a], credit_at[a] = market.view_at("credit", [addr(a)])
+        credit[a], credit_at[a] = market.view_at("credit", a)
     return {
         "total_supply": supply,
         "totals": totals,

@@ -1,15 +1,11 @@
-"""SCVal values to and from plain Python: contract arguments (`struct`) and decoded results
-(`native`), shared by the contract bindings, the indexer, the read API and deployment."""
+"""SCVal values as plain Python (`native`): how the indexer stores event values and how
+`urja.bindings.plain` reads a raw SCVal inside a generated client's result. Contract
+arguments are encoded by the generated clients (`urja.clients`), not here."""
 
 from __future__ import annotations
 
 from stellar_sdk import Address, scval
 from stellar_sdk import xdr as sx
-
-
-def struct(fields: dict) -> sx.SCVal:
-    """A contracttype struct argument (symbol keys, sorted as the host requires)."""
-    return scval.to_struct({k: fields[k] for k in sorted(fields)})
 
 
 def native(v: sx.SCVal):

@@ -149,7 +149,7 @@ def test_a_member_admitted_after_a_proposal_cannot_vote_on_it(net):
     chain, op, dep = net
     voters = [household(chain, op, dep, "receiver") for _ in range(2)]
     g = dep.contracts["governance"]
-    action = action_call(dep.contracts["token"], "set_minter", [addr(op)])
+    action = action_call(dep.contracts["token"], "set_minter", [addr(op)]).to_scval()
     after(chain, chain.ledger_time())  # members vote on proposals made after their admission
     pid = chain.invoke(
         g,

@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 
-from stellar_sdk import scval
 from stellar_sdk import xdr as sx
 from stellar_sdk.soroban_rpc import EventFilter, EventFilterType
 
 from .. import events
-from ..bindings import Contract
+from ..bindings import Market
 from ..chain import Chain
 from ..loop import keep_running
 from ..scval_codec import native
@@ -315,9 +314,7 @@ class Indexer:
         """The fee recipient stored in trade `trade_id` (the market's `trade` view)."""
         if self.market_id is None:
             return None
-        t = Contract(self.chain, self.market_id, "market").view(
-            "trade", [scval.to_uint64(trade_id)]
-        )
+        t = Market(self.chain, self.market_id).trade(trade_id)
         return t["fee_recipient"] if t else None
 
     def _page(self, cursor: str | None, limit: int):
