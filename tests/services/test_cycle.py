@@ -332,6 +332,36 @@ def test_matcher_splits_a_settlement_to_fit_the_transaction_limits(community):
         c.start("matcher")
 
 
+def test_the_audit_from_the_chain_alone_and_offline_pass_and_a_stale_index_is_named(
+    community, tmp_path
+):
+    """`--from-chain` rebuilds from events fetched afresh, `--offline` skips the chain's
+    state; an index nobody follows while the market moves is refused with the ledgers and
+    what to do, not audited against a chain it cannot match."""
+    from urja.config import load
+    from urja.stack import Stack
+
+    c = community
+    assert "AUDIT PASSED" in c.urja("audit", "--from-chain")
+    assert "AUDIT PASSED" in c.urja("audit", "--offline")
+    copy = tmp_path / "data"
+    shutil.copytree(c.data, copy)
+    cfg = tmp_path / "urja.toml"
+    cfg.write_text(c.config.read_text().replace(str(c.data), str(copy)))
+    stale = Stack.open(load(cfg))
+    slot = c.next_slot(lead=20)
+    order(c, "r1", "bid", slot, 100, 7)  # an event the copy's index will never hold
+    c.wait(lambda: c.index().open_orders(slot, c.addr("r1")), timeout=30)
+    bid = c.index().open_orders(slot, c.addr("r1"))[0]
+    try:
+        market_audit.audit_deployment(stale, wait_secs=1)
+        raise AssertionError("a stale index was audited")
+    except market_audit.AuditError as e:
+        assert "is synced to ledger" in str(e) and "urja indexer run" in str(e)
+    c.urja("cancel", "--key", "r1", str(bid["id"]))
+    c.wait(lambda: not c.index().open_orders(slot, c.addr("r1")), timeout=30)
+
+
 def test_audit_fails_loudly_on_a_doctored_database(community, tmp_path):
     c = community
     copy = tmp_path / "data"
