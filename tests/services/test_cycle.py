@@ -364,6 +364,11 @@ def test_the_audit_from_the_chain_alone_and_offline_pass_and_a_stale_index_is_na
 
 def test_audit_fails_loudly_on_a_doctored_database(community, tmp_path):
     c = community
+    if not c.index().deliveries(limit=1):
+        # Run alone, the community has no delivery yet to doctor: make one.
+        slot = c.next_slot()
+        place(c, slot)
+        settle_and_deliver(c, slot, 250, 200)
     copy = tmp_path / "data"
     shutil.copytree(c.data, copy)
     cfg = tmp_path / "urja.toml"
