@@ -48,3 +48,10 @@ def test_demo_runs_a_small_community_end_to_end(tmp_path):
     report = data / "report.html"
     assert report.exists() and "data:image/png;base64," in report.read_text()
     assert "Network fees of all trading" in report.read_text()
+    # What the market did for the households: KPIs in the output and the report.
+    assert "What the market did for the community" in r.output
+    assert re.search(r"^  self-sufficiency\s+\d+ %$", r.output, re.M), r.output
+    traded = re.search(r"^  traded kWh\s+([\d.]+)$", r.output, re.M)
+    assert traded and float(traded.group(1)) > 0, r.output
+    text = report.read_text()
+    assert "What it did for each household" in text and text.count("donor-") >= 2

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import click
 
-from . import broker, fees, localnet, market_audit, metering, zk
+from . import broker, demo_outcomes, fees, localnet, market_audit, metering, zk
+from .agent.units import DEFAULT_TZ
 from .bindings import Market, Registry
 from .chain import Chain, ChainError
 from .config import Config
@@ -46,7 +47,13 @@ SIM_SLOT_SECS = 900
 GATE_LEAD = 5
 DAY_START_UTC = 1774063800
 """2026-03-21 03:30 UTC = 09:00 in Delhi (equinox): the time the first demo slot stands for."""
-GRID_TARIFF = 8
+GRID_TARIFF = 3200
+"""The grid's retail price in stroops per Wh: ₹8/kWh, the top Delhi slab, at ₹25 per XLM
+(`urja.demo_outcomes.INR_PER_XLM`)."""
+OFFER_PRICES = (1300, 1600)
+"""Donors' lowest prices, stroops per Wh: ₹3.25-4.00/kWh, above the ₹3 feed-in rate."""
+BID_PRICES = (1800, 2400)
+"""Receivers' highest prices, stroops per Wh: ₹4.50-6.00/kWh, below the grid's retail."""
 
 
 def wait_until(chain: Chain, t: int) -> None:
@@ -65,13 +72,30 @@ class Community:
         self.site = site
         self.weather = Weather(random.Random(rng.random()))
         self.readings: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+        self.pv_wh: dict[tuple[str, int], float] = {}
 
     def read(self, h: SimHousehold, slot: int) -> tuple[list[int], list[int]]:
         """What `h`'s meter will measure in `slot` (drawn once, then fixed)."""
         k = (h.name, slot)
         if k not in self.readings:
-            self.readings[k] = h.readings(self.site, self.weather, slot, self.rng)
+            minutes = h.minutes(self.site, self.weather, slot, self.rng)
+            self.readings[k] = h.metered(minutes)
+            self.pv_wh[k] = sum(pv for pv, _ in minutes)
         return self.readings[k]
+
+    def metered(self, slots: range) -> dict[tuple[str, int], tuple[float, int, int]]:
+        """(address, slot) -> (PV Wh, export Wh, import Wh) of every household in `slots`
+        (`urja.demo_outcomes.flows`)."""
+        out = {}
+        for h in self.homes:
+            for s in slots:
+                export, imp = self.read(h, s)
+                out[(self.keys[h.name].public_key, s)] = (
+                    self.pv_wh[(h.name, s)],
+                    sum(export),
+                    sum(imp),
+                )
+        return out
 
     def standing_orders(self, slots: range) -> list[tuple[SimHousehold, str, int, int]]:
         """Each household's order standing for every slot of `slots` (one slot: an order
@@ -83,11 +107,11 @@ class Community:
             if h.role == "donor":
                 wh = round(sum(export) / len(slots) * self.rng.uniform(0.85, 1.15))
                 if wh > 0:
-                    out.append((h, "sell", wh, self.rng.randint(2, 6)))
+                    out.append((h, "sell", wh, self.rng.randint(*OFFER_PRICES)))
             else:
                 wh = round(sum(imp) / len(slots) * self.rng.uniform(0.5, 1.0))
                 if wh > 0:
-                    out.append((h, "buy", wh, self.rng.randint(5, 10)))
+                    out.append((h, "buy", wh, self.rng.randint(*BID_PRICES)))
         return out
 
 
@@ -140,7 +164,7 @@ def _set_up_community(
         delivery_deadline_secs=60 * SLOT_SECS,
         horizon_slots=400,
         price_floor=1,
-        price_cap=1000,
+        price_cap=10_000,
         fee_bps=100,
     )
     feeder_caps = [{"id": f, "capacity_wh": 400 * households // feeders} for f in range(feeders)]
@@ -310,6 +334,7 @@ def _trade(
 
 def _close(
     stack: Stack,
+    community: Community,
     rpc_url: str,
     index: Index,
     table: list[dict],
@@ -352,6 +377,15 @@ def _close(
         chain.ledger_time(),
         len(slots) + 2,
     )
+    site = site_clock(dep)
+    outcome = demo_outcomes.flows(
+        community.metered(slots), {s: int(site.unix(s)) for s in slots}, index.trades()
+    )
+    names = {kp.public_key: name for name, kp in community.keys.items()}
+    kpis = demo_outcomes.kpi_tables(outcome, names, DEFAULT_TZ, SIM_SLOT_SECS)
+    say("\n" + next(iter(kpis)) + ":")
+    for k, v in next(iter(kpis.values()))[0].items():
+        say(f"  {k:26s} {v}")
     path = write_report(
         cfg.data_dir / "report.html",
         "Urja demo community",
@@ -359,6 +393,7 @@ def _close(
         index,
         [g for g in grid if slots[0] <= g.slot <= slots[-1]],
         rep.text() + "\n\nNetwork fees of " + fee_text,
+        kpis,
     )
     say(f"HTML report: {path.resolve()}")
     return rep, paid, steady
@@ -441,6 +476,7 @@ def run(
         )
         rep, paid, steady = _close(
             stack,
+            community,
             node.url,
             index,
             table,

@@ -70,22 +70,37 @@ class SimHousehold:
         """The meter's registered capacity: the roof's peak output per minute, rounded up."""
         return max(1, math.ceil(self.kwp * 1000 / 60 * 1.1))
 
-    def readings(
+    def minutes(
         self, site: SiteClock, weather: Weather, slot: int, rng: random.Random
-    ) -> tuple[list[int], list[int]]:
-        """Per-minute (export, import) Wh for `slot`."""
+    ) -> list[tuple[float, float]]:
+        """Per-minute (PV, load) Wh for `slot`: the roof under the slot's clear sky and
+        clouds, the household's load profile with its noise."""
         ghi = clear_sky_ghi(site, slot, zk.READINGS)
         clear = weather.clearness(slot)
-        export, imp = [], []
+        out = []
         for i, g in enumerate(ghi):
             flicker = min(1.0, max(0.0, clear + rng.gauss(0, 0.05)))
             pv_w = g / 1000.0 * self.kwp * 1000 * PERFORMANCE_RATIO * flicker
             hour = (site.unix(slot, (i + 0.5) / zk.READINGS) / 3600 + self.utc_offset_h) % 24
             load_w = load_profile_w(hour, self.base_load_w) * rng.uniform(0.8, 1.2)
-            net_wh = (pv_w - load_w) / 60.0
+            out.append((pv_w / 60.0, load_w / 60.0))
+        return out
+
+    def metered(self, minutes: list[tuple[float, float]]) -> tuple[list[int], list[int]]:
+        """What the meter reads of `minutes`: per-minute (export, import) whole Wh, export
+        capped at its registered rate."""
+        export, imp = [], []
+        for pv_wh, load_wh in minutes:
+            net_wh = pv_wh - load_wh
             export.append(min(self.max_wh_per_minute, max(0, round(net_wh))))
             imp.append(max(0, round(-net_wh)))
         return export, imp
+
+    def readings(
+        self, site: SiteClock, weather: Weather, slot: int, rng: random.Random
+    ) -> tuple[list[int], list[int]]:
+        """Per-minute (export, import) Wh for `slot`."""
+        return self.metered(self.minutes(site, weather, slot, rng))
 
 
 def spread(wh: int, readings: int = 15) -> list[int]:

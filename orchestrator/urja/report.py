@@ -107,15 +107,35 @@ def flows_figure(grid: list[FeederSlot]):
     return fig
 
 
+def html_table(rows: list[dict]) -> str:
+    """`rows` (dicts with the same keys) as an HTML table with a header row."""
+    head = list(rows[0]) if rows else []
+    return (
+        "<table><tr>"
+        + "".join(f"<th>{html.escape(h)}</th>" for h in head)
+        + "</tr>"
+        + "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(r[k]))}</td>" for k in head) + "</tr>"
+            for r in rows
+        )
+        + "</table>"
+    )
+
+
 def write(
-    path: Path, title: str, table: list[dict], index: Index, grid: list[FeederSlot], audit_text: str
+    path: Path,
+    title: str,
+    table: list[dict],
+    index: Index,
+    grid: list[FeederSlot],
+    audit_text: str,
+    tables: dict[str, list[dict]] | None = None,
 ) -> Path:
-    """Writes the report and returns its path."""
+    """Writes the report and returns its path: the slot table, then `tables` (title ->
+    rows, e.g. the KPIs), the figures and the audit."""
     slots = [r["slot"] for r in table]
-    head = list(table[0]) if table else []
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(r[k]))}</td>" for k in head) + "</tr>"
-        for r in table
+    extra = "".join(
+        f"<h2>{html.escape(t)}</h2>{html_table(rows)}" for t, rows in (tables or {}).items()
     )
     imgs = {
         "Supply and demand per slot (dashed: clearing price)": curves_figure(index, slots),
@@ -133,9 +153,8 @@ def write(
         "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
         "text-align:right}img{max-width:100%}</style>"
-        f"<h1>{html.escape(title)}</h1><h2>Slots</h2><table><tr>"
-        + "".join(f"<th>{html.escape(h)}</th>" for h in head)
-        + f"</tr>{rows}</table>{figs}<h2>Audit</h2><pre>{html.escape(audit_text)}</pre></html>"
+        f"<h1>{html.escape(title)}</h1><h2>Slots</h2>{html_table(table)}{extra}"
+        f"{figs}<h2>Audit</h2><pre>{html.escape(audit_text)}</pre></html>"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(doc)
