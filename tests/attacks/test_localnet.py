@@ -207,3 +207,41 @@ def test_a_short_slot_meter_claims_no_more_than_its_rate(net):
     send([limit] * 15, limit)  # what the meter can export in 15 seconds
     assert market.delivered(meter, slot)
     assert Token(chain, dep.contracts["token"]).total_supply() == supply + 15
+
+
+def test_attack_new_households_first_orders_simulated_together_all_land(net):
+    """Four new households' first bids, each simulated against the same state and only then
+    all sent: every one succeeds on chain, the first time. While a household's number came
+    from the market's counter at its first order, all but the first applied failed (charged,
+    without effect): their order ids, and so their footprints, were not the ones simulated.
+    The registry now numbers members at admission."""
+    from stellar_sdk import TransactionBuilder
+
+    chain, op, dep = net
+    homes = [household(chain, op, dep, "receiver") for _ in range(4)]
+    market = Market(chain, dep.contracts["market"])
+    slot = chain.ledger_time() // SLOT_SECS + 8
+    prepared = []
+    for kp in homes:  # every simulation sees the same market: none is sent yet
+        args = market.encode("bid", kp.public_key, slot, 10, 5)
+        tx = (
+            TransactionBuilder(chain.server.load_account(kp.public_key), chain.passphrase, 100)
+            .append_invoke_contract_function_op(market.id, "bid", args)
+            .set_timeout(120)
+            .build()
+        )
+        tx = chain.server.prepare_transaction(tx)
+        tx.sign(kp)
+        prepared.append(tx)
+    hashes = [chain.server.send_transaction(tx).hash for tx in prepared]
+    results = []
+    for h in hashes:
+        for _ in range(200):
+            r = chain.server.get_transaction(h)
+            if r.status.value in ("SUCCESS", "FAILED"):
+                results.append(r.status.value)
+                break
+            time.sleep(0.1)
+    assert results == ["SUCCESS"] * 4
+    ids = [market.view("account", kp.public_key)["number"] for kp in homes]
+    assert len(set(ids)) == 4

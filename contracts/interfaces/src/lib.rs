@@ -78,7 +78,16 @@ pub trait RegistryInterface {
     fn active_members(env: Env) -> u32;
     /// Number of members active at ledger time `t` (governance's quorum base).
     fn active_members_at(env: Env, t: u64) -> u32;
+    /// The household number the registry gave `addr` when it was admitted (from
+    /// `FIRST_HOUSEHOLD_NUMBER` on, one after another): the market builds order ids from it.
+    /// None for a member admitted before the registry numbered members.
+    fn household_number(env: Env, addr: Address) -> Option<u32>;
 }
+
+/// The first household number the registry gives. Numbers the market drew from its own
+/// counter (households that ordered before the registry numbered members) stay below it, so
+/// the two never meet.
+pub const FIRST_HOUSEHOLD_NUMBER: u32 = 1 << 28;
 
 /// The kWh token's minting entry point, callable only by its minter (the market).
 #[contractclient(name = "MintClient")]

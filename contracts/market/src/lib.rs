@@ -207,7 +207,7 @@ fn place(
             &escrow,
         );
     }
-    let id = storage::next_order_id(env, &owner)?;
+    let id = storage::next_order_id(env, &owner, &p.registry)?;
     let order = Order {
         owner: owner.clone(),
         side,

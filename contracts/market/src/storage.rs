@@ -16,6 +16,8 @@
 //! refunds of records from before the sweep are refused (`Account::swept_until`).
 use soroban_sdk::{contracttype, Address, BytesN, Env, IntoVal, Map, TryFromVal, Val, Vec};
 
+use urja_interfaces::{RegistryClient, FIRST_HOUSEHOLD_NUMBER};
+
 use crate::errors::MarketError;
 use crate::types::{Account, Order, Params, Totals, Trade};
 
@@ -113,24 +115,31 @@ pub const MAX_HOUSEHOLDS: u32 = 1 << 29;
 /// both kept in its own `Account`. No shared counter: two households' orders simulated
 /// against the same state and applied in one ledger name different order entries, so
 /// neither fails (a shared counter made the second fail on chain, charged, and be sent
-/// again; `docs/cost-model.md`). Only a household's first order draws its number from
-/// the instance.
-pub fn next_order_id(env: &Env, owner: &Address) -> Result<u64, MarketError> {
+/// again; `docs/cost-model.md`). A household's number is the one the registry gave it at
+/// admission (`household_number`), taken at its first order; a member admitted before the
+/// registry numbered members draws one from the market's own counter instead, below
+/// `FIRST_HOUSEHOLD_NUMBER`, so the two kinds never meet.
+pub fn next_order_id(env: &Env, owner: &Address, registry: &Address) -> Result<u64, MarketError> {
     let key = Key::Account(owner.clone());
     let mut a = account(env, owner);
     if a.number == 0 {
-        let n: u32 = env
-            .storage()
-            .instance()
-            .get(&Key::NextHousehold)
-            .unwrap_or(1);
-        if n >= MAX_HOUSEHOLDS {
-            return Err(MarketError::TooManyOrders);
-        }
-        env.storage().instance().set(&Key::NextHousehold, &(n + 1));
-        a.number = n;
+        a.number = match RegistryClient::new(env, registry).household_number(owner) {
+            Some(n) => n,
+            None => {
+                let n: u32 = env
+                    .storage()
+                    .instance()
+                    .get(&Key::NextHousehold)
+                    .unwrap_or(1);
+                if n >= FIRST_HOUSEHOLD_NUMBER {
+                    return Err(MarketError::TooManyOrders);
+                }
+                env.storage().instance().set(&Key::NextHousehold, &(n + 1));
+                n
+            }
+        };
     }
-    if a.orders >= 1 << ORDER_SEQ_BITS {
+    if a.number >= MAX_HOUSEHOLDS || a.orders >= 1 << ORDER_SEQ_BITS {
         return Err(MarketError::TooManyOrders);
     }
     let id = ((a.number as u64) << ORDER_SEQ_BITS) | a.orders as u64;

@@ -12,7 +12,9 @@ mod test;
 use soroban_sdk::{
     contract, contracterror, contractevent, contractimpl, contracttype, Address, BytesN, Env,
 };
-use urja_interfaces::{admin, Member, Meter, Role, TTL_EXTEND_TO, TTL_THRESHOLD};
+use urja_interfaces::{
+    admin, Member, Meter, Role, FIRST_HOUSEHOLD_NUMBER, TTL_EXTEND_TO, TTL_THRESHOLD,
+};
 
 /// Registry errors; codes are stable and documented in docs/contracts.md.
 #[contracterror]
@@ -52,6 +54,10 @@ enum Key {
     Checkpoint(u32),
     Member(Address),
     Meter(BytesN<32>),
+    /// The next household number to give (instance).
+    NextNumber,
+    /// A member's household number, given once at admission and kept for its life.
+    Number(Address),
 }
 
 /// Emitted when a member is added or changed (role, feeder, active).
@@ -245,6 +251,15 @@ impl Registry {
             },
             false,
         );
+        // Admissions are the operator's, one transaction after another: no two members can
+        // draw the same number, as households' first orders could from a market counter.
+        let n: u32 = env
+            .storage()
+            .instance()
+            .get(&Key::NextNumber)
+            .unwrap_or(FIRST_HOUSEHOLD_NUMBER);
+        store(&env, &Key::Number(addr), &n);
+        env.storage().instance().set(&Key::NextNumber, &(n + 1));
         Ok(())
     }
 
@@ -404,6 +419,12 @@ impl Registry {
     /// The member record of `addr`, if any.
     pub fn member(env: Env, addr: Address) -> Option<Member> {
         load(&env, &Key::Member(addr))
+    }
+
+    /// The household number `addr` was given at admission (`FIRST_HOUSEHOLD_NUMBER` on);
+    /// None for a member admitted before the registry numbered members.
+    pub fn household_number(env: Env, addr: Address) -> Option<u32> {
+        load(&env, &Key::Number(addr))
     }
 
     /// The meter registered under `meter_id`, if any.

@@ -4,7 +4,7 @@ use super::{Registry, RegistryClient, RegistryError};
 use soroban_sdk::testutils::{Address as _, Events as _};
 use soroban_sdk::{Address, BytesN, Env};
 use urja_interfaces::testing::{auth_as, wasm};
-use urja_interfaces::{Meter, Role};
+use urja_interfaces::{Meter, Role, FIRST_HOUSEHOLD_NUMBER};
 
 fn setup() -> (Env, RegistryClient<'static>, Address) {
     let (env, reg, admin, _) = setup_with_operator();
@@ -363,4 +363,27 @@ fn events_are_pinned() {
             )
         ]
     );
+}
+
+#[test]
+fn members_are_numbered_in_admission_order_for_life() {
+    // The market builds order ids from these numbers: no two members may share one, and a
+    // member's stays whatever else changes.
+    let (env, reg, _) = setup();
+    let (a, b) = (Address::generate(&env), Address::generate(&env));
+    assert_eq!(reg.household_number(&a), None);
+    reg.add_member(&a, &Role::Donor, &0);
+    reg.add_member(&b, &Role::Receiver, &1);
+    assert_eq!(reg.household_number(&a), Some(FIRST_HOUSEHOLD_NUMBER));
+    assert_eq!(reg.household_number(&b), Some(FIRST_HOUSEHOLD_NUMBER + 1));
+    // Admitting a member twice is refused and gives no second number.
+    assert_eq!(
+        reg.try_add_member(&a, &Role::Donor, &0),
+        Err(Ok(RegistryError::MemberExists))
+    );
+    reg.update_member(&a, &Role::Both, &2);
+    assert_eq!(reg.household_number(&a), Some(FIRST_HOUSEHOLD_NUMBER));
+    let c = Address::generate(&env);
+    reg.add_member(&c, &Role::Receiver, &0);
+    assert_eq!(reg.household_number(&c), Some(FIRST_HOUSEHOLD_NUMBER + 2));
 }
