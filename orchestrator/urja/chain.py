@@ -157,9 +157,8 @@ class Chain:
                 try:
                     return self._send(tx, what, kind)
                 except StaleSimulation:
-                    # Another transaction changed the state this one was simulated against
-                    # (e.g. two orders drawing the same next id in one ledger). A failed
-                    # transaction has no effect, so simulate afresh and try again.
+                    # Another transaction changed the state this one was simulated against.
+                    # A failed transaction has no effect, so simulate afresh and try again.
                     if attempt == STALE_RETRIES:
                         raise ChainError(
                             f"{what}: failed {attempt} times although each simulation succeeded"

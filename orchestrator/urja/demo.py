@@ -47,12 +47,18 @@ SIM_SLOT_SECS = 900
 GATE_LEAD = 5
 DAY_START_UTC = 1774063800
 """2026-03-21 03:30 UTC = 09:00 in Delhi (equinox): the time the first demo slot stands for."""
-GRID_TARIFF = 3200
-"""The grid's retail price in stroops per Wh: ₹8/kWh, the top Delhi slab, at ₹25 per XLM
-(`urja.demo_outcomes.INR_PER_XLM`)."""
-OFFER_PRICES = (1300, 1600)
+
+
+def _stroops_per_wh(inr_per_kwh: float) -> int:
+    """A price in ₹ per kWh as the chain's stroops per Wh, at `urja.fees.INR_PER_XLM`."""
+    return round(inr_per_kwh * fees.STROOPS_PER_XLM / fees.INR_PER_XLM / 1000)
+
+
+GRID_TARIFF = _stroops_per_wh(8.0)
+"""The grid's retail price in stroops per Wh: ₹8/kWh, the top Delhi slab (3,200)."""
+OFFER_PRICES = (_stroops_per_wh(3.25), _stroops_per_wh(4.0))
 """Donors' lowest prices, stroops per Wh: ₹3.25-4.00/kWh, above the ₹3 feed-in rate."""
-BID_PRICES = (1800, 2400)
+BID_PRICES = (_stroops_per_wh(4.5), _stroops_per_wh(6.0))
 """Receivers' highest prices, stroops per Wh: ₹4.50-6.00/kWh, below the grid's retail."""
 
 

@@ -3,7 +3,7 @@ the simulation (PV and load per minute, what the meter read) and the chain (the 
 index holds, delivered and paid), for the KPI tables of the demo's report.
 
 The demo pays in XLM, so the Delhi tariff is expressed in XLM at the cost model's reference
-rate (`INR_PER_XLM`, ₹25 per XLM: ₹5/kWh = 0.2 XLM/kWh, `urja.fees`).
+rate (`urja.fees.INR_PER_XLM`, ₹25 per XLM: ₹5/kWh = 0.2 XLM/kWh).
 """
 
 from __future__ import annotations
@@ -12,11 +12,8 @@ from collections import defaultdict
 from dataclasses import replace
 
 from .agent.tariff import Slab, Tariff, delhi
+from .fees import INR_PER_XLM, STROOPS_PER_XLM
 from .kpi import SlotFlow
-
-INR_PER_XLM = 25.0
-"""The reference exchange rate of issue 14's cost model (`urja.fees.REFERENCE_STROOPS_PER_KWH`)."""
-STROOPS_PER_XLM = 10_000_000
 
 
 def tariff_in_xlm(inr: Tariff | None = None) -> Tariff:

@@ -15,7 +15,9 @@ from stellar_sdk import SorobanServer, StrKey
 from stellar_sdk import xdr as sx
 
 STROOPS_PER_XLM = 10_000_000
-REFERENCE_STROOPS_PER_KWH = 2_000_000
+INR_PER_XLM = 25
+"""The reference exchange rate of issue 14's cost model (and of the demo's prices and KPIs)."""
+REFERENCE_STROOPS_PER_KWH = 5 * STROOPS_PER_XLM // INR_PER_XLM
 """The value of one kWh at the reference price of issue 14: ₹5/kWh at ₹25 per XLM = 0.2 XLM."""
 
 

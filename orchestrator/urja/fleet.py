@@ -96,12 +96,6 @@ class SimHousehold:
             imp.append(max(0, round(-net_wh)))
         return export, imp
 
-    def readings(
-        self, site: SiteClock, weather: Weather, slot: int, rng: random.Random
-    ) -> tuple[list[int], list[int]]:
-        """Per-minute (export, import) Wh for `slot`."""
-        return self.metered(self.minutes(site, weather, slot, rng))
-
 
 def spread(wh: int, readings: int = 15) -> list[int]:
     """`wh` over `readings` whole-Wh readings, as even as whole numbers allow (earlier

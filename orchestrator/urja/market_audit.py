@@ -379,8 +379,10 @@ def run(
     emits no `params` event); when not given it is taken from the index (the indexer reads
     it from the chain's first fee-paying trade) or, with no `params` event at all, from
     `chain_state["params"]`. `chain_state` (optional) carries what the chain itself says
-    now: {"total_supply", "totals", "escrow_balance", "params", "credit"} where `credit` is
-    a function address -> the market's `credit(address)` view."""
+    (`chain_state(...)`): {"total_supply", "totals", "escrow_balance", "params", "credit"}
+    where `credit` maps each household read to its `credit` view, and, optionally,
+    "ledgers", the ledger each value was read at (without it, every value is compared with
+    the whole history)."""
     rep = Report()
     with index.snapshot():  # events and derived tables as of one moment
         rows = index.events()
@@ -708,18 +710,13 @@ def _check_chain(rep: Report, past: _Past, chain_state: dict) -> None:
     if credit is None:
         return
     off = []
-    if callable(credit):  # a view to ask now, of every household the events credited
-        for a, b in sorted(past.at(None)[2].items()):
-            if credit(a) != b:
-                off.append(f"{a[:8]}: chain {credit(a)}, events {b}")
-    else:  # values read at `at["credit"][a]`, of the households the index listed then
-        listed_at = at.get("owners_at")
-        for a, c in sorted(credit.items()):
-            b = past.at(at.get("credit", {}).get(a))[2].get(a, 0)
-            if c != b:
-                off.append(f"{a[:8]}: chain {c}, events {b}")
-        for a in sorted(set(past.at(listed_at)[2]) - set(credit)):
-            off.append(f"{a[:8]}: credited by ledger {listed_at}, not listed by the index")
+    listed_at = at.get("owners_at")  # the households read are those the index listed then
+    for a, c in sorted(credit.items()):
+        b = past.at(at.get("credit", {}).get(a))[2].get(a, 0)
+        if c != b:
+            off.append(f"{a[:8]}: chain {c}, events {b}")
+    for a in sorted(set(past.at(listed_at)[2]) - set(credit)):
+        off.append(f"{a[:8]}: credited by ledger {listed_at}, not listed by the index")
     rep.check(
         "each household's credit on chain equals its credits less withdrawals",
         not off,

@@ -139,7 +139,7 @@ def chain_figures(h: History, **override):
             "minted_wh": 450,
         },
         "escrow_balance": 1500,
-        "credit": lambda a: credits.get(a, 0),
+        "credit": credits,
     }
     state.update(override)
     return state
@@ -218,7 +218,7 @@ def test_credits_withdrawals_and_meters_are_indexed(tmp_path, keys):
 
 def test_the_audit_compares_every_household_credit_and_the_market_balance(tmp_path, keys):
     h, _ = market_with_rotation(tmp_path, keys)
-    lying = chain_figures(h, credit=lambda a: 0 if a == BUYER else chain_figures(h)["credit"](a))
+    lying = chain_figures(h, credit={**chain_figures(h)["credit"], BUYER: 0})
     rep = market_audit.run(h.index, lying, workers=1, domain=DOMAIN, slot_secs=SLOT_SECS)
     assert [f.split(":")[0] for f in rep.failures] == [
         "each household's credit on chain equals its credits less withdrawals"

@@ -73,9 +73,8 @@ export async function prepare(client, fn, args) {
   if (rpc.Api.isSimulationError(tx.simulation)) throw new Error(tx.simulation.error);
   return {
     fee: BigInt(tx.built.fee),
-    // A transaction that fails on chain although its simulation passed (two households'
-    // very first orders drew the same household number in one ledger) had no effect:
-    // simulate again and send once more.
+    // A transaction that fails on chain although its simulation passed (the state it was
+    // simulated against changed first) had no effect: simulate again and send once more.
     send: async () => {
       for (let attempt = 1; ; attempt++) {
         const sent = await tx.signAndSend();
